@@ -1,0 +1,61 @@
+/**
+ * Identity that the gateway forwards to subgraphs.
+ *
+ * The gateway verifies the caller's access token, then passes who the caller is
+ * in one signed internal header. Subgraphs trust nothing else: a request without a
+ * valid, fresh signature is refused with 401 before GraphQL runs, which is what
+ * keeps `_entities` and `_service` closed to anyone but the gateway.
+ *
+ * Format: `<base64url(json)>.<issuedAtMs>.<base64url(hmac-sha256)>`
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const IDENTITY_HEADER = 'x-crm-identity';
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface Identity {
+  /** Tenant of the caller; null only for anonymous operations such as `login`. */
+  tenantId: string | null;
+  userId: string | null;
+  roles: string[];
+  /** Correlates logs across gateway and subgraphs. */
+  requestId: string;
+}
+
+export const ANONYMOUS = (requestId: string): Identity => ({ tenantId: null, userId: null, roles: [], requestId });
+
+function mac(secret: string, data: string): Buffer {
+  return createHmac('sha256', secret).update(data).digest();
+}
+
+export function signIdentity(identity: Identity, secret: string, now = Date.now()): string {
+  const body = Buffer.from(JSON.stringify(identity)).toString('base64url');
+  const data = `${body}.${now}`;
+  return `${data}.${mac(secret, data).toString('base64url')}`;
+}
+
+export interface VerifyOptions {
+  /** Oldest signature accepted, in ms. Default 60 000. */
+  maxAgeMs?: number;
+  now?: number;
+}
+
+/** Returns the identity, or null when the header is missing, forged, or stale. */
+export function verifyIdentity(header: string | undefined | null, secret: string, options: VerifyOptions = {}): Identity | null {
+  if (!header) return null;
+  const parts = header.split('.');
+  if (parts.length !== 3) return null;
+  const [body, issuedAt, signature] = parts as [string, string, string];
+  const expected = mac(secret, `${body}.${issuedAt}`);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const age = (options.now ?? Date.now()) - Number(issuedAt);
+  if (!Number.isFinite(age) || age > (options.maxAgeMs ?? 60_000) || age < -5_000) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Identity;
+    if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.roles)) return null;
+    return parsed;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './identity.ts';
+export * from './errors.ts';
+export * from './cache.ts';
+export * from './logger.ts';
+export * from './http.ts';
+export * from './subgraph.ts';

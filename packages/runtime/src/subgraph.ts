@@ -1,0 +1,79 @@
+/**
+ * Builds and serves one Apollo subgraph behind the gateway-signature check.
+ *
+ * Every request must carry a fresh identity header signed by the gateway; anything else
+ * (including direct `_entities` or `_service` calls) is refused with 401 before parsing.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { maskError } from './errors.ts';
+import { createGraphQLHandler, HttpError, listen, type GraphQLHttpOptions, type Listening } from './http.ts';
+import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
+import type { Logger } from './logger.ts';
+
+export type { GraphQLSchemaModule };
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  name: string;
+  modules: GraphQLSchemaModule[];
+  /** Shared secret the gateway signs identity headers with. */
+  signingSecret: string;
+  createContext: (identity: Identity) => TContext | Promise<TContext>;
+  ready?: () => Promise<boolean>;
+  /** Public routes served without the gateway signature (e.g. platform's JWKS). Return true when handled. */
+  routes?: GraphQLHttpOptions<TContext>['routes'];
+  logger: Logger;
+}
+
+export interface SubgraphServer {
+  name: string;
+  listen(port: number): Promise<Listening>;
+  /** Stops listening; `listen` may be called again (used to simulate an outage). */
+  close(): Promise<void>;
+  /** Stops listening and shuts Apollo down for good. */
+  stop(): Promise<void>;
+}
+
+export async function createSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer> {
+  const schema = buildSubgraphSchema(options.modules);
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: false,
+    formatError: maskError((error) => options.logger.error({ err: error }, 'unexpected resolver error')),
+  });
+  await apollo.start();
+  const handler = createGraphQLHandler<TContext>({
+    server: apollo,
+    ready: options.ready,
+    routes: options.routes,
+    context: async (req: IncomingMessage) => {
+      const raw = req.headers[IDENTITY_HEADER];
+      const identity = verifyIdentity(Array.isArray(raw) ? raw[0] : raw, options.signingSecret);
+      if (!identity) throw new HttpError(401, 'UNAUTHENTICATED', 'Requests must come through the gateway');
+      return options.createContext(identity);
+    },
+  });
+  let listening: Listening | undefined;
+  return {
+    name: options.name,
+    async listen(port: number) {
+      listening = await listen(handler, port);
+      options.logger.info({ url: listening.url }, `${options.name} subgraph listening`);
+      return listening;
+    },
+    async close() {
+      await listening?.close();
+      listening = undefined;
+    },
+    async stop() {
+      await listening?.close();
+      listening = undefined;
+      await apollo.stop();
+    },
+  };
+}
