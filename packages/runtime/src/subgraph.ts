@@ -6,8 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { buildSubgraphSchema, type GraphQLSchemaModule } from '@apollo/subgraph';
 import { maskError } from './errors.ts';
 import { createGraphQLHandler, HttpError, listen, type GraphQLHttpOptions, type Listening } from './http.ts';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';

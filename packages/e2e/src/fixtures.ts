@@ -1,0 +1,36 @@
+/** A fresh tenant per test file: users of each role, a pipeline, accounts and deals. */
+import { randomUUID } from 'node:crypto';
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES, type Stack } from '@crm/stack';
+
+export async function seedSalesTenant(stack: Stack, label: string, dealCount = 6) {
+  const slug = `${label}-${randomUUID().slice(0, 8)}`;
+  const password = `pw-${randomUUID()}`;
+  const tenant = await createTenantWithUsers(stack, { name: `${label} Inc`, slug }, [
+    { email: `admin@${slug}.test`, name: `${label} Admin`, role: 'TENANT_ADMIN', password },
+    { email: `rep@${slug}.test`, name: `${label} Rep`, role: 'SALES_REP', password },
+  ]);
+  const [admin, rep] = tenant.users as [(typeof tenant.users)[0], (typeof tenant.users)[0]];
+  const url = stack.gatewayUrl;
+  const pipeline = await createPipeline(url, admin.token, `${label} pipeline`, STANDARD_STAGES);
+  const accounts = [
+    await createAccount(url, admin.token, { name: `${label} Alpha`, domain: `alpha-${slug}.example` }),
+    await createAccount(url, admin.token, { name: `${label} Beta`, domain: `beta-${slug}.example` }),
+  ];
+  const deals = [];
+  for (let i = 0; i < dealCount; i++) {
+    deals.push(
+      await createDeal(url, admin.token, {
+        pipelineId: pipeline.id,
+        stageId: pipeline.stages[0]!.id,
+        name: `${label} deal ${i}`,
+        amount: `${(i + 1) * 1000}.50`,
+        currency: 'USD',
+        accountId: accounts[i % 2]!.id,
+        ownerId: (i % 2 ? rep : admin).id,
+      }),
+    );
+  }
+  return { ...tenant, admin, rep, pipeline, accounts, deals, password };
+}
+
+export type SalesTenant = Awaited<ReturnType<typeof seedSalesTenant>>;

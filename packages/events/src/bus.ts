@@ -1,0 +1,70 @@
+import type { EventEnvelope } from './envelope.ts';
+
+/** Where a handler's event came from, and which delivery attempt this is (1-based). */
+export interface EventHandlerMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+  attempt: number;
+}
+
+export interface SubscribeOptions {
+  /** Consumer group. Each group gets every event once (at least once). */
+  groupId: string;
+  topics: string[];
+  /** Start from the earliest offset when the group has none. Default true. */
+  fromBeginning?: boolean;
+  handler: (event: EventEnvelope, meta: EventHandlerMeta) => Promise<void>;
+  /** Attempts before the event goes to the dead-letter topic. Default 5. */
+  maxAttempts?: number;
+  /** Delay before the 2nd attempt, doubled for each further one (capped at 5 s). Default 100 ms. */
+  retryBackoffMs?: number;
+}
+
+export interface BusSubscription {
+  /** Resolves once the consumer has joined its group and is receiving. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Kafka (kafkajs) in production and tests; in-process for the embedded start. Same semantics. */
+export interface EventBus {
+  readonly kind: 'kafka' | 'memory';
+  /** Publishes with message key = aggregateId (per-aggregate order). */
+  publish(topic: string, events: EventEnvelope[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<BusSubscription>;
+  close(): Promise<void>;
+}
+
+/** Structured logger the event code writes to; a pino `Logger` fits. */
+export interface EventLogger {
+  debug(attributes: Record<string, unknown>, message: string): void;
+  info(attributes: Record<string, unknown>, message: string): void;
+  warn(attributes: Record<string, unknown>, message: string): void;
+  error(attributes: Record<string, unknown>, message: string): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_RETRY_BACKOFF_MS = 100;
+const MAX_RETRY_BACKOFF_MS = 5_000;
+
+/** Delay before attempt `attempt + 1` after attempt `attempt` failed. */
+export function retryDelay(attempt: number, baseMs: number): number {
+  return Math.min(MAX_RETRY_BACKOFF_MS, baseMs * 2 ** (attempt - 1));
+}
+
+/** A logger that drops everything (the default: nothing goes to stdout). */
+export const silentLogger: EventLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,39 @@
+/**
+ * How the whole product is wired in one process: which database each subgraph uses, which
+ * event bus and cache, and which ports. `embedded` needs nothing installed (PGlite, in-process
+ * bus, memory cache); `real` uses PostgreSQL, Kafka and Redis.
+ */
+import type { DatabaseConfig } from '@crm/db';
+
+export const DOMAINS = ['platform', 'customer', 'sales', 'analytics', 'integration'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+export interface StackConfig {
+  mode: 'embedded' | 'real';
+  databases: Record<Domain, DatabaseConfig>;
+  /** Kafka brokers; absent = in-process bus. */
+  kafkaBrokers?: string[];
+  /** Redis URL; absent = in-memory cache. */
+  redisUrl?: string;
+  /** Ports to listen on; 0 picks a free port. */
+  ports: Record<Domain | 'gateway' | 'web', number>;
+  /** pino level for the whole process. */
+  logLevel: string;
+  /** HMAC secret for the gateway's identity header (≥ 32 chars). */
+  signingSecret: string;
+  /** AES-256 key for webhook secrets (32 bytes). */
+  webhookSecretKey: Buffer;
+  /** Allow http:// and private webhook URLs (local development and tests). */
+  allowInsecureWebhookUrls: boolean;
+  supergraphPath: string;
+}
+
+export const DEFAULT_PORTS: StackConfig['ports'] = {
+  web: 3000,
+  gateway: 4000,
+  platform: 4001,
+  customer: 4002,
+  sales: 4003,
+  analytics: 4004,
+  integration: 4005,
+};

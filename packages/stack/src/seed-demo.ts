@@ -1,0 +1,53 @@
+/**
+ * The demo tenant `pnpm start` creates on first run: three users (one per everyday role),
+ * a sales pipeline, accounts and deals spread over the stages.
+ */
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES, type Role } from './seed.ts';
+import type { Stack } from './stack.ts';
+
+export const DEMO = {
+  tenantName: 'Acme Corporation',
+  tenantSlug: 'acme',
+  password: 'demo-password-2026',
+  users: [
+    { email: 'admin@acme.test', name: 'Ada Admin', role: 'TENANT_ADMIN' as Role },
+    { email: 'manager@acme.test', name: 'Max Manager', role: 'SALES_MANAGER' as Role },
+    { email: 'rep@acme.test', name: 'Rita Rep', role: 'SALES_REP' as Role },
+  ],
+};
+
+const ACCOUNTS = [
+  { name: 'Globex', domain: 'globex.example', industry: 'Manufacturing' },
+  { name: 'Initech', domain: 'initech.example', industry: 'Software' },
+  { name: 'Umbrella Health', domain: 'umbrella.example', industry: 'Healthcare' },
+  { name: 'Stark Logistics', domain: 'stark.example', industry: 'Logistics' },
+];
+
+/** Seeds the demo tenant unless it exists. Returns true when it seeded. */
+export async function seedDemoTenant(stack: Stack): Promise<boolean> {
+  const platform = stack.subgraphs.platform.subgraph.services;
+  if (await platform.tenants.findBySlug(DEMO.tenantSlug)) return false;
+  const { users } = await createTenantWithUsers(
+    stack,
+    { name: DEMO.tenantName, slug: DEMO.tenantSlug },
+    DEMO.users.map((u) => ({ ...u, password: DEMO.password })),
+  );
+  const admin = users[0]!;
+  const url = stack.gatewayUrl;
+  const pipeline = await createPipeline(url, admin.token, 'New business', STANDARD_STAGES);
+  const accounts = [];
+  for (const account of ACCOUNTS) accounts.push(await createAccount(url, admin.token, account));
+  const amounts = ['12000', '48000', '7500', '150000', '23000', '61000', '9900', '32000'];
+  for (const [i, amount] of amounts.entries()) {
+    await createDeal(url, admin.token, {
+      pipelineId: pipeline.id,
+      stageId: pipeline.stages[i % 4]!.id,
+      name: `${accounts[i % accounts.length]!.name} — ${['Platform licence', 'Expansion', 'Pilot', 'Renewal'][i % 4]}`,
+      amount,
+      currency: 'USD',
+      accountId: accounts[i % accounts.length]!.id,
+      ownerId: users[1 + (i % 2)]!.id,
+    });
+  }
+  return true;
+}

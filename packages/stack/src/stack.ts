@@ -1,0 +1,132 @@
+/**
+ * Starts the whole product in one process: five subgraphs, the gateway, one event bus and
+ * one cache. Used by `pnpm start` (embedded defaults) and by the end-to-end tests (real
+ * PostgreSQL, Kafka and Redis). In production each part is its own deployable (k8s/).
+ */
+import { readFile } from 'node:fs/promises';
+import { openDatabase, type Database } from '@crm/db';
+import { createInProcessBus, createKafkaBus, type EventBus } from '@crm/events';
+import { createGateway, type Gateway } from '@crm/gateway';
+import { createCache, createLogger, type Cache, type Listening, type Logger } from '@crm/runtime';
+import { createAnalyticsSubgraph, analyticsPaths, type AnalyticsSubgraph } from '@crm/subgraph-analytics';
+import { createCustomerSubgraph, customerPaths, type CustomerSubgraph } from '@crm/subgraph-customer';
+import { createIntegrationSubgraph, integrationPaths, type IntegrationSubgraph } from '@crm/subgraph-integration';
+import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from '@crm/subgraph-platform';
+import { createSalesSubgraph, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
+import { DOMAINS, type Domain, type StackConfig } from './config.ts';
+
+export interface Subgraphs {
+  platform: PlatformSubgraph;
+  customer: CustomerSubgraph;
+  sales: SalesSubgraph;
+  analytics: AnalyticsSubgraph;
+  integration: IntegrationSubgraph;
+}
+
+export interface RunningSubgraph<S> {
+  subgraph: S;
+  database: Database;
+  url: string;
+  port: number;
+  /** Stops serving HTTP (simulates an outage); `resume()` serves again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+export interface Stack {
+  config: StackConfig;
+  gatewayUrl: string;
+  wsUrl: string;
+  gateway: Gateway;
+  subgraphs: { [D in Domain]: RunningSubgraph<Subgraphs[D]> };
+  bus: EventBus;
+  cache: Cache;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+const paths = {
+  platform: platformPaths,
+  customer: customerPaths,
+  sales: salesPaths,
+  analytics: analyticsPaths,
+  integration: integrationPaths,
+} satisfies Record<Domain, { schemaPath: string; migrationsDir: string }>;
+
+export async function startStack(config: StackConfig, logger: Logger = createLogger('stack')): Promise<Stack> {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const fn of cleanup.reverse()) await fn().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const databases = Object.fromEntries(
+      await Promise.all(
+        DOMAINS.map(async (domain) => {
+          const database = await openDatabase(config.databases[domain]);
+          cleanup.push(() => database.close());
+          await database.migrate(paths[domain].migrationsDir, paths[domain].schemaPath);
+          return [domain, database] as const;
+        }),
+      ),
+    ) as Record<Domain, Database>;
+
+    const bus = config.kafkaBrokers?.length
+      ? createKafkaBus({ brokers: config.kafkaBrokers, clientId: 'crm', logger: logger.child({ component: 'kafka' }) })
+      : createInProcessBus();
+    cleanup.push(() => bus.close());
+    const cache = createCache(config.redisUrl);
+    cleanup.push(() => cache.close());
+
+    const common = { bus, signingSecret: config.signingSecret };
+    const subgraphs: Subgraphs = {
+      platform: await createPlatformSubgraph({ ...common, database: databases.platform, logger: logger.child({ service: 'platform' }) }),
+      customer: await createCustomerSubgraph({ ...common, database: databases.customer, logger: logger.child({ service: 'customer' }) }),
+      sales: await createSalesSubgraph({ ...common, database: databases.sales, logger: logger.child({ service: 'sales' }) }),
+      analytics: await createAnalyticsSubgraph({ ...common, database: databases.analytics, logger: logger.child({ service: 'analytics' }) }),
+      integration: await createIntegrationSubgraph({
+        ...common,
+        database: databases.integration,
+        logger: logger.child({ service: 'integration' }),
+        secretKey: config.webhookSecretKey,
+        allowInsecureUrls: config.allowInsecureWebhookUrls,
+      }),
+    };
+
+    const running = {} as Stack['subgraphs'];
+    for (const domain of DOMAINS) {
+      const subgraph = subgraphs[domain];
+      cleanup.push(() => subgraph.stop());
+      let listening: Listening = await subgraph.start(config.ports[domain]);
+      const port = listening.port;
+      (running as Record<Domain, RunningSubgraph<unknown>>)[domain] = {
+        subgraph,
+        database: databases[domain],
+        url: `${listening.url}/graphql`,
+        port,
+        pause: () => subgraph.server.close(),
+        resume: async () => {
+          listening = await subgraph.server.listen(port);
+        },
+      };
+    }
+
+    const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
+    const gateway = await createGateway({
+      supergraphSdl,
+      subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, running[d].url])) as Record<Domain, string>,
+      jwksUrl: `http://127.0.0.1:${running.platform.port}/.well-known/jwks.json`,
+      signingSecret: config.signingSecret,
+      bus,
+      cache,
+      logger: logger.child({ service: 'gateway' }),
+    });
+    cleanup.push(() => gateway.stop());
+    const { url, wsUrl } = await gateway.start(config.ports.gateway);
+    await gateway.subscriptionsReady;
+
+    return { config, gatewayUrl: url, wsUrl, gateway, subgraphs: running, bus, cache, logger, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './client.ts';
+export * from './stack.ts';
+export * from './seed.ts';
