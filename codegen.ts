@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const subgraphs = ['customer', 'sales', 'analytics', 'platform', 'integration'] as const;
@@ -56,6 +57,8 @@ function webTarget(): CodegenConfig['generates'] {
       documents: [join(root, 'clients/web/src/**/*.{ts,tsx}'), `!${join(root, 'clients/web/src/gql/**')}`],
       preset: 'client',
       presetConfig: { persistedDocuments: true, fragmentMasking: false },
+      // Apollo Client adds __typename to every selection; hash the documents it actually sends.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', Decimal: 'string' } },
     },
   };

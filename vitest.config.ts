@@ -5,11 +5,15 @@
  * - e2e:   `*.e2e.spec.ts` through the running gateway (whole product started in-process)
  * - fault: `*.fault.spec.ts` restarts shared services (Kafka), so it runs alone, last
  */
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 const exclude = ['**/node_modules/**', '**/.data/**', '**/__generated__/**'];
 
 export default defineConfig({
+  // One graphql-js for everyone: Apollo and graphql-ws load its CommonJS build, so source files must too
+  // (two copies reject each other's schemas and errors).
+  resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
   test: {
     pool: 'forks',
     maxWorkers: 2,

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLSchemaModule } from '@apollo/subgraph';
 import { maskError } from './errors.ts';
 import { createGraphQLHandler, HttpError, listen, type GraphQLHttpOptions, type Listening } from './http.ts';
@@ -43,6 +44,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     schema,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     formatError: maskError((error) => options.logger.error({ err: error }, 'unexpected resolver error')),
   });
   await apollo.start();

@@ -26,6 +26,11 @@ export interface StackConfig {
   /** Allow http:// and private webhook URLs (local development and tests). */
   allowInsecureWebhookUrls: boolean;
   supergraphPath: string;
+  /**
+   * Kafka consumer groups for read models. Production: one group per read model, starting from the
+   * retained history. Test stacks sharing one broker use their own groups, starting at the end.
+   */
+  consumers?: { groupSuffix: string; fromBeginning: boolean };
 }
 
 export const DEFAULT_PORTS: StackConfig['ports'] = {

@@ -82,7 +82,14 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
       platform: await createPlatformSubgraph({ ...common, database: databases.platform, logger: logger.child({ service: 'platform' }) }),
       customer: await createCustomerSubgraph({ ...common, database: databases.customer, logger: logger.child({ service: 'customer' }) }),
       sales: await createSalesSubgraph({ ...common, database: databases.sales, logger: logger.child({ service: 'sales' }) }),
-      analytics: await createAnalyticsSubgraph({ ...common, database: databases.analytics, logger: logger.child({ service: 'analytics' }) }),
+      analytics: await createAnalyticsSubgraph({
+        ...common,
+        database: databases.analytics,
+        logger: logger.child({ service: 'analytics' }),
+        ...(config.consumers
+          ? { consumer: { groupId: `analytics.pipeline-summary${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } }
+          : {}),
+      }),
       integration: await createIntegrationSubgraph({
         ...common,
         database: databases.integration,
@@ -109,6 +116,8 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         },
       };
     }
+
+    await subgraphs.analytics.consumerReady;
 
     const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
     const gateway = await createGateway({

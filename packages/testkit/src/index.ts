@@ -1,3 +1,3 @@
 export * from './client.ts';
 export * from './stack.ts';
-export * from './seed.ts';
+export { createAccount, createDeal, createPipeline, createTenantWithUsers, login, moveDeal, STANDARD_STAGES } from '@crm/stack';

@@ -11,7 +11,13 @@ const freePorts = { web: 0, gateway: 0, platform: 0, customer: 0, sales: 0, anal
 
 /** Real services, as configured by scripts/lib/real-env.sh. Fails fast when they are not configured. */
 export async function startRealStack(overrides: Partial<StackConfig> = {}): Promise<Stack> {
-  const config = loadStackConfig(process.env, { ports: freePorts, allowInsecureWebhookUrls: true, ...overrides });
+  const config = loadStackConfig(process.env, {
+    ports: freePorts,
+    allowInsecureWebhookUrls: true,
+    // each test stack reads the shared broker with its own consumer groups, from the end
+    consumers: { groupSuffix: `.test-${randomBytes(4).toString('hex')}`, fromBeginning: false },
+    ...overrides,
+  });
   if (config.mode !== 'real' || !config.kafkaBrokers || !config.redisUrl) {
     throw new Error('end-to-end tests need DATABASE_URL_<DOMAIN>, KAFKA_BROKERS and REDIS_URL (run them with `pnpm test`)');
   }

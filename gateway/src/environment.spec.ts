@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { readEnvironment } from './environment.ts';
+
+const base = {
+  CUSTOMER_URL: 'http://customer:4001/graphql',
+  SALES_URL: 'http://sales:4002/graphql',
+  ANALYTICS_URL: 'http://analytics:4003/graphql',
+  PLATFORM_URL: 'http://platform:4004/graphql',
+  INTEGRATION_URL: 'http://integration:4005/graphql',
+  GATEWAY_SIGNING_SECRET: 's'.repeat(32),
+};
+
+describe('readEnvironment', () => {
+  it('reads subgraph urls and derives the JWKS url from the platform', () => {
+    const env = readEnvironment({ ...base, PORT: '4100', KAFKA_BROKERS: 'k1:9092, k2:9092' });
+    expect(env.port).toBe(4100);
+    expect(env.subgraphUrls.sales).toBe('http://sales:4002/graphql');
+    expect(env.jwksUrl).toBe('http://platform:4004/.well-known/jwks.json');
+    expect(env.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(env.redisUrl).toBeUndefined();
+    expect(env.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => readEnvironment({ SALES_URL: 'not a url', GATEWAY_SIGNING_SECRET: 'short' })).toThrow(
+      /CUSTOMER_URL[\s\S]*SALES_URL[\s\S]*GATEWAY_SIGNING_SECRET: must be at least 32 characters/,
+    );
+  });
+});

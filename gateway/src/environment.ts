@@ -1,0 +1,89 @@
+/**
+ * Configuration of the standalone gateway, from environment variables. The only place that
+ * reads `process.env`. Every problem is reported at once.
+ *
+ * | variable                  | meaning                                                     | default                          |
+ * |---------------------------|-------------------------------------------------------------|----------------------------------|
+ * | PORT                      | HTTP and WebSocket port                                     | 4000                             |
+ * | HOST                      | interface to listen on                                      | 0.0.0.0                          |
+ * | SUPERGRAPH_PATH           | composed supergraph SDL                                     | `schema/supergraph.graphql`      |
+ * | CUSTOMER_URL … INTEGRATION_URL | each subgraph's GraphQL url (`SALES_URL`, …)           | required                         |
+ * | JWKS_URL                  | the platform's JWKS                                         | `<PLATFORM_URL origin>/.well-known/jwks.json` |
+ * | GATEWAY_SIGNING_SECRET    | HMAC secret shared with subgraphs, at least 32 characters   | required                         |
+ * | KAFKA_BROKERS             | comma-separated brokers; without it an in-process bus       | (none)                           |
+ * | REDIS_URL                 | shared cache; without it an in-memory cache                 | (none)                           |
+ * | INTROSPECTION             | `true`/`false`                                              | true unless NODE_ENV=production  |
+ * | LOG_LEVEL                 | pino level                                                  | info                             |
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SUBGRAPH_NAMES, type SubgraphName } from './context.ts';
+
+const url = z.url({ protocol: /^https?$/ });
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  SUPERGRAPH_PATH: z.string().min(1).default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),
+  CUSTOMER_URL: url,
+  SALES_URL: url,
+  ANALYTICS_URL: url,
+  PLATFORM_URL: url,
+  INTEGRATION_URL: url,
+  JWKS_URL: url.optional(),
+  GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  KAFKA_BROKERS: z
+    .string()
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// url').optional(),
+  INTROSPECTION: flag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export interface GatewayEnvironment {
+  port: number;
+  host: string;
+  supergraphPath: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  jwksUrl: string;
+  signingSecret: string;
+  kafkaBrokers: string[] | undefined;
+  redisUrl: string | undefined;
+  introspection: boolean | undefined;
+  logLevel: string;
+  production: boolean;
+}
+
+/** Parses the environment; throws one error listing every problem. */
+export function readEnvironment(source: NodeJS.ProcessEnv = process.env): GatewayEnvironment {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`Invalid gateway configuration:\n${problems.join('\n')}`);
+  }
+  const env = parsed.data;
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, env[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`]]),
+  ) as Record<SubgraphName, string>;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    supergraphPath: env.SUPERGRAPH_PATH,
+    subgraphUrls,
+    jwksUrl: env.JWKS_URL ?? new URL('/.well-known/jwks.json', env.PLATFORM_URL).toString(),
+    signingSecret: env.GATEWAY_SIGNING_SECRET,
+    kafkaBrokers: env.KAFKA_BROKERS?.length ? env.KAFKA_BROKERS : undefined,
+    redisUrl: env.REDIS_URL,
+    introspection: env.INTROSPECTION,
+    logLevel: env.LOG_LEVEL,
+    production: env.NODE_ENV === 'production',
+  };
+}
+
+/** Whether the process runs in production (`NODE_ENV=production`); decides safe defaults. */
+export function isProduction(): boolean {
+  return process.env.NODE_ENV === 'production';
+}

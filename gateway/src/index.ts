@@ -1,0 +1,169 @@
+/**
+ * The public entry of the CRM: one GraphQL endpoint over the five subgraphs.
+ *
+ * `POST|GET /graphql` runs federated queries and mutations (Apollo Gateway over the committed
+ * supergraph); the same port and path accept graphql-ws connections for live pipeline boards.
+ * `GET /health` and `GET /ready` serve probes.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError, GraphQLSchema } from './graphql.ts';
+import { createGraphQLHandler, listen, maskError, REQUEST_ID_HEADER, type Cache, type Listening, type Logger } from '@crm/runtime';
+import type { EventBus } from '@crm/events';
+import { SUBGRAPH_NAMES, type GatewayContext, type SubgraphName } from './context.ts';
+import { isProduction } from './environment.ts';
+import { AuthError, useAuth, type AuthOptions } from './plugins/useAuth.ts';
+import { useHideSuggestions } from './plugins/useHideSuggestions.ts';
+import { useIdentityForwarding, type IdentityForwardingOptions } from './plugins/useIdentityForwarding.ts';
+import { useRequestId } from './plugins/useRequestId.ts';
+import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
+
+export type { GatewayContext, SubgraphName };
+export { SUBGRAPH_NAMES };
+export { CLOSE_TOO_SLOW, CLOSE_UNAUTHORIZED } from './plugins/useSubscriptions.ts';
+export { SUBGRAPH_UNAVAILABLE } from './plugins/useIdentityForwarding.ts';
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  /** Where each subgraph really is; overrides the placeholder urls of the supergraph. */
+  subgraphUrls: Record<SubgraphName, string>;
+  /** The platform's `/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** HMAC secret for the internal identity header (`signIdentity` in @crm/runtime). */
+  signingSecret: string;
+  /** Kafka or in-process; the gateway reads deal events from it for subscriptions. */
+  bus: EventBus;
+  /** Redis or memory; holds the JWKS. */
+  cache: Cache;
+  logger: Logger;
+  /** Schema introspection. Default true outside production. */
+  introspection?: boolean;
+  /** Finer settings of authentication (issuer, audience, algorithms, JWKS caching). */
+  auth?: Omit<AuthOptions, 'jwksUrl' | 'cache' | 'logger'>;
+  /** Keep-alive pool and timeouts towards subgraphs. */
+  subgraphs?: Omit<IdentityForwardingOptions, 'signingSecret' | 'logger'>;
+  /** Subscription limits (queue size, keep-alive, topic). */
+  subscriptions?: Pick<SubscriptionsOptions, 'topic' | 'groupPrefix' | 'maxQueuedPerConnection' | 'maxSubscriptionsPerConnection' | 'keepAliveMs' | 'connectionInitWaitTimeoutMs'>;
+  /** Largest request body, bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Interface to listen on. Default `127.0.0.1` (use `0.0.0.0` in containers). */
+  host?: string;
+}
+
+export interface Gateway {
+  start(port: number): Promise<{ url: string; wsUrl: string; port: number }>;
+  stop(): Promise<void>;
+  /** Resolves once the subscription consumer receives events (after `start`). */
+  subscriptionsReady: Promise<void>;
+  /** Open graphql-ws connections and live board subscribers (for probes and tests). */
+  stats(): { connections: number; subscribers: number };
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { logger } = options;
+  const missing = SUBGRAPH_NAMES.filter((name) => !options.subgraphUrls[name]);
+  if (missing.length) throw new Error(`No url for subgraph(s): ${missing.join(', ')}`);
+
+  const forwarding = useIdentityForwarding({ ...options.subgraphs, signingSecret: options.signingSecret, logger });
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) => {
+      const override = (options.subgraphUrls as Record<string, string | undefined>)[name];
+      if (!override) logger.warn({ subgraph: name }, 'subgraph without an url override; using the supergraph url');
+      return forwarding.createDataSource(name, override ?? url ?? '');
+    },
+    logger,
+  });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    apiSchema = schema;
+  });
+
+  const hideSuggestions = useHideSuggestions();
+  const mask = maskError((error) => logger.error({ err: error }, 'unexpected error'));
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) => mask(hideSuggestions(formatted), error);
+
+  const auth = useAuth({ ...options.auth, jwksUrl: options.jwksUrl, cache: options.cache, logger });
+  const production = isProduction();
+
+  const apollo: ApolloServer<GatewayContext> = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: options.introspection ?? !production,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [
+      subscriptionsOverHttpGuard(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  const subscriptions = useSubscriptions({
+    ...options.subscriptions,
+    apollo,
+    schema: () => apiSchema,
+    authenticator: auth,
+    bus: options.bus,
+    logger,
+    formatError,
+  });
+  await apollo.start();
+
+  const requestIds = useRequestId();
+  const handler = requestIds.wrap(
+    createGraphQLHandler<GatewayContext>({
+      server: apollo,
+      maxBodyBytes: options.maxBodyBytes,
+      ready: async () => apiSchema !== undefined,
+      context: async (req) => {
+        const requestId = req.headers[REQUEST_ID_HEADER] as string;
+        const authorization = req.headers.authorization;
+        try {
+          return { identity: await auth.identify(authorization, requestId) };
+        } catch (error) {
+          if (error instanceof AuthError) throw auth.httpError(error);
+          throw error;
+        }
+      },
+    }),
+  );
+
+  let listening: Listening | undefined;
+  let markReady: () => void = () => {};
+  let markFailed: (error: unknown) => void = () => {};
+  const subscriptionsReady = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  subscriptionsReady.catch(() => {});
+
+  return {
+    subscriptionsReady,
+    stats: () => subscriptions.stats(),
+    async start(port) {
+      listening = await listen(handler, port, options.host);
+      subscriptions.attach(listening.server);
+      subscriptions.start().then(markReady, (error: unknown) => {
+        logger.error({ err: error }, 'subscription consumer failed to start');
+        markFailed(error);
+      });
+      const url = `${listening.url}/graphql`;
+      logger.info({ url }, 'gateway listening');
+      return { url, wsUrl: url.replace(/^http/, 'ws'), port: listening.port };
+    },
+    async stop() {
+      await subscriptions.stop();
+      await listening?.close();
+      listening = undefined;
+      await apollo.stop();
+      forwarding.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The gateway as its own deployable: reads the environment, loads the committed supergraph,
+ * connects to Kafka and Redis when configured, serves until SIGTERM/SIGINT.
+ */
+import { readFileSync } from 'node:fs';
+import { createCache, createLogger } from '@crm/runtime';
+import { createInProcessBus, createKafkaBus } from '@crm/events';
+import { readEnvironment } from './environment.ts';
+import { createGateway } from './index.ts';
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = readEnvironment();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  const logger = createLogger('gateway', env.logLevel);
+  const bus = env.kafkaBrokers ? createKafkaBus({ brokers: env.kafkaBrokers, clientId: 'crm-gateway', logger }) : createInProcessBus();
+  if (!env.kafkaBrokers) logger.warn('KAFKA_BROKERS is not set: subscriptions only see events published in this process');
+  const cache = createCache(env.redisUrl);
+
+  const gateway = await createGateway({
+    supergraphSdl: readFileSync(env.supergraphPath, 'utf8'),
+    subgraphUrls: env.subgraphUrls,
+    jwksUrl: env.jwksUrl,
+    signingSecret: env.signingSecret,
+    bus,
+    cache,
+    logger,
+    introspection: env.introspection,
+    host: env.host,
+  });
+  const { url, wsUrl } = await gateway.start(env.port);
+  logger.info({ url, wsUrl }, 'gateway started');
+  gateway.subscriptionsReady.then(
+    () => logger.info('subscriptions receiving events'),
+    (error: unknown) => logger.error({ err: error }, 'subscriptions unavailable'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await gateway.stop();
+      await bus.close();
+      await cache.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

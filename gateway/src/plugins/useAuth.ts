@@ -1,0 +1,178 @@
+/**
+ * Who is calling: `Authorization: Bearer <access token>` issued by the platform subgraph.
+ *
+ * Tokens are JWTs signed with the platform's keys (EdDSA/Ed25519; ES256 and RS256 keys are
+ * accepted when the JWKS publishes them). The algorithm allowlist is explicit, so `alg: none`
+ * and HMAC tokens are refused whatever the token claims. Issuer `crm-platform`, audience `crm-api`.
+ *
+ * - No Authorization header: an anonymous identity (tenantId null). Subgraphs decide what
+ *   anonymous callers may do (e.g. `login`).
+ * - A header that is present but not a valid, unexpired token: HTTP 401, code UNAUTHENTICATED.
+ *
+ * Verified tokens are remembered (bounded, until they expire), so a client sending the same
+ * token again costs a map lookup instead of a signature check.
+ */
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { HttpError, type Cache, type Identity, type Logger } from '@crm/runtime';
+import { JwksStore, JwksUnavailableError, type JwksStoreOptions } from '../auth/jwks.ts';
+
+export const SUPPORTED_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'RS256'] as const;
+export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+export interface AuthOptions {
+  /** The platform's `/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** Shared cache holding the JWKS (Redis in production). */
+  cache: Cache;
+  logger: Logger;
+  /** Expected `iss`. Default `crm-platform`. */
+  issuer?: string;
+  /** Expected `aud`. Default `crm-api`. */
+  audience?: string;
+  /** Accepted signature algorithms. Default: EdDSA, Ed25519, ES256, RS256 (never `none` or HS*). */
+  algorithms?: readonly SupportedAlgorithm[];
+  /** Allowed clock skew when checking `exp`/`nbf`, seconds. Default 5. */
+  clockToleranceSeconds?: number;
+  /** Verified tokens remembered. Default 10 000. */
+  verifiedTokenCacheSize?: number;
+  /** JWKS caching and rotation settings. Defaults: see `JwksStoreOptions`. */
+  jwks?: Pick<JwksStoreOptions, 'cacheKey' | 'ttlSeconds' | 'localTtlMs' | 'refetchCooldownMs' | 'fetchTimeoutMs'>;
+}
+
+/** Who a valid access token speaks for. */
+export interface VerifiedToken {
+  tenantId: string;
+  userId: string;
+  roles: string[];
+  /** When the token expires, ms since the epoch. */
+  expiresAt: number;
+}
+
+export type AuthFailure = 'malformed' | 'invalid' | 'expired' | 'unavailable';
+
+/** The caller presented credentials that cannot be accepted (or keys to check them are unavailable). */
+export class AuthError extends Error {
+  constructor(
+    readonly failure: AuthFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+export interface Authenticator {
+  /** Verifies a bare token (no `Bearer ` prefix). Throws `AuthError`. */
+  verifyToken(token: string): Promise<VerifiedToken>;
+  /** Identity for an `Authorization` header value; anonymous when there is none. Throws `AuthError`. */
+  identify(authorization: string | undefined, requestId: string): Promise<Identity>;
+  /** The HTTP answer for a failed authentication: 401 (or 503 when keys are unavailable). */
+  httpError(error: AuthError): HttpError;
+}
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9_\-.~+/]+=*)[ \t]*$/i;
+
+/** Extracts the token of an `Authorization: Bearer <token>` value; throws `AuthError` otherwise. */
+export function bearerToken(authorization: string): string {
+  const match = BEARER.exec(authorization);
+  if (!match?.[1]) throw new AuthError('malformed', 'Authorization header must be "Bearer <access token>"');
+  return match[1];
+}
+
+export function toIdentity(token: VerifiedToken, requestId: string): Identity {
+  return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId };
+}
+
+export function useAuth(options: AuthOptions): Authenticator {
+  const jwks = new JwksStore({ ...options.jwks, url: options.jwksUrl, cache: options.cache, logger: options.logger });
+  const verifyOptions = {
+    issuer: options.issuer ?? 'crm-platform',
+    audience: options.audience ?? 'crm-api',
+    algorithms: [...(options.algorithms ?? SUPPORTED_ALGORITHMS)],
+    clockTolerance: options.clockToleranceSeconds ?? 5,
+    requiredClaims: ['exp', 'sub'],
+  };
+  const verified = new Map<string, VerifiedToken>();
+  const maxRemembered = options.verifiedTokenCacheSize ?? 10_000;
+
+  // Keys are looked up only once the token parses and names an allowed algorithm, so garbage
+  // is refused without touching the JWKS.
+  const currentKey: JWTVerifyGetKey = async (header, input) => (await jwks.keySet())(header, input);
+
+  async function verifyWithKeys(token: string): Promise<JWTPayload> {
+    try {
+      return (await jwtVerify(token, currentKey, verifyOptions)).payload;
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      // Unknown key id: the platform may have rotated its keys since we last looked.
+      const fresh = await jwks.refetch();
+      if (!fresh) throw error;
+      return (await jwtVerify(token, fresh, verifyOptions)).payload;
+    }
+  }
+
+  async function verifyToken(token: string): Promise<VerifiedToken> {
+    const known = verified.get(token);
+    if (known) {
+      if (known.expiresAt + verifyOptions.clockTolerance * 1000 > Date.now()) return known;
+      verified.delete(token);
+      throw new AuthError('expired', 'Access token has expired');
+    }
+    let payload: JWTPayload;
+    try {
+      payload = await verifyWithKeys(token);
+    } catch (error) {
+      throw toAuthError(error);
+    }
+    const result = claimsOf(payload);
+    if (verified.size >= maxRemembered) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(token, result);
+    return result;
+  }
+
+  return {
+    verifyToken,
+    async identify(authorization, requestId) {
+      if (authorization === undefined || authorization === '') return { tenantId: null, userId: null, roles: [], requestId };
+      return toIdentity(await verifyToken(bearerToken(authorization)), requestId);
+    },
+    httpError(error) {
+      if (error.failure === 'unavailable') {
+        options.logger.error({ err: error.cause }, 'cannot verify access tokens: signing keys unavailable');
+        return new HttpError(503, 'INTERNAL_SERVER_ERROR', error.message, { 'retry-after': '5' });
+      }
+      const description = error.failure === 'expired' ? 'The access token expired' : 'The access token is invalid';
+      return new HttpError(401, 'UNAUTHENTICATED', error.message, {
+        'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
+      });
+    },
+  };
+}
+
+function claimsOf(payload: JWTPayload): VerifiedToken {
+  const { sub, exp } = payload;
+  const tid: unknown = payload['tid'];
+  const roles: unknown = payload['roles'] ?? [];
+  if (typeof sub !== 'string' || sub === '' || typeof tid !== 'string' || tid === '' || typeof exp !== 'number') {
+    throw new AuthError('invalid', 'Access token is missing required claims');
+  }
+  if (!Array.isArray(roles) || !roles.every((role): role is string => typeof role === 'string')) {
+    throw new AuthError('invalid', 'Access token has malformed roles');
+  }
+  return { tenantId: tid, userId: sub, roles, expiresAt: exp * 1000 };
+}
+
+function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof JwksUnavailableError) {
+    const failure = new AuthError('unavailable', 'Authentication is temporarily unavailable; retry shortly');
+    failure.cause = error.cause;
+    return failure;
+  }
+  if (error instanceof joseErrors.JWTExpired) return new AuthError('expired', 'Access token has expired');
+  if (error instanceof joseErrors.JOSEError) return new AuthError('invalid', 'Access token is invalid');
+  return new AuthError('invalid', 'Access token is invalid');
+}

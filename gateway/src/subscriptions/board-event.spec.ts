@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '@crm/events';
+import { readBoardEvent } from './board-event.ts';
+
+const envelope = (type: string, payload: Record<string, unknown>): EventEnvelope => ({
+  id: randomUUID(),
+  type,
+  version: 1,
+  tenantId: 't1',
+  actor: { userId: null, kind: 'system' },
+  aggregateId: 'd1',
+  occurredAt: '2026-11-26T10:00:00.000Z',
+  payload,
+});
+
+describe('readBoardEvent', () => {
+  it('reads a created deal as DEAL_CREATED into its stage', () => {
+    const reading = readBoardEvent(envelope('sales.deal.created', { dealId: 'd1', pipelineId: 'p1', stageId: 's1', sequence: '4' }));
+    expect(reading).toMatchObject({ kind: 'change', change: { type: 'DEAL_CREATED', tenantId: 't1', dealId: 'd1', pipelineId: 'p1', fromStageId: null, toStageId: 's1', sequence: '4' } });
+  });
+
+  it('reads a stage change as DEAL_MOVED with both stages', () => {
+    const reading = readBoardEvent(envelope('sales.deal.stage_changed', { dealId: 'd1', pipelineId: 'p1', fromStageId: 's1', toStageId: 's2', sequence: 5 }));
+    expect(reading).toMatchObject({ kind: 'change', change: { type: 'DEAL_MOVED', fromStageId: 's1', toStageId: 's2', sequence: '5' } });
+  });
+
+  it('reads an update as DEAL_UPDATED in its current stage', () => {
+    const reading = readBoardEvent(envelope('sales.deal.updated', { dealId: 'd1', pipelineId: 'p1', stageId: 's2', sequence: '6', changed: {} }));
+    expect(reading).toMatchObject({ kind: 'change', change: { type: 'DEAL_UPDATED', fromStageId: null, toStageId: 's2' } });
+  });
+
+  it('ignores other events and flags malformed payloads', () => {
+    expect(readBoardEvent(envelope('sales.pipeline.created', { pipelineId: 'p1' }))).toEqual({ kind: 'ignored' });
+    expect(readBoardEvent(envelope('sales.deal.created', { dealId: 'd1', stageId: 's1', sequence: '1' })).kind).toBe('malformed');
+    expect(readBoardEvent(envelope('sales.deal.created', { dealId: 'd1', pipelineId: 'p1', sequence: 'one' })).kind).toBe('malformed');
+    expect(readBoardEvent(envelope('sales.deal.stage_changed', { dealId: 'd1', pipelineId: 'p1', toStageId: 's2', sequence: '1' })).kind).toBe('malformed');
+  });
+});

@@ -1,0 +1,20 @@
+import { openDatabase } from '@crm/db';
+import { createInProcessBus } from '@crm/events';
+import { createLogger } from '@crm/runtime';
+import { createCustomerSubgraph, customerPaths } from './src/index.ts';
+const t = (l: string) => console.error(new Date().toISOString(), l);
+const database = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+await database.migrate(customerPaths.migrationsDir, customerPaths.schemaPath);
+const bus = createInProcessBus();
+const sg = await createCustomerSubgraph({ database, bus, signingSecret: 'x'.repeat(40), logger: createLogger('c', 'silent') });
+await sg.start(0);
+process.on('SIGTERM', async () => {
+  t('server.stop'); await sg.server.stop();
+  t('relay.stop'); await sg.relay.stop();
+  t('prisma'); await sg.prisma.$disconnect();
+  t('bus'); await bus.close();
+  t('db'); await database.close();
+  t('done'); process.exit(0);
+});
+setTimeout(() => process.kill(process.pid, 'SIGTERM'), 500);
+setTimeout(() => { t('stuck'); process.exit(3); }, 8000).unref();

@@ -1,0 +1,12 @@
+import type { AccountResolvers } from '../../../__generated__/resolvers-types.ts';
+import { requireTenant } from '../../../context.ts';
+
+export const Account: AccountResolvers = {
+  /** Batched through the request's loader; an id of another tenant resolves to null. */
+  __resolveReference: (reference, context) => {
+    requireTenant(context);
+    return context.loaders.account.load(reference.id);
+  },
+  owner: (account) => (account.ownerId ? { id: account.ownerId } : null),
+  contacts: (account, _args, context) => context.loaders.contactsOfAccount.load(account.id),
+};

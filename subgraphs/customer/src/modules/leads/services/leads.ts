@@ -1,0 +1,89 @@
+/**
+ * Leads: prospects not yet qualified. A new lead starts as NEW with score 0;
+ * creating one records `customer.lead.created` in the outbox within the same transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { withTenantTransaction } from '@crm/db';
+import { appendOutbox, createEvent } from '@crm/events';
+import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
+import type { LeadModel } from '../../../__generated__/prisma/models.ts';
+import type { Actor, TenantDb } from '../../../context.ts';
+import { optionalEmail, optionalString, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
+
+export interface NewLead {
+  name: string;
+  email?: string | null;
+  company?: string | null;
+  source?: string | null;
+  ownerId?: string | null;
+}
+
+export const LEAD_CREATED = 'customer.lead.created';
+
+/** Payload of `customer.lead.created` (version 1). */
+export interface LeadCreatedPayload extends Record<string, unknown> {
+  name: string;
+  email: string | null;
+  company: string | null;
+  source: string | null;
+  status: LeadModel['status'];
+  score: number;
+  ownerId: string | null;
+}
+
+const leadInput = z.object({
+  name: requiredName('name'),
+  email: optionalEmail,
+  company: optionalString(200, 'company'),
+  source: optionalString(100, 'source'),
+  ownerId: optionalUuid('ownerId'),
+});
+
+export interface LeadsService {
+  /** Validates and creates a lead (status NEW, score 0). */
+  create(tenantId: string, actor: Actor, input: NewLead): Promise<LeadModel>;
+  /** The tenant's leads, newest first. */
+  list(db: TenantDb, options: { first: number }): Promise<LeadModel[]>;
+}
+
+export interface LeadsServiceDeps {
+  prisma: PrismaClient;
+  /** Called after each committed write (publishes the outbox at once). */
+  onCommit: () => void;
+}
+
+export function createLeadsService({ prisma, onCommit }: LeadsServiceDeps): LeadsService {
+  return {
+    async create(tenantId, actor, input) {
+      const data = parseInput(leadInput, input);
+      const lead = await withTenantTransaction(prisma, tenantId, async (tx) => {
+        const created = await tx.lead.create({ data: { id: randomUUID(), tenantId, ...data } });
+        await appendOutbox(
+          tx,
+          createEvent<LeadCreatedPayload>({
+            type: LEAD_CREATED,
+            tenantId,
+            actor,
+            aggregateId: created.id,
+            payload: {
+              name: created.name,
+              email: created.email,
+              company: created.company,
+              source: created.source,
+              status: created.status,
+              score: created.score,
+              ownerId: created.ownerId,
+            },
+          }),
+        );
+        return created;
+      });
+      onCommit();
+      return lead;
+    },
+    list(db, { first }) {
+      return db.lead.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Per-request context of the platform subgraph. Resolvers read tenant data only through
+ * `db` (scoped to the caller's tenant) and `loaders`; `prisma` is the unscoped client for
+ * the few services that set the tenant themselves.
+ */
+import { forTenant } from '@crm/db';
+import { unauthenticated, type Identity, type Logger } from '@crm/runtime';
+import type { PrismaClient } from './__generated__/prisma/client.ts';
+import { isUuid } from './lib/arguments.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+import type { Services } from './services.ts';
+
+/** A Prisma client whose every query runs as one tenant (`forTenant`). */
+export type TenantDb = PrismaClient;
+
+export interface Context {
+  identity: Identity;
+  tenantId: string | null;
+  db: TenantDb | null;
+  prisma: PrismaClient;
+  loaders: Loaders;
+  services: Services;
+  log: Logger;
+}
+
+export interface ContextDeps {
+  prisma: PrismaClient;
+  services: Services;
+  logger: Logger;
+}
+
+export function createContextFactory({ prisma, services, logger }: ContextDeps) {
+  return (identity: Identity): Context => {
+    const tenantId = isUuid(identity.tenantId) ? identity.tenantId : null;
+    const db = tenantId ? forTenant(prisma, tenantId) : null;
+    return {
+      identity,
+      tenantId,
+      db,
+      prisma,
+      loaders: createLoaders(tenantId && db ? { tenantId, db } : null),
+      services,
+      log: logger.child({ requestId: identity.requestId, tenantId }),
+    };
+  };
+}
+
+/** The caller's tenant; UNAUTHENTICATED for anonymous callers. */
+export function requireTenant(ctx: Context): { tenantId: string; db: TenantDb } {
+  if (!ctx.tenantId || !ctx.db) throw unauthenticated();
+  return { tenantId: ctx.tenantId, db: ctx.db };
+}
+
+/**
+ * Reads the rest of this request as `tenantId`. Used only by `login`: its payload
+ * (`user { team tenant … }`) belongs to the user who has just proved their password.
+ */
+export function enterTenant(ctx: Context, tenantId: string): void {
+  if (ctx.tenantId === tenantId) return;
+  ctx.tenantId = tenantId;
+  ctx.db = forTenant(ctx.prisma, tenantId);
+  ctx.loaders = createLoaders({ tenantId, db: ctx.db });
+  ctx.log = ctx.log.child({ tenantId });
+}

@@ -1,0 +1,6 @@
+import type { TenantResolvers } from '../../../__generated__/resolvers-types.ts';
+
+export const Tenant: TenantResolvers = {
+  /** Only the caller's own tenant resolves; any other id is null. */
+  __resolveReference: (reference, ctx) => ctx.loaders.tenant.load(reference.id),
+};

@@ -1,0 +1,6 @@
+import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
+import { DateTimeScalar } from '../../../lib/date-time.ts';
+import { Query } from './Query.ts';
+import { Tenant } from './Tenant.ts';
+
+export const tenantsResolvers: Resolvers = { DateTime: DateTimeScalar, Query, Tenant };

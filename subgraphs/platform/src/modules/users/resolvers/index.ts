@@ -1,0 +1,6 @@
+import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
+import { Query } from './Query.ts';
+import { Team } from './Team.ts';
+import { User } from './User.ts';
+
+export const usersResolvers: Resolvers = { Query, User, Team };

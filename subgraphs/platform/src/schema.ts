@@ -1,0 +1,16 @@
+/** The platform subgraph's schema modules: each module's SDL with its resolvers. */
+import { readFileSync } from 'node:fs';
+import { gql } from 'graphql-tag';
+import type { GraphQLSchemaModule } from '@apollo/subgraph';
+import { authResolvers } from './modules/auth/resolvers/index.ts';
+import { tenantsResolvers } from './modules/tenants/resolvers/index.ts';
+import { usersResolvers } from './modules/users/resolvers/index.ts';
+
+const sdl = (module: string) => gql(readFileSync(new URL(`./modules/${module}/schema.graphql`, import.meta.url), 'utf8'));
+
+/** `tenants` comes first: it carries the `@link` to Federation and the root `Query` type. */
+export const platformModules: GraphQLSchemaModule[] = [
+  { typeDefs: sdl('tenants'), resolvers: tenantsResolvers },
+  { typeDefs: sdl('users'), resolvers: usersResolvers },
+  { typeDefs: sdl('auth'), resolvers: authResolvers },
+];

@@ -1,0 +1,42 @@
+/**
+ * The platform's domain services, created once per subgraph and shared by requests,
+ * tests and the demo seed. Writes take the tenant (and optionally the actor) explicitly.
+ */
+import type { PrismaClient } from './__generated__/prisma/client.ts';
+import { createAuthService, type AuthService } from './modules/auth/services/auth.ts';
+import { createSigningKeyStore, type SigningKeyStore } from './modules/auth/services/signing-keys.ts';
+import { createPasswordHasher, type PasswordHasher } from './modules/auth/lib/password.ts';
+import { createTenantService, type TenantService } from './modules/tenants/services/tenants.ts';
+import { createTeamService, type TeamService } from './modules/users/services/teams.ts';
+import { createUserService, type UserService } from './modules/users/services/users.ts';
+
+export interface ServiceDeps {
+  /** Base client; services set the tenant themselves (`withTenantTransaction`). */
+  prisma: PrismaClient;
+  /** Called after a transaction that wrote outbox events commits (publishes them at once). */
+  afterCommit: () => void;
+  passwords?: PasswordHasher;
+  clock?: () => Date;
+}
+
+export interface Services {
+  tenants: TenantService;
+  users: UserService;
+  teams: TeamService;
+  auth: AuthService;
+  signingKeys: SigningKeyStore;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const passwords = deps.passwords ?? createPasswordHasher();
+  const clock = deps.clock ?? (() => new Date());
+  const signingKeys = createSigningKeyStore({ prisma: deps.prisma, clock });
+  const writeDeps = { prisma: deps.prisma, afterCommit: deps.afterCommit };
+  return {
+    tenants: createTenantService(writeDeps),
+    users: createUserService({ ...writeDeps, passwords }),
+    teams: createTeamService(writeDeps),
+    auth: createAuthService({ prisma: deps.prisma, signingKeys, passwords, clock }),
+    signingKeys,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Configuration of the standalone sales deployable. The only place that reads `process.env`.
+ * All problems are reported at once; the process exits 1 on bad config.
+ */
+import { z } from 'zod';
+
+const server = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4002),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const database = z.object({
+  /** PostgreSQL as the application role; when absent, embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  /** Owner connection for migrations; defaults to DATABASE_URL as user `postgres`. */
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data/sales'),
+});
+
+const events = z.object({
+  /** Comma-separated Kafka brokers; when absent, an in-process bus. */
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .transform((value) => value?.split(',').map((broker) => broker.trim()).filter(Boolean) ?? [])
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, { error: 'brokers must be host:port' }))),
+});
+
+const security = z.object({
+  GATEWAY_SIGNING_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
+});
+
+const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape });
+
+export type Environment = z.output<typeof schema>;
+
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Validates `source`; throws `EnvironmentError` listing every problem. */
+export function parseEnvironment(source: Record<string, string | undefined>): Environment {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvironmentError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+}
+
+/** Reads the process environment, or prints every problem and exits 1. */
+export function loadEnvironment(): Environment {
+  try {
+    return parseEnvironment(process.env);
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

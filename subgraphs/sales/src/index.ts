@@ -1,0 +1,130 @@
+/**
+ * The sales subgraph: pipelines, their stages, and the deals moving through them — the data
+ * behind the live pipeline board.
+ *
+ * `createSalesSubgraph` wires the database, the outbox relay that publishes sales events
+ * (topic `crm.sales.events`) and the GraphQL server. Both the standalone deployable (`main.ts`)
+ * and the all-in-one start use it; tests use `services` to seed data.
+ */
+import { fileURLToPath } from 'node:url';
+import { forTenant, type Database } from '@crm/db';
+import { createOutboxRelay, topicOf, type EventBus, type OutboxRelay } from '@crm/events';
+import { createSubgraphServer, HttpError, type Identity, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
+import { PrismaClient } from './__generated__/prisma/client.ts';
+import type { Context, TenantDb } from './context.ts';
+import { createLoaders } from './loaders.ts';
+import { isId } from './modules/common/lib/input.ts';
+import { salesSchemaModules } from './schema.ts';
+import { createSalesServices, type SalesServices } from './services.ts';
+
+export type { Actor, Context, TenantDb } from './context.ts';
+export type { SalesServices } from './services.ts';
+export type { CreatePipelineInput, StageInput, PipelineCreatedPayload } from './modules/pipelines/services/pipelines.ts';
+export type { CreateDealInput, UpdateDealInput } from './modules/deals/services/deals.ts';
+export {
+  DealEventType,
+  type DealChanges,
+  type DealCreatedPayload,
+  type DealStageChangedPayload,
+  type DealUpdatedPayload,
+} from './modules/deals/lib/deal-events.ts';
+export { CURRENCY_EXPONENTS, formatAmount, parseAmount } from './modules/deals/lib/money.ts';
+export type { DealModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+export { PrismaClient };
+
+/** Absolute paths of the Prisma schema and migrations (for `Database.migrate`). */
+export const salesPaths: { schemaPath: string; migrationsDir: string } = {
+  schemaPath: fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url)),
+  migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
+};
+
+export interface SalesSubgraphDeps {
+  /** From `openDatabase()`, already migrated with `salesPaths`. Closed by the caller. */
+  database: Database;
+  bus: EventBus;
+  /** Secret the gateway signs identity headers with. */
+  signingSecret: string;
+  logger: Logger;
+}
+
+export interface SalesSubgraph {
+  name: 'sales';
+  server: SubgraphServer;
+  prisma: PrismaClient;
+  services: SalesServices;
+  /** Publishes committed sales events; `flush()` waits until all are out. */
+  relay: OutboxRelay;
+  /** Listens on `port` (0 = any free port) and starts publishing events. */
+  start(port: number): Promise<Listening>;
+  /** Stops serving and publishing and disconnects Prisma (the database itself stays open). */
+  stop(): Promise<void>;
+}
+
+/** Tenant-scoped clients are reused across requests of the same tenant (bounded). */
+const MAX_CACHED_TENANTS = 1_000;
+
+export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<SalesSubgraph> {
+  const logger = deps.logger.child({ subgraph: 'sales' });
+  const prisma = new PrismaClient({ adapter: deps.database.adapter });
+  const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('sales'), logger });
+  const services = createSalesServices({ prisma, eventsCommitted: () => relay.nudge() });
+
+  const tenantDbs = new Map<string, TenantDb>();
+  const tenantDb = (tenantId: string): TenantDb => {
+    let db = tenantDbs.get(tenantId);
+    if (!db) {
+      if (tenantDbs.size >= MAX_CACHED_TENANTS) tenantDbs.delete(tenantDbs.keys().next().value!);
+      db = forTenant(prisma, tenantId);
+      tenantDbs.set(tenantId, db);
+    }
+    return db;
+  };
+
+  const createContext = (identity: Identity): Context => {
+    const tenantId = identity.tenantId;
+    if (tenantId !== null && !isId(tenantId)) throw new HttpError(401, 'UNAUTHENTICATED', 'The identity names no valid tenant');
+    const db = tenantId === null ? null : tenantDb(tenantId);
+    return {
+      identity,
+      tenantId,
+      db,
+      prisma,
+      loaders: createLoaders({ tenantId, db, prisma }),
+      services,
+      log: logger.child({ requestId: identity.requestId, tenantId }),
+    };
+  };
+
+  const server = await createSubgraphServer<Context>({
+    name: 'sales',
+    modules: salesSchemaModules(),
+    signingSecret: deps.signingSecret,
+    createContext,
+    ready: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+      return true;
+    },
+    logger,
+  });
+
+  let started = false;
+  return {
+    name: 'sales',
+    server,
+    prisma,
+    services,
+    relay,
+    async start(port) {
+      const listening = await server.listen(port);
+      if (!started) relay.start();
+      started = true;
+      return listening;
+    },
+    async stop() {
+      await server.stop();
+      if (started) await relay.stop();
+      started = false;
+      await prisma.$disconnect();
+    },
+  };
+}

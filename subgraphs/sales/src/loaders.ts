@@ -1,0 +1,113 @@
+/**
+ * Request-scoped DataLoaders: whatever number of deals, stages or pipelines a request resolves,
+ * each type costs one SQL statement per tick. Every query runs through the tenant-scoped client
+ * (and row-level security), and rows are re-checked against the caller's tenant, so an id of
+ * another tenant resolves to null. A caller without a tenant sees nothing.
+ */
+import DataLoader from 'dataloader';
+import type { PrismaClient } from './__generated__/prisma/client.ts';
+import type { DealModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+import type { TenantDb } from './context.ts';
+import { isId } from './modules/common/lib/input.ts';
+import { firstDealsByParent, type DealParent } from './modules/deals/services/deal-queries.ts';
+
+/** A parent's list of deals, limited to `first`. */
+export interface DealPageKey {
+  id: string;
+  first: number;
+}
+
+export interface Loaders {
+  dealById: DataLoader<string, DealModel | null>;
+  stageById: DataLoader<string, StageModel | null>;
+  pipelineById: DataLoader<string, PipelineModel | null>;
+  /** Stages of a pipeline in board order. */
+  stagesByPipelineId: DataLoader<string, StageModel[]>;
+  dealsByPipelineId: DataLoader<DealPageKey, DealModel[]>;
+  dealsByAccountId: DataLoader<DealPageKey, DealModel[]>;
+}
+
+export interface LoaderDeps {
+  tenantId: string | null;
+  db: TenantDb | null;
+  prisma: PrismaClient;
+}
+
+type Row = { id: string; tenantId: string };
+
+/** Loads rows by id with one `findMany`, answering in key order with null for missing or foreign rows. */
+function byId<T extends Row>(tenantId: string | null, find: ((ids: string[]) => Promise<T[]>) | null) {
+  return new DataLoader<string, T | null>(async (keys) => {
+    const ids = [...new Set(keys.filter(isId))];
+    if (tenantId === null || find === null || ids.length === 0) return keys.map(() => null);
+    const rows = await find(ids);
+    const found = new Map(rows.filter((row) => row.tenantId === tenantId).map((row) => [row.id, row]));
+    return keys.map((key) => found.get(key) ?? null);
+  });
+}
+
+function dealPages(deps: LoaderDeps, parent: DealParent) {
+  return new DataLoader<DealPageKey, DealModel[], string>(
+    async (keys) => {
+      const { tenantId } = deps;
+      if (tenantId === null) return keys.map(() => []);
+      // Normally every key asks for the same page size: one statement. Otherwise one per size.
+      const sizes = [...new Set(keys.map((key) => key.first))];
+      const pages = new Map<number, Map<string, DealModel[]>>();
+      await Promise.all(
+        sizes.map(async (first) => {
+          const ids = [...new Set(keys.filter((key) => key.first === first && isId(key.id)).map((key) => key.id))];
+          pages.set(first, await firstDealsByParent(deps.prisma, tenantId, parent, ids, first));
+        }),
+      );
+      return keys.map((key) => pages.get(key.first)?.get(key.id) ?? []);
+    },
+    { cacheKeyFn: (key) => `${key.first}:${key.id}` },
+  );
+}
+
+export function createLoaders(deps: LoaderDeps): Loaders {
+  const { tenantId, db } = deps;
+  const loaders: Loaders = {
+    dealById: byId(tenantId, db && ((ids) => db.deal.findMany({ where: { id: { in: ids } } }))),
+    stageById: byId(tenantId, db && ((ids) => db.stage.findMany({ where: { id: { in: ids } } }))),
+    pipelineById: byId(tenantId, db && ((ids) => db.pipeline.findMany({ where: { id: { in: ids } } }))),
+    stagesByPipelineId: new DataLoader<string, StageModel[]>(async (keys) => {
+      const ids = [...new Set(keys.filter(isId))];
+      if (tenantId === null || db === null || ids.length === 0) return keys.map(() => []);
+      const stages = await db.stage.findMany({ where: { pipelineId: { in: ids } }, orderBy: [{ pipelineId: 'asc' }, { position: 'asc' }] });
+      const grouped = new Map<string, StageModel[]>();
+      for (const stage of stages) {
+        if (stage.tenantId !== tenantId) continue;
+        loaders.stageById.prime(stage.id, stage);
+        const list = grouped.get(stage.pipelineId);
+        if (list) list.push(stage);
+        else grouped.set(stage.pipelineId, [stage]);
+      }
+      return keys.map((key) => grouped.get(key) ?? []);
+    }),
+    dealsByPipelineId: dealPages(deps, 'pipelineId'),
+    dealsByAccountId: dealPages(deps, 'accountId'),
+  };
+  return loaders;
+}
+
+/** Remembers rows a list already fetched, so resolving them again by id costs nothing. */
+export function primeDeals(loaders: Loaders, deals: readonly DealModel[]): void {
+  for (const deal of deals) loaders.dealById.prime(deal.id, deal);
+}
+
+export function primePipelines(loaders: Loaders, pipelines: readonly PipelineModel[]): void {
+  for (const pipeline of pipelines) loaders.pipelineById.prime(pipeline.id, pipeline);
+}
+
+/**
+ * The stage a deal stands in, loaded with all stages of its pipeline (a handful): a board's deals
+ * and the board's columns then share one statement.
+ */
+export async function stageOfDeal(loaders: Loaders, deal: Pick<DealModel, 'pipelineId' | 'stageId'>): Promise<StageModel> {
+  const stages = await loaders.stagesByPipelineId.load(deal.pipelineId);
+  const stage = stages.find((candidate) => candidate.id === deal.stageId);
+  if (!stage) throw new Error(`Stage ${deal.stageId} is referenced but missing`);
+  return stage;
+}

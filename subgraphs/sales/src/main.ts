@@ -1,0 +1,47 @@
+/**
+ * Standalone sales deployable: opens and migrates its database, starts the subgraph and the
+ * outbox relay, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { openDatabase } from '@crm/db';
+import { createInProcessBus, createKafkaBus } from '@crm/events';
+import { createLogger } from '@crm/runtime';
+import { loadEnvironment } from './environment.ts';
+import { createSalesSubgraph, salesPaths } from './index.ts';
+
+const env = loadEnvironment();
+const logger = createLogger('sales', env.LOG_LEVEL);
+
+const database = await openDatabase(
+  env.DATABASE_URL
+    ? { kind: 'postgres', url: env.DATABASE_URL, ...(env.MIGRATION_DATABASE_URL ? { migrationUrl: env.MIGRATION_DATABASE_URL } : {}) }
+    : { kind: 'pglite', dataDir: env.DATA_DIR },
+);
+const applied = await database.migrate(salesPaths.migrationsDir, salesPaths.schemaPath);
+if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger }) : createInProcessBus();
+const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
+await subgraph.start(env.PORT);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  try {
+    await subgraph.stop();
+    await bus.close();
+    await database.close();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+// This process owns its shutdown order (stop serving, stop the relay, close the database). Apollo
+// Server installs its own termination-signal handlers, which would stop it concurrently and then
+// re-raise the signal mid-way through ours, so they are replaced.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(signal));
+}

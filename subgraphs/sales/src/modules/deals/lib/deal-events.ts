@@ -1,0 +1,124 @@
+/**
+ * Domain events of deals (topic `crm.sales.events`, aggregate = the deal).
+ *
+ * The analytics read model and the gateway's live board consume these payloads: keep them
+ * stable. Amounts are minor units as decimal strings, sequences the pipeline's board sequence
+ * after the change, as decimal strings.
+ */
+import { createEvent, type EventEnvelope } from '@crm/events';
+import type { DealModel } from '../../../__generated__/prisma/models.ts';
+import type { Actor } from '../../../context.ts';
+
+export const DealEventType = {
+  created: 'sales.deal.created',
+  stageChanged: 'sales.deal.stage_changed',
+  updated: 'sales.deal.updated',
+} as const;
+export type DealEventType = (typeof DealEventType)[keyof typeof DealEventType];
+
+export type DealCreatedPayload = {
+  dealId: string;
+  pipelineId: string;
+  stageId: string;
+  amountMinor: string;
+  currency: string;
+  ownerId: string | null;
+  accountId: string | null;
+  sequence: string;
+};
+
+export type DealStageChangedPayload = {
+  dealId: string;
+  pipelineId: string;
+  fromStageId: string;
+  toStageId: string;
+  amountMinor: string;
+  currency: string;
+  sequence: string;
+};
+
+/** Fields of a deal an update can change, as they appear in `changed` (amounts in minor units). */
+export type DealChangedField = 'name' | 'amountMinor' | 'currency' | 'ownerId' | 'accountId';
+export type DealChanges = Partial<Record<DealChangedField, { from: string | null; to: string | null }>>;
+
+export type DealUpdatedPayload = {
+  dealId: string;
+  pipelineId: string;
+  stageId: string;
+  changed: DealChanges;
+  amountMinor: string;
+  currency: string;
+  sequence: string;
+};
+
+export function dealCreated(tenantId: string, actor: Actor, deal: DealModel): EventEnvelope<DealCreatedPayload> {
+  return createEvent<DealCreatedPayload>({
+    type: DealEventType.created,
+    tenantId,
+    actor,
+    aggregateId: deal.id,
+    payload: {
+      dealId: deal.id,
+      pipelineId: deal.pipelineId,
+      stageId: deal.stageId,
+      amountMinor: deal.amountMinor.toString(),
+      currency: deal.currency,
+      ownerId: deal.ownerId,
+      accountId: deal.accountId,
+      sequence: deal.boardSequence.toString(),
+    },
+  });
+}
+
+export function dealStageChanged(
+  tenantId: string,
+  actor: Actor,
+  fromStageId: string,
+  deal: DealModel,
+): EventEnvelope<DealStageChangedPayload> {
+  return createEvent<DealStageChangedPayload>({
+    type: DealEventType.stageChanged,
+    tenantId,
+    actor,
+    aggregateId: deal.id,
+    payload: {
+      dealId: deal.id,
+      pipelineId: deal.pipelineId,
+      fromStageId,
+      toStageId: deal.stageId,
+      amountMinor: deal.amountMinor.toString(),
+      currency: deal.currency,
+      sequence: deal.boardSequence.toString(),
+    },
+  });
+}
+
+export function dealUpdated(tenantId: string, actor: Actor, changed: DealChanges, deal: DealModel): EventEnvelope<DealUpdatedPayload> {
+  return createEvent<DealUpdatedPayload>({
+    type: DealEventType.updated,
+    tenantId,
+    actor,
+    aggregateId: deal.id,
+    payload: {
+      dealId: deal.id,
+      pipelineId: deal.pipelineId,
+      stageId: deal.stageId,
+      changed,
+      amountMinor: deal.amountMinor.toString(),
+      currency: deal.currency,
+      sequence: deal.boardSequence.toString(),
+    },
+  });
+}
+
+/** What an update changes, field by field; empty when the update changes nothing. */
+export function diffDeal(before: DealModel, after: Pick<DealModel, DealChangedField>): DealChanges {
+  const changes: DealChanges = {};
+  const fields: DealChangedField[] = ['name', 'amountMinor', 'currency', 'ownerId', 'accountId'];
+  for (const field of fields) {
+    const from = before[field];
+    const to = after[field];
+    if (from !== to) changes[field] = { from: from === null ? null : String(from), to: to === null ? null : String(to) };
+  }
+  return changes;
+}

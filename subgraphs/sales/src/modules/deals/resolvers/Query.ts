@@ -1,0 +1,17 @@
+import type { QueryResolvers } from '../../../__generated__/resolvers-types.ts';
+import { requireTenant } from '../../../context.ts';
+import { primeDeals } from '../../../loaders.ts';
+import { pageSize } from '../../common/lib/input.ts';
+
+export const Query: QueryResolvers = {
+  deals: async (_root, { pipelineId, first }, ctx) => {
+    const { db } = requireTenant(ctx);
+    const deals = await ctx.services.deals.listByPipeline(db, pipelineId, pageSize(first));
+    primeDeals(ctx.loaders, deals);
+    return deals;
+  },
+  deal: (_root, { id }, ctx) => {
+    requireTenant(ctx);
+    return ctx.loaders.dealById.load(id);
+  },
+};

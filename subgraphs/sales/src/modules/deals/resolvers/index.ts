@@ -1,0 +1,8 @@
+import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
+import { Account } from './Account.ts';
+import { Deal } from './Deal.ts';
+import { Mutation } from './Mutation.ts';
+import { Query } from './Query.ts';
+import { Subscription } from './Subscription.ts';
+
+export const resolvers: Resolvers = { Query, Mutation, Subscription, Deal, Account };

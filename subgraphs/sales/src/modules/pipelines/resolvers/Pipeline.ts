@@ -1,0 +1,13 @@
+import type { PipelineResolvers } from '../../../__generated__/resolvers-types.ts';
+import { primeDeals } from '../../../loaders.ts';
+import { pageSize } from '../../common/lib/input.ts';
+
+export const Pipeline: PipelineResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.pipelineById.load(reference.id),
+  stages: (pipeline, _args, ctx) => ctx.loaders.stagesByPipelineId.load(pipeline.id),
+  deals: async (pipeline, { first }, ctx) => {
+    const deals = await ctx.loaders.dealsByPipelineId.load({ id: pipeline.id, first: pageSize(first) });
+    primeDeals(ctx.loaders, deals);
+    return deals;
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * The sales domain services, shared by the resolvers of every request and usable directly
+ * (with a tenant id and an actor) to seed tests and the demo tenant.
+ */
+import type { PrismaClient } from './__generated__/prisma/client.ts';
+import { createDealService, type DealService } from './modules/deals/services/deals.ts';
+import { createPipelineService, type PipelineService } from './modules/pipelines/services/pipelines.ts';
+
+export interface SalesServices {
+  pipelines: PipelineService;
+  deals: DealService;
+}
+
+export interface SalesServiceDeps {
+  prisma: PrismaClient;
+  /** Called after a transaction that appended outbox events has committed (the relay publishes at once). */
+  eventsCommitted: () => void;
+}
+
+export function createSalesServices(deps: SalesServiceDeps): SalesServices {
+  return {
+    pipelines: createPipelineService(deps),
+    deals: createDealService(deps),
+  };
+}
