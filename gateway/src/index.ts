@@ -96,6 +96,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     gateway,
     introspection: options.introspection ?? !production,
     includeStacktraceInErrorResponses: false,
+    // shutdown is ordered by the deployable (server, subscriptions, bus), not by Apollo's own signal handler
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [
       subscriptionsOverHttpGuard(),

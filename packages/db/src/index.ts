@@ -13,3 +13,6 @@ export {
   type TxClient,
 } from './tenancy.ts';
 export { applyMigrations, diffMigrations, readMigrationsList, MIGRATION_LOCK_TOML } from './migrate.ts';
+export { createMigration, type CreateMigrationOptions, type CreatedMigration } from './cli/create-migration.ts';
+export { databaseConfigFor, DOMAINS, migrateAll, prismaPathsOf, type DatabaseEnv, type Domain, type MigrateAllOptions } from './cli/migrate.ts';
+export { generateClient } from './cli/generate-client.ts';

@@ -1,5 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,15 @@ import { openDatabase } from './database.ts';
 import { MIGRATION_LOCK_TOML } from './migrate.ts';
 import { createScratchPostgres, fixtureSchema, loadFixtureClient, prepareMigrations, queryAsOwner, type ScratchPostgres } from '../test/helpers.ts';
 
+/** One migrations folder for the whole file (read-only for every test but the first). */
+let migrations: Awaited<ReturnType<typeof prepareMigrations>>;
+beforeAll(async () => {
+  migrations = await prepareMigrations();
+});
+afterAll(async () => {
+  await rm(migrations.dir, { recursive: true });
+});
+
 interface MigrationRow {
   migration_name: string;
   finished_at: Date | null;
@@ -17,7 +25,7 @@ interface MigrationRow {
 
 describe('createMigration', () => {
   it('writes the schema diff as a Prisma migration and the lock file, then reports no changes', async () => {
-    const { dir, init } = await prepareMigrations();
+    const { dir, init } = migrations;
     expect(init.name).toBe('20260101120000_init');
     expect(init.file).toBe(path.join(dir, '20260101120000_init', 'migration.sql'));
     const sql = await readFile(init.file, 'utf8');
@@ -27,13 +35,12 @@ describe('createMigration', () => {
     expect(await readFile(path.join(dir, 'migration_lock.toml'), 'utf8')).toBe(MIGRATION_LOCK_TOML);
 
     await expect(createMigration({ schemaPath: fixtureSchema, migrationsDir: dir, name: 'again' })).resolves.toBeNull();
-    await rm(dir, { recursive: true });
   });
 });
 
 describe('migrate on PGlite', () => {
   it('applies every migration once, records _prisma_migrations, and is a no-op when re-run', async () => {
-    const { dir, names } = await prepareMigrations();
+    const { dir, names } = migrations;
     const { PrismaClient } = await loadFixtureClient();
     const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
     const prisma = new PrismaClient({ adapter: db.adapter });
@@ -46,12 +53,11 @@ describe('migrate on PGlite', () => {
     } finally {
       await prisma.$disconnect();
       await db.close();
-      await rm(dir, { recursive: true });
     }
   });
 
   it('keeps data in a folder, shared by every database opened on it in the process', async () => {
-    const { dir } = await prepareMigrations();
+    const { dir } = migrations;
     const dataDir = await mkdtemp(path.join(tmpdir(), 'crm-db-pglite-'));
     const { PrismaClient } = await loadFixtureClient();
     try {
@@ -75,7 +81,6 @@ describe('migrate on PGlite', () => {
       await reopened.close();
     } finally {
       await rm(dataDir, { recursive: true });
-      await rm(dir, { recursive: true });
     }
   });
 });
@@ -90,7 +95,7 @@ describe('migrate on PostgreSQL', () => {
   });
 
   it('applies as the owner, grants DML to the application role, records _prisma_migrations, and is a no-op when re-run', async () => {
-    const { dir, names } = await prepareMigrations();
+    const { dir, names } = migrations;
     const db = await openDatabase({ kind: 'postgres', url: scratch.appUrl });
     try {
       expect(await db.migrate(dir, fixtureSchema)).toEqual(names);
@@ -107,19 +112,17 @@ describe('migrate on PostgreSQL', () => {
       expect(grants.map((grant) => grant.privilege_type)).toEqual(['DELETE', 'INSERT', 'SELECT', 'UPDATE']);
     } finally {
       await db.close();
-      await rm(dir, { recursive: true });
     }
   });
 });
 
 describe('migrateAll', () => {
   it('migrates each subgraph folder to the database its environment names and prints one line per subgraph', async () => {
-    const { dir } = await prepareMigrations();
+    const { dir } = migrations;
     const root = await mkdtemp(path.join(tmpdir(), 'crm-db-root-'));
     const dataDir = await mkdtemp(path.join(tmpdir(), 'crm-db-data-'));
     try {
       const prismaDir = path.join(root, 'subgraphs', 'sales', 'prisma');
-      const { cp } = await import('node:fs/promises');
       await cp(dir, path.join(prismaDir, 'migrations'), { recursive: true });
       await cp(fixtureSchema, path.join(prismaDir, 'schema.prisma'));
       const lines: string[] = [];
@@ -134,7 +137,6 @@ describe('migrateAll', () => {
     } finally {
       await rm(root, { recursive: true });
       await rm(dataDir, { recursive: true });
-      await rm(dir, { recursive: true });
     }
   });
 });

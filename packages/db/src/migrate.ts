@@ -54,7 +54,20 @@ function engineError(action: string, cause: unknown): Error {
   return new Error(`${action} failed: ${detail}`, { cause });
 }
 
-async function withEngine<T>(
+/** One engine at a time per process: they share one WebAssembly instance. */
+let engineQueue: Promise<unknown> = Promise.resolve();
+
+function withEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  schemaPath: string,
+  run: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  const next = engineQueue.then(() => runEngine(adapterFactory, schemaPath, run));
+  engineQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function runEngine<T>(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   schemaPath: string,
   run: (engine: SchemaEngine) => Promise<T>,

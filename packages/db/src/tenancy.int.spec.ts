@@ -125,6 +125,28 @@ describe.each(backends)('tenancy on $name', (backend) => {
     expect((await forTenant(prisma, tenant).note.findMany()).map((n) => n.title)).toEqual(['in tx']);
   });
 
+  it('sets the tenant context for transactions started on a tenant-scoped client', async () => {
+    const tenant = randomUUID();
+    const scoped = forTenant(prisma, tenant);
+    const viaInteractive = await scoped.$transaction(async (tx) => {
+      await tx.note.create({ data: { title: 'interactive' } as { title: string; tenantId: string } });
+      return tx.$queryRaw<{ title: string }[]>`SELECT title FROM "Note"`;
+    });
+    expect(viaInteractive).toEqual([{ title: 'interactive' }]);
+
+    const [created, count] = await scoped.$transaction([
+      scoped.note.create({ data: { title: 'batch' } as { title: string; tenantId: string } }),
+      scoped.note.count(),
+    ]);
+    expect(created.tenantId).toBe(tenant);
+    expect(count).toBe(2);
+
+    const nested = await withTenantTransaction(scoped, tenant, (tx) => tx.note.count());
+    expect(nested).toBe(2);
+    // An unscoped operation in the batch still runs under the tenant context (row-level security).
+    expect(await scoped.$transaction([prisma.note.count()])).toEqual([2]);
+  });
+
   it('counts data statements apart from transactions and the tenant context', async () => {
     const tenant = randomUUID();
     const scoped = forTenant(prisma, tenant);

@@ -29,7 +29,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 
 export interface SubgraphServer {
   name: string;
-  listen(port: number): Promise<Listening>;
+  /** Listens on `host` (default 127.0.0.1; containers pass 0.0.0.0). */
+  listen(port: number, host?: string): Promise<Listening>;
   /** Stops listening; `listen` may be called again (used to simulate an outage). */
   close(): Promise<void>;
   /** Stops listening and shuts Apollo down for good. */
@@ -44,6 +45,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     schema,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: false,
+    // shutdown is ordered by the deployable (server, relay, bus, database), not by Apollo's signal handler
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     formatError: maskError((error) => options.logger.error({ err: error }, 'unexpected resolver error')),
   });
@@ -62,8 +65,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   let listening: Listening | undefined;
   return {
     name: options.name,
-    async listen(port: number) {
-      listening = await listen(handler, port);
+    async listen(port: number, host?: string) {
+      listening = await listen(handler, port, host);
       options.logger.info({ url: listening.url }, `${options.name} subgraph listening`);
       return listening;
     },

@@ -45,7 +45,7 @@ export interface AnalyticsSubgraph {
   /** Resolves once the sales-event consumer has joined its group (after `start`). */
   consumerReady: Promise<void>;
   /** Listens on `port` (0 = any free port), starts the outbox relay and the event consumer. */
-  start(port: number): Promise<Listening>;
+  start(port: number, host?: string): Promise<Listening>;
   /** Stops consuming, drains the relay, stops the server and disconnects Prisma. */
   stop(): Promise<void>;
 }
@@ -86,10 +86,10 @@ export async function createAnalyticsSubgraph(deps: AnalyticsSubgraphDeps): Prom
     prisma,
     services,
     consumerReady,
-    async start(port) {
+    async start(port, host) {
       if (started) throw new Error('analytics subgraph already started');
       started = true;
-      const listening = await server.listen(port);
+      const listening = await server.listen(port, host);
       relay.start();
       try {
         subscription = await subscribePipelineSummary({ bus: deps.bus, projection: services.projection, logger, ...deps.consumer });

@@ -23,7 +23,7 @@ const bus = env.KAFKA_BROKERS ? createKafkaBus({ brokers: env.KAFKA_BROKERS, cli
 if (bus.kind === 'memory') logger.warn({}, 'KAFKA_BROKERS unset: using an in-process bus, so no events from other deployables arrive');
 
 const subgraph = await createAnalyticsSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
-await subgraph.start(env.PORT);
+await subgraph.start(env.PORT, env.HOST);
 
 let shuttingDown = false;
 async function shutdown(signal: string) {

@@ -3,10 +3,13 @@
  * On bad config every problem is printed at once and the process exits with code 1.
  */
 import { z } from 'zod';
+import type { DatabaseConfig } from '@crm/db';
 
 const schema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(4001),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(4002),
+    // Listen address: all interfaces for a container; 127.0.0.1 keeps a local run private.
+    HOST: z.string().min(1).default('0.0.0.0'),
     /** PostgreSQL connection as the application role (row-level security applies). */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** Owner connection used for migrations; defaults to DATABASE_URL. */
@@ -21,16 +24,29 @@ const schema = z
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))),
     GATEWAY_SIGNING_SECRET: z.string().min(32, 'GATEWAY_SIGNING_SECRET must be at least 32 characters'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .refine((env) => env.DATABASE_URL || env.DATA_DIR, { message: 'Set DATABASE_URL (PostgreSQL) or DATA_DIR (embedded PGlite)', path: ['DATABASE_URL'] });
+  });
 
 export type Environment = z.output<typeof schema>;
 
-export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+/** Every configuration problem, as `NAME: message` lines; empty when the configuration is valid. */
+export function configurationProblems(source: NodeJS.ProcessEnv): string[] {
   const parsed = schema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    console.error(`Invalid configuration: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (!source.DATABASE_URL && !source.DATA_DIR) problems.push('DATABASE_URL: set DATABASE_URL (PostgreSQL) or DATA_DIR (embedded PGlite)');
+  return problems;
+}
+
+/** Reads the configuration; prints every problem and exits with code 1 when it is invalid. */
+export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+  const problems = configurationProblems(source);
+  if (problems.length === 0) return schema.parse(source);
+  for (const problem of problems) console.error(`Invalid configuration: ${problem}`);
   process.exit(1);
+}
+
+/** PostgreSQL when DATABASE_URL is set (migrations as MIGRATION_DATABASE_URL, default the same), else PGlite in DATA_DIR. */
+export function databaseConfigOf(env: Environment): DatabaseConfig {
+  if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL, migrationUrl: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL };
+  if (env.DATA_DIR) return { kind: 'pglite', dataDir: env.DATA_DIR };
+  throw new Error('Set DATABASE_URL (PostgreSQL) or DATA_DIR (embedded PGlite)');
 }

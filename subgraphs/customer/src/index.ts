@@ -46,7 +46,7 @@ export interface CustomerSubgraph {
   services: CustomerServices;
   relay: OutboxRelay;
   /** Listens on `port` (0 = any free port) and starts publishing the outbox. */
-  start(port: number): Promise<Listening>;
+  start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
 
@@ -87,8 +87,8 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
     prisma,
     services,
     relay,
-    async start(port) {
-      const listening = await server.listen(port);
+    async start(port, host) {
+      const listening = await server.listen(port, host);
       if (!started) relay.start();
       started = true;
       return listening;

@@ -2,29 +2,31 @@
 import { openDatabase } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
 import { createLogger } from '@crm/runtime';
-import { loadEnvironment } from './environment.ts';
+import { databaseConfigOf, loadEnvironment } from './environment.ts';
 import { createCustomerSubgraph, customerPaths } from './index.ts';
 
 const env = loadEnvironment();
 const logger = createLogger('customer', env.LOG_LEVEL);
 
-const database = await openDatabase(
-  env.DATABASE_URL
-    ? { kind: 'postgres', url: env.DATABASE_URL, migrationUrl: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL }
-    : { kind: 'pglite', dataDir: env.DATA_DIR! },
-);
+const database = await openDatabase(databaseConfigOf(env));
 const applied = await database.migrate(customerPaths.migrationsDir, customerPaths.schemaPath);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
 const bus = env.KAFKA_BROKERS.length ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'customer', logger }) : createInProcessBus();
 const subgraph = await createCustomerSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
-await subgraph.start(env.PORT);
+await subgraph.start(env.PORT, env.HOST);
 
+/** Longest a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 let stopping = false;
-async function shutdown(signal: string) {
+async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  setTimeout(() => {
+    logger.error({ signal }, 'shutdown timed out');
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS).unref();
   try {
     await subgraph.stop();
     await bus.close();
@@ -35,5 +37,9 @@ async function shutdown(signal: string) {
     process.exit(1);
   }
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// Apollo Server installs its own SIGINT/SIGTERM handlers (stop Apollo, then re-raise the signal), which
+// would race the ordered shutdown below; this process owns shutdown, so they are replaced.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(signal));
+}

@@ -18,5 +18,5 @@ const modules: [string, Resolvers][] = [
 ];
 
 export function customerSchemaModules(): GraphQLSchemaModule[] {
-  return modules.map(([name, resolvers]) => ({ typeDefs: sdl(name), resolvers: resolvers as GraphQLSchemaModule['resolvers'] }));
+  return modules.map(([name, resolvers]) => ({ typeDefs: sdl(name), resolvers }));
 }

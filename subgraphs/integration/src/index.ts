@@ -56,7 +56,7 @@ export interface IntegrationSubgraph {
   services: IntegrationServices;
   relay: OutboxRelay;
   /** Listens on `port` (0 = any free port) and starts publishing the outbox. */
-  start(port: number): Promise<Listening>;
+  start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
 
@@ -102,8 +102,8 @@ export async function createIntegrationSubgraph(deps: IntegrationSubgraphDeps): 
     prisma,
     services,
     relay,
-    async start(port) {
-      const listening = await server.listen(port);
+    async start(port, host) {
+      const listening = await server.listen(port, host);
       if (!started) relay.start();
       started = true;
       return listening;

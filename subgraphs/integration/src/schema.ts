@@ -14,5 +14,5 @@ const modules: [string, Resolvers][] = [
 ];
 
 export function integrationSchemaModules(): GraphQLSchemaModule[] {
-  return modules.map(([name, resolvers]) => ({ typeDefs: sdl(name), resolvers: resolvers as GraphQLSchemaModule['resolvers'] }));
+  return modules.map(([name, resolvers]) => ({ typeDefs: sdl(name), resolvers }));
 }

@@ -8,6 +8,8 @@ const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postg
 
 const server = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4001),
+  // Listen address: all interfaces for a container; 127.0.0.1 keeps a local run private.
+  HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

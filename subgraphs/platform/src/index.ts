@@ -56,7 +56,7 @@ export interface PlatformSubgraph {
   /** Path of the public JWKS on this subgraph's HTTP server. */
   jwksPath: string;
   /** Makes sure a signing key exists, starts the outbox relay and listens on `port` (0 = any). */
-  start(port: number): Promise<Listening>;
+  start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
 
@@ -90,12 +90,12 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     services,
     relay,
     jwksPath: JWKS_PATH,
-    async start(port) {
+    async start(port, host) {
       await services.signingKeys.active();
       relay.start();
       relaying = true;
       relay.nudge();
-      return server.listen(port);
+      return server.listen(port, host);
     },
     async stop() {
       relaying = false;

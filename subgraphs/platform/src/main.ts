@@ -19,7 +19,7 @@ const bus = env.KAFKA_BROKERS.length
   ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'crm-platform', logger })
   : createInProcessBus();
 const platform = await createPlatformSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
-await platform.start(env.PORT);
+await platform.start(env.PORT, env.HOST);
 
 let stopping = false;
 async function shutdown(signal: string) {

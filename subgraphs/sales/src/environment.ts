@@ -5,7 +5,9 @@
 import { z } from 'zod';
 
 const server = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(4002),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4003),
+  // Listen address: all interfaces for a container; 127.0.0.1 keeps a local run private.
+  HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

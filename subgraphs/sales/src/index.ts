@@ -55,7 +55,7 @@ export interface SalesSubgraph {
   /** Publishes committed sales events; `flush()` waits until all are out. */
   relay: OutboxRelay;
   /** Listens on `port` (0 = any free port) and starts publishing events. */
-  start(port: number): Promise<Listening>;
+  start(port: number, host?: string): Promise<Listening>;
   /** Stops serving and publishing and disconnects Prisma (the database itself stays open). */
   stop(): Promise<void>;
 }
@@ -114,8 +114,8 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
     prisma,
     services,
     relay,
-    async start(port) {
-      const listening = await server.listen(port);
+    async start(port, host) {
+      const listening = await server.listen(port, host);
       if (!started) relay.start();
       started = true;
       return listening;

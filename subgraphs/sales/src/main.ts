@@ -21,7 +21,7 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
 const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger }) : createInProcessBus();
 const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
-await subgraph.start(env.PORT);
+await subgraph.start(env.PORT, env.HOST);
 
 let stopping = false;
 async function shutdown(signal: string) {

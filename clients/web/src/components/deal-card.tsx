@@ -22,6 +22,7 @@ export function DealCard({ deal, next }: DealCardProps) {
       variables: { id: deal.id, stageId: next.id },
       // Show the move at once; Apollo rolls it back if the API refuses it.
       optimisticResponse: {
+        __typename: 'Mutation',
         moveDeal: { __typename: 'Deal', id: deal.id, stage: { __typename: 'Stage', id: next.id, name: next.name } },
       },
     }).catch(() => {

@@ -4,6 +4,7 @@
  * The existing migrations are replayed on an in-memory PGlite shadow database; no server is needed.
  * Prints "no changes" and writes nothing when the schema matches the migrations.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diffMigrations, MIGRATION_LOCK_TOML } from '../migrate.ts';
@@ -68,6 +69,10 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const prismaDir = path.join(repoRoot(), 'subgraphs', subgraph, 'prisma');
+  if (!existsSync(path.join(prismaDir, 'schema.prisma'))) {
+    process.stderr.write(`No Prisma schema at ${path.join(prismaDir, 'schema.prisma')}\n`);
+    process.exit(2);
+  }
   const created = await createMigration({
     schemaPath: path.join(prismaDir, 'schema.prisma'),
     migrationsDir: path.join(prismaDir, 'migrations'),

@@ -17,7 +17,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{
 const PHONE = /^\+?[0-9 ().\-/]{3,40}(?:\s*(?:x|ext\.?)\s*[0-9]{1,8})?$/i;
 
 /** Trimmed text; empty or whitespace-only becomes null. */
-const optionalText = (max: number, label: string) =>
+export const optionalText = (max: number, label: string) =>
   z
     .string()
     .trim()
@@ -27,8 +27,6 @@ const optionalText = (max: number, label: string) =>
 
 export const requiredName = (label: string, max = 200) =>
   z.string().trim().min(1, `${label} must not be empty`).max(max, `${label} must be at most ${max} characters`);
-
-export const optionalString = optionalText;
 
 export const optionalEmail = z
   .string()

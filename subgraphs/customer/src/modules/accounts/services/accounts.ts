@@ -10,7 +10,7 @@ import { badInput } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { AccountModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
-import { optionalDomain, optionalString, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
+import { optionalDomain, optionalText, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
 
 export interface NewAccount {
   name: string;
@@ -35,7 +35,7 @@ export const MAX_BATCH = 1000;
 const accountInput = z.object({
   name: requiredName('name'),
   domain: optionalDomain,
-  industry: optionalString(100, 'industry'),
+  industry: optionalText(100, 'industry'),
   ownerId: optionalUuid('ownerId'),
 });
 

@@ -9,7 +9,7 @@ import { appendOutbox, createEvent } from '@crm/events';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { LeadModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
-import { optionalEmail, optionalString, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
+import { optionalEmail, optionalText, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
 
 export interface NewLead {
   name: string;
@@ -35,8 +35,8 @@ export interface LeadCreatedPayload extends Record<string, unknown> {
 const leadInput = z.object({
   name: requiredName('name'),
   email: optionalEmail,
-  company: optionalString(200, 'company'),
-  source: optionalString(100, 'source'),
+  company: optionalText(200, 'company'),
+  source: optionalText(100, 'source'),
   ownerId: optionalUuid('ownerId'),
 });
 

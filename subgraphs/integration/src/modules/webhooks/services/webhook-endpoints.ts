@@ -102,7 +102,7 @@ export function createWebhookEndpointsService(deps: WebhookEndpointsServiceDeps)
         await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `webhook-endpoints:${tenantId}`);
         const existing = await tx.webhookEndpoint.count({ where: { tenantId } });
         if (existing >= MAX_ENDPOINTS_PER_TENANT) {
-          throw badInput(`A tenant can register at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints`, 'url');
+          throw badInput(`A tenant can register at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints; delete one first`);
         }
         const created = await tx.webhookEndpoint.create({
           data: {

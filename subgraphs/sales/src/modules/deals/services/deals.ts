@@ -42,7 +42,7 @@ export interface UpdateDealInput {
 }
 
 /** Deals created per transaction by `createMany`. */
-export const CREATE_MANY_CHUNK = 500;
+export const CREATE_MANY_CHUNK = 250;
 
 const optionalId = () => id().nullish();
 const requiredString = (what: string) =>
