@@ -56,7 +56,7 @@ const spec = (extra: Partial<LoadSpec>): LoadSpec => ({
 
 function load(s: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load.ts', import.meta.url), { workerData: s, execArgv: ['--import', 'tsx'] });
+    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: s });
     worker.once('message', (r: LoadResult) => {
       resolve(r);
       void worker.terminate();

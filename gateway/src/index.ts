@@ -14,7 +14,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from './graphql.ts';
-import { createGraphQLHandler, listen, maskError, REQUEST_ID_HEADER, type Cache, type Listening, type Logger } from '@crm/runtime';
+import { createGraphQLHandler, globalKey, keyValueStore, listen, maskError, REQUEST_ID_HEADER, type Cache, type Listening, type Logger } from '@crm/runtime';
 import type { EventBus } from '@crm/events';
 import { SUBGRAPH_NAMES, type GatewayContext, type SubgraphName } from './context.ts';
 import { isProduction } from './environment.ts';
@@ -96,6 +96,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     gateway,
     introspection: options.introspection ?? !production,
     includeStacktraceInErrorResponses: false,
+    // Automatic persisted queries: hash -> document in the shared cache (Redis in production), global key space.
+    persistedQueries: { cache: keyValueStore(options.cache, globalKey('')), ttl: 7 * 24 * 3600 }, // Apollo adds 'apq:' -> g:apq:<sha256>
     // shutdown is ordered by the deployable (server, subscriptions, bus), not by Apollo's own signal handler
     stopOnTerminationSignals: false,
     formatError,

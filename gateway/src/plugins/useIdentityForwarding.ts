@@ -14,6 +14,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity, type Identity, type Logger } from '@crm/runtime';
 import { Kind, type GraphQLFormattedError, type OperationTypeNode } from '../graphql.ts';
 import type { GatewayContext } from '../context.ts';
+import { dedupeRepresentations, expandEntities } from '../entity-dedup.ts';
 import { SubgraphHttpClient, SubgraphUnreachableError, type SubgraphHttpOptions } from '../subgraph-http.ts';
 
 export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
@@ -77,9 +78,11 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
 
     const headers: Record<string, string> = {};
     for (const [name, value] of request.http.headers) headers[name] = value;
+    const representations = request.variables?.representations;
+    const deduped = Array.isArray(representations) ? dedupeRepresentations(representations) : null;
     const body = JSON.stringify({
       query: request.query,
-      variables: request.variables,
+      variables: deduped ? { ...request.variables, representations: deduped.unique } : request.variables,
       ...(request.operationName ? { operationName: request.operationName } : {}),
       ...(request.extensions ? { extensions: request.extensions } : {}),
     });
@@ -92,7 +95,8 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
       this.options.logger.warn({ subgraph: this.name, reason: error.reason, err: error.cause, requestId: identityOf(options.context).requestId }, 'subgraph unreachable');
       return unavailable(this.name, error.reason === 'timeout' ? 'did not respond in time' : 'is unavailable');
     }
-    return this.interpret(response.status, response.contentType, response.body, options);
+    const result = this.interpret(response.status, response.contentType, response.body, options);
+    return deduped ? expandEntities(result, deduped) : result;
   }
 
   /** Closes the idle keep-alive sockets. */

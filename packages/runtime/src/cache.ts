@@ -68,3 +68,18 @@ export class RedisCache implements Cache {
 export function createCache(redisUrl: string | undefined, prefix?: string): Cache {
   return redisUrl ? new RedisCache(redisUrl, prefix) : new MemoryCache();
 }
+
+/** The `KeyValueCache` shape Apollo Server takes (e.g. for automatic persisted queries), over our `Cache`. */
+export interface KeyValueStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, options?: { ttl?: number | null }): Promise<void>;
+  delete(key: string): Promise<boolean | void>;
+}
+
+export function keyValueStore(cache: Cache, prefix: string): KeyValueStore {
+  return {
+    get: async (key) => (await cache.get(prefix + key)) ?? undefined,
+    set: (key, value, options) => cache.set(prefix + key, value, options?.ttl ?? undefined),
+    delete: (key) => cache.delete(prefix + key),
+  };
+}

@@ -1,9 +1,11 @@
 /**
- * Access tokens at the edge: only tokens signed by the platform's current keys, for this API,
- * unexpired, pass. Anything else is UNAUTHENTICATED (HTTP 401), never a 5xx.
+ * The public edge. Access tokens: only tokens signed by the platform's current keys, for this API,
+ * unexpired, pass. Anything else is UNAUTHENTICATED (HTTP 401), never a 5xx. Automatic persisted
+ * queries and the JWKS live in the shared cache (Redis).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJWK, SignJWT, type JWK } from 'jose';
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Stack } from '@crm/stack';
 import { gql, startRealStack } from '@crm/testkit';
@@ -93,5 +95,34 @@ describe('access tokens', () => {
     } finally {
       redis.disconnect();
     }
+  });
+});
+
+describe('automatic persisted queries', () => {
+  it('registers a document by hash in Redis and serves it by hash afterwards', async () => {
+    const query = `{ me { id email } } # apq ${Date.now()}`;
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const persistedQuery = { version: 1, sha256Hash };
+    const post = (body: Record<string, unknown>) =>
+      fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.admin.token}` },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: { me: { id: string } }; errors?: Array<{ extensions?: { code?: string } }> } }));
+
+    const unknown = await post({ extensions: { persistedQuery } });
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+
+    const registered = await post({ query, extensions: { persistedQuery } });
+    expect(registered.body.data?.me.id).toBe(tenant.admin.id);
+
+    const redis = new Redis(stack.config.redisUrl!);
+    try {
+      expect(await redis.get(`crm:g:apq:${sha256Hash}`)).toBe(query);
+    } finally {
+      redis.disconnect();
+    }
+    const byHash = await post({ extensions: { persistedQuery } });
+    expect(byHash.body.data?.me.id).toBe(tenant.admin.id);
   });
 });
