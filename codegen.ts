@@ -40,7 +40,7 @@ function subgraphTarget(domain: string): CodegenConfig['generates'] {
         useIndexSignature: true,
         contextType: '../context.ts#Context',
         mappers: mappersOf(domain),
-        scalars: { DateTime: 'Date | string', Decimal: 'string', JSON: 'unknown' },
+        scalars: { DateTime: 'Date | string', Date: 'string', Decimal: 'string', JSON: 'unknown' },
         enumsAsTypes: true,
         useTypeImports: true,
         emitLegacyCommonJSImports: false,

@@ -11,9 +11,9 @@ source scripts/lib/real-env.sh
 log "applying migrations"
 pnpm db:migrate
 
-log "type-checking"
+log "type-checking and linting"
 typecheck_status=0
-pnpm exec turbo run typecheck --output-logs=errors-only || typecheck_status=$?
+{ pnpm exec turbo run typecheck --output-logs=errors-only && pnpm exec tsc -p tsconfig.json && pnpm lint; } || typecheck_status=$?
 
 results="$repo_root/.test-results"
 rm -rf "$results" && mkdir -p "$results"

@@ -21,6 +21,33 @@ describe('readEnvironment', () => {
     expect(env.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
 
+  it('reads the edge policies', () => {
+    const env = readEnvironment({
+      ...base,
+      INTROSPECTION: 'authenticated',
+      CORS_ORIGINS: 'https://app.example.com, https://partner.example:8443',
+      RATE_LIMIT_PER_TENANT: '100',
+      MAX_OPERATION_COST: '2000',
+      METRICS: 'false',
+    });
+    expect(env.introspection).toBe('authenticated');
+    expect(env.corsOrigins).toEqual(['https://app.example.com', 'https://partner.example:8443']);
+    expect(env.rateLimit).toEqual({ perTenant: 100, perUser: 3000, perAnonymousAddress: 300 });
+    expect(env.demandControl).toEqual({ maxCost: 2000, budgetPerMinute: 500_000 });
+    expect(env.metrics).toBe(false);
+    expect(readEnvironment(base)).toMatchObject({
+      introspection: undefined,
+      corsOrigins: [],
+      rateLimit: { perTenant: 6000, perUser: 3000, perAnonymousAddress: 300 },
+      demandControl: { budgetPerMinute: 500_000 },
+      metrics: true,
+    });
+  });
+
+  it('refuses a CORS origin with a path', () => {
+    expect(() => readEnvironment({ ...base, CORS_ORIGINS: 'https://app.example.com/login' })).toThrow(/CORS_ORIGINS/);
+  });
+
   it('reports every problem at once', () => {
     expect(() => readEnvironment({ SALES_URL: 'not a url', GATEWAY_SIGNING_SECRET: 'short' })).toThrow(
       /CUSTOMER_URL[\s\S]*SALES_URL[\s\S]*GATEWAY_SIGNING_SECRET: must be at least 32 characters/,

@@ -12,7 +12,16 @@
  * | GATEWAY_SIGNING_SECRET    | HMAC secret shared with subgraphs, at least 32 characters   | required                         |
  * | KAFKA_BROKERS             | comma-separated brokers; without it an in-process bus       | (none)                           |
  * | REDIS_URL                 | shared cache; without it an in-memory cache                 | (none)                           |
- * | INTROSPECTION             | `true`/`false`                                              | true unless NODE_ENV=production  |
+ * | INTROSPECTION             | `true` (authenticated callers only in production), `false`, or `everyone`/`authenticated`/`nobody` | true |
+ * | CORS_ORIGINS              | comma-separated browser origins allowed cross-origin        | (none: same origin only)         |
+ * | WS_ALLOWED_ORIGINS        | browser origins allowed to open subscriptions (4403 else)   | (any)                            |
+ * | WS_MAX_CONNECTIONS_PER_TENANT | subscription connections per tenant per instance (4429)  | 1000                             |
+ * | RATE_LIMIT_PER_TENANT     | requests per minute per tenant                              | 6000                             |
+ * | RATE_LIMIT_PER_USER       | requests per minute per user                                | 3000                             |
+ * | RATE_LIMIT_PER_ANONYMOUS_ADDRESS | requests per minute per anonymous client address     | 300                              |
+ * | MAX_OPERATION_COST        | most expensive operation accepted (demand control)          | 10000                            |
+ * | COST_BUDGET_PER_MINUTE    | cost points per tenant per minute                           | 500000                           |
+ * | METRICS                   | serve Prometheus metrics at `/metrics` (`true`/`false`)     | true                             |
  * | LOG_LEVEL                 | pino level                                                  | info                             |
  */
 import { fileURLToPath } from 'node:url';
@@ -38,7 +47,23 @@ const schema = z.object({
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// url').optional(),
-  INTROSPECTION: flag.optional(),
+  INTROSPECTION: z.enum(['true', 'false', 'everyone', 'authenticated', 'nobody']).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'must be an origin (scheme://host[:port])')])))
+    .optional(),
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .optional(),
+  WS_MAX_CONNECTIONS_PER_TENANT: z.coerce.number().int().positive().default(1_000),
+  RATE_LIMIT_PER_TENANT: z.coerce.number().int().positive().default(6_000),
+  RATE_LIMIT_PER_USER: z.coerce.number().int().positive().default(3_000),
+  RATE_LIMIT_PER_ANONYMOUS_ADDRESS: z.coerce.number().int().positive().default(300),
+  MAX_OPERATION_COST: z.coerce.number().int().positive().optional(),
+  COST_BUDGET_PER_MINUTE: z.coerce.number().int().positive().default(500_000),
+  METRICS: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -52,7 +77,12 @@ export interface GatewayEnvironment {
   signingSecret: string;
   kafkaBrokers: string[] | undefined;
   redisUrl: string | undefined;
-  introspection: boolean | undefined;
+  introspection: boolean | 'everyone' | 'authenticated' | 'nobody' | undefined;
+  corsOrigins: string[];
+  subscriptions: { allowedOrigins?: string[]; maxConnectionsPerTenant: number };
+  rateLimit: { perTenant: number; perUser: number; perAnonymousAddress: number };
+  demandControl: { maxCost?: number; budgetPerMinute: number };
+  metrics: boolean;
   logLevel: string;
   production: boolean;
 }
@@ -77,7 +107,18 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     kafkaBrokers: env.KAFKA_BROKERS?.length ? env.KAFKA_BROKERS : undefined,
     redisUrl: env.REDIS_URL,
-    introspection: env.INTROSPECTION,
+    introspection: env.INTROSPECTION === 'true' ? true : env.INTROSPECTION === 'false' ? false : env.INTROSPECTION,
+    corsOrigins: env.CORS_ORIGINS ?? [],
+    subscriptions: {
+      ...(env.WS_ALLOWED_ORIGINS?.length ? { allowedOrigins: env.WS_ALLOWED_ORIGINS } : {}),
+      maxConnectionsPerTenant: env.WS_MAX_CONNECTIONS_PER_TENANT,
+    },
+    rateLimit: { perTenant: env.RATE_LIMIT_PER_TENANT, perUser: env.RATE_LIMIT_PER_USER, perAnonymousAddress: env.RATE_LIMIT_PER_ANONYMOUS_ADDRESS },
+    demandControl: {
+      ...(env.MAX_OPERATION_COST ? { maxCost: env.MAX_OPERATION_COST } : {}),
+      budgetPerMinute: env.COST_BUDGET_PER_MINUTE,
+    },
+    metrics: env.METRICS,
     logLevel: env.LOG_LEVEL,
     production: env.NODE_ENV === 'production',
   };

@@ -204,7 +204,7 @@ function subscribeTo(client: Client, query: string, variables: Record<string, un
 describe('pipeline board subscriptions', () => {
   const clients: Client[] = [];
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
+    await Promise.all(clients.map(async (client) => client.dispose()));
   });
   const connect = (token: string) => {
     const client = createClient({ url: h.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });

@@ -3,7 +3,13 @@
  *
  * `POST|GET /graphql` runs federated queries and mutations (Apollo Gateway over the committed
  * supergraph); the same port and path accept graphql-ws connections for live pipeline boards.
- * `GET /health` and `GET /ready` serve probes.
+ * `GET /health` and `GET /ready` serve probes, `GET /metrics` Prometheus metrics.
+ *
+ * Policies of the public edge, in the order a request meets them: CORS allowlist and preflights,
+ * request id, body size / JSON shape (HTTP front), authentication, request rate limits, token
+ * limit (parse), CSRF prevention, operation limits and fragment cycles (validation),
+ * introspection policy, page-size caps, demand control (cost limit and tenant budget), then
+ * execution with masked errors and `extensions.cost` in the response.
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -14,6 +20,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from './graphql.ts';
+import type { IncomingMessage } from 'node:http';
 import { createGraphQLHandler, globalKey, keyValueStore, listen, maskError, REQUEST_ID_HEADER, type Cache, type Listening, type Logger } from '@crm/runtime';
 import type { EventBus } from '@crm/events';
 import { SUBGRAPH_NAMES, type GatewayContext, type SubgraphName } from './context.ts';
@@ -22,6 +29,13 @@ import { AuthError, useAuth, type AuthOptions } from './plugins/useAuth.ts';
 import { useHideSuggestions } from './plugins/useHideSuggestions.ts';
 import { useIdentityForwarding, type IdentityForwardingOptions } from './plugins/useIdentityForwarding.ts';
 import { useRequestId } from './plugins/useRequestId.ts';
+import { useOperationLimits, type OperationLimitsOptions } from './plugins/useOperationLimits.ts';
+import { useDemandControl, type DemandControlOptions } from './plugins/useDemandControl.ts';
+import { useRateLimit, type RateLimitOptions } from './plugins/useRateLimit.ts';
+import { useIntrospectionPolicy, type IntrospectionAccess } from './plugins/useIntrospectionPolicy.ts';
+import { useCors } from './plugins/useCors.ts';
+import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
+import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
 import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
 
 export type { GatewayContext, SubgraphName };
@@ -39,17 +53,39 @@ export interface GatewayOptions {
   signingSecret: string;
   /** Kafka or in-process; the gateway reads deal events from it for subscriptions. */
   bus: EventBus;
-  /** Redis or memory; holds the JWKS. */
+  /** Redis or memory; holds the JWKS, persisted queries, rate-limit counters and cost budgets. */
   cache: Cache;
   logger: Logger;
-  /** Schema introspection. Default true outside production. */
-  introspection?: boolean;
+  /**
+   * Who may introspect the schema. `true` means everyone outside production and authenticated
+   * callers in production (never anonymous there), `false` nobody. Default `true`.
+   */
+  introspection?: boolean | IntrospectionAccess;
+  /** Depth, aliases, directives, tokens, root fields and page sizes. Defaults: `OPERATION_LIMIT_DEFAULTS`. */
+  limits?: OperationLimitsOptions;
+  /**
+   * Cost limit per operation (default `DEMAND_CONTROL_DEFAULTS.maxCost`) and cost budget per tenant
+   * (only when `budgetPerMinute` is given; the deployable sets it from COST_BUDGET_PER_MINUTE).
+   */
+  demandControl?: Omit<DemandControlOptions, 'onReject' | 'onAccept'>;
+  /**
+   * Request rate limits, on when given (defaults for missing fields: `RATE_LIMIT_DEFAULTS`). The
+   * deployable always turns them on (RATE_LIMIT_* variables); the in-process stack used by tests,
+   * benchmarks and `pnpm start` runs without them unless asked.
+   */
+  rateLimit?: Omit<RateLimitOptions, 'onReject'>;
+  /** Redis timeout and local fallback of the rate-limit counters. */
+  limitStore?: LimitStoreOptions;
+  /** Browser origins allowed to call the API cross-origin. Default none (same origin only). */
+  corsOrigins?: string[];
+  /** `/metrics` endpoint. Default on. */
+  metrics?: MetricsOptions;
   /** Finer settings of authentication (issuer, audience, algorithms, JWKS caching). */
   auth?: Omit<AuthOptions, 'jwksUrl' | 'cache' | 'logger'>;
   /** Keep-alive pool and timeouts towards subgraphs. */
   subgraphs?: Omit<IdentityForwardingOptions, 'signingSecret' | 'logger'>;
   /** Subscription limits (queue size, keep-alive, topic). */
-  subscriptions?: Pick<SubscriptionsOptions, 'topic' | 'groupPrefix' | 'maxQueuedPerConnection' | 'maxSubscriptionsPerConnection' | 'keepAliveMs' | 'connectionInitWaitTimeoutMs'>;
+  subscriptions?: Pick<SubscriptionsOptions, 'topic' | 'groupPrefix' | 'maxQueuedPerConnection' | 'maxSubscriptionsPerConnection' | 'keepAliveMs' | 'connectionInitWaitTimeoutMs' | 'allowedOrigins' | 'maxConnectionsPerTenant'>;
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Interface to listen on. Default `127.0.0.1` (use `0.0.0.0` in containers). */
@@ -70,7 +106,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const missing = SUBGRAPH_NAMES.filter((name) => !options.subgraphUrls[name]);
   if (missing.length) throw new Error(`No url for subgraph(s): ${missing.join(', ')}`);
 
-  const forwarding = useIdentityForwarding({ ...options.subgraphs, signingSecret: options.signingSecret, logger });
+  const metrics = useMetrics(options.metrics);
+  const forwarding = useIdentityForwarding({
+    ...options.subgraphs,
+    signingSecret: options.signingSecret,
+    logger,
+    onFetch: (subgraph, seconds, outcome) => {
+      metrics.subgraphFetch(subgraph, seconds, outcome);
+      options.subgraphs?.onFetch?.(subgraph, seconds, outcome);
+    },
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
@@ -91,18 +136,39 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const auth = useAuth({ ...options.auth, jwksUrl: options.jwksUrl, cache: options.cache, logger });
   const production = isProduction();
+  const store = createLimitStore(options.cache, logger, options.limitStore);
+  const limits = useOperationLimits(options.limits);
+  const rateLimit = options.rateLimit ? useRateLimit({ ...options.rateLimit, store, onReject: (limit) => metrics.rejected(`rate_limit_${limit}`) }) : undefined;
+  const introspection = options.introspection === false ? 'nobody' : options.introspection === true || options.introspection === undefined ? undefined : options.introspection;
+  const cors = useCors({ corsOrigins: options.corsOrigins });
 
   const apollo: ApolloServer<GatewayContext> = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: options.introspection ?? !production,
+    // who may introspect is decided per request by useIntrospectionPolicy
+    introspection: introspection !== 'nobody',
     includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // Automatic persisted queries: hash -> document in the shared cache (Redis in production), global key space.
     persistedQueries: { cache: keyValueStore(options.cache, globalKey('')), ttl: 7 * 24 * 3600 }, // Apollo adds 'apq:' -> g:apq:<sha256>
     // shutdown is ordered by the deployable (server, subscriptions, bus), not by Apollo's own signal handler
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
+      metrics.plugin,
       subscriptionsOverHttpGuard(),
+      ...limits.plugins,
+      useIntrospectionPolicy({ access: introspection, production }),
+      useDemandControl({
+        ...options.demandControl,
+        supergraphSdl: options.supergraphSdl,
+        schema: () => apiSchema,
+        store,
+        onReject: (reason) => metrics.rejected(`cost_${reason}`),
+        onAccept: (estimated) => metrics.cost(estimated),
+      }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -118,26 +184,31 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     formatError,
   });
+  metrics.connections(() => subscriptions.stats().connections);
   await apollo.start();
 
   const requestIds = useRequestId();
-  const handler = requestIds.wrap(
-    createGraphQLHandler<GatewayContext>({
-      server: apollo,
-      maxBodyBytes: options.maxBodyBytes,
-      ready: async () => apiSchema !== undefined,
-      context: async (req) => {
-        const requestId = req.headers[REQUEST_ID_HEADER] as string;
-        const authorization = req.headers.authorization;
-        try {
-          return { identity: await auth.identify(authorization, requestId) };
-        } catch (error) {
-          if (error instanceof AuthError) throw auth.httpError(error);
-          throw error;
-        }
-      },
-    }),
-  );
+  const rateLimitHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
+  const graphql = createGraphQLHandler<GatewayContext>({
+    server: apollo,
+    maxBodyBytes: options.maxBodyBytes,
+    ready: async () => apiSchema !== undefined,
+    responseHeaders: (req) => rateLimitHeaders.get(req) ?? {},
+    context: async (req) => {
+      const requestId = req.headers[REQUEST_ID_HEADER] as string;
+      const authorization = req.headers.authorization;
+      let identity;
+      try {
+        identity = await auth.identify(authorization, requestId);
+      } catch (error) {
+        if (error instanceof AuthError) throw auth.httpError(error);
+        throw error;
+      }
+      if (rateLimit) rateLimitHeaders.set(req, await rateLimit.check(identity, req.socket.remoteAddress));
+      return { identity };
+    },
+  });
+  const handler = cors.wrap(metrics.wrap(requestIds.wrap(graphql)));
 
   let listening: Listening | undefined;
   let markReady: () => void = () => {};

@@ -30,6 +30,11 @@ async function main(): Promise<void> {
     cache,
     logger,
     introspection: env.introspection,
+    corsOrigins: env.corsOrigins,
+    subscriptions: env.subscriptions,
+    rateLimit: env.rateLimit,
+    demandControl: env.demandControl,
+    metrics: { enabled: env.metrics },
     host: env.host,
   });
   const { url, wsUrl } = await gateway.start(env.port);

@@ -25,7 +25,7 @@ for (const file of args) {
   failed += (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
 }
 if (typecheck !== 0) {
-  console.log('type-check failed (see above)');
+  console.log('type-check or lint failed (see above)');
   failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -50,7 +50,7 @@ function isSession(value: unknown): value is Session {
 function read(): Session | null {
   const raw = sessionStorage.getItem(STORAGE_KEY);
   if (cached && cached.raw === raw) return cached.session;
-  let session: Session | null = null;
+  let session: Session | null;
   try {
     const parsed: unknown = raw ? JSON.parse(raw) : null;
     session = isSession(parsed) && parsed.expiresAt > Date.now() ? parsed : null;

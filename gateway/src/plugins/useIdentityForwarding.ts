@@ -6,6 +6,10 @@
  * subgraphs check before running anything) and `x-request-id`. Client headers are never forwarded;
  * anything identity-like that reaches the outgoing request is removed first.
  *
+ * Identical queries in flight at the same time for the same caller (tenant, user, roles) share one
+ * subgraph request: each gets its own copy of the answer, parsed from the shared response text.
+ * Mutations are never shared.
+ *
  * A subgraph that cannot be reached does not fail the whole operation: its part of the result is
  * null and the response carries an error `Subgraph <name> is unavailable`
  * (`extensions.code` SUBGRAPH_UNAVAILABLE, `extensions.serviceName` <name>).
@@ -15,7 +19,7 @@ import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity, type Ident
 import { Kind, type GraphQLFormattedError, type OperationTypeNode } from '../graphql.ts';
 import type { GatewayContext } from '../context.ts';
 import { dedupeRepresentations, expandEntities } from '../entity-dedup.ts';
-import { SubgraphHttpClient, SubgraphUnreachableError, type SubgraphHttpOptions } from '../subgraph-http.ts';
+import { SubgraphHttpClient, SubgraphUnreachableError, type SubgraphHttpOptions, type SubgraphHttpResponse } from '../subgraph-http.ts';
 
 export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
 
@@ -27,6 +31,10 @@ export interface IdentityForwardingOptions {
   http?: SubgraphHttpOptions;
   /** How long one signature is reused within a request, ms. Default 10 000 (subgraphs accept 60 000). */
   signatureReuseMs?: number;
+  /** Share identical in-flight subgraph queries of the same caller. Default true. */
+  dedupeInflight?: boolean;
+  /** Told the duration and outcome of every subgraph request (metrics). */
+  onFetch?: (subgraph: string, seconds: number, outcome: 'ok' | 'error' | 'unavailable') => void;
 }
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
@@ -44,6 +52,7 @@ interface Signature {
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly client: SubgraphHttpClient;
   private readonly signatures = new WeakMap<object, Signature>();
+  private readonly inflight = new Map<string, Promise<SubgraphHttpResponse>>();
 
   constructor(
     readonly name: string,
@@ -88,15 +97,30 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     });
 
     let response;
+    const started = performance.now();
+    const observe = (outcome: 'ok' | 'error' | 'unavailable') => this.options.onFetch?.(this.name, (performance.now() - started) / 1000, outcome);
     try {
-      response = await this.client.post(body, headers, operationTypeOf(options) === 'query');
+      response = await this.send(body, headers, operationTypeOf(options) === 'query', identityOf(options.context));
+      observe(response.status >= 200 && response.status < 300 ? 'ok' : 'error');
     } catch (error) {
+      observe('unavailable');
       if (!(error instanceof SubgraphUnreachableError)) throw error;
       this.options.logger.warn({ subgraph: this.name, reason: error.reason, err: error.cause, requestId: identityOf(options.context).requestId }, 'subgraph unreachable');
       return unavailable(this.name, error.reason === 'timeout' ? 'did not respond in time' : 'is unavailable');
     }
     const result = this.interpret(response.status, response.contentType, response.body, options);
     return deduped ? expandEntities(result, deduped) : result;
+  }
+
+  /** Posts a request, or joins an identical query of the same caller already in flight. */
+  private send(body: string, headers: Record<string, string>, query: boolean, identity: Identity): Promise<SubgraphHttpResponse> {
+    if (!query || this.options.dedupeInflight === false) return this.client.post(body, headers, query);
+    const key = `${identity.tenantId}|${identity.userId}|${identity.roles.join(',')}|${body}`;
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const request = this.client.post(body, headers, query).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, request);
+    return request;
   }
 
   /** Closes the idle keep-alive sockets. */
@@ -135,9 +159,14 @@ function identityOf(context: Partial<GatewayContext> | undefined): Identity {
 }
 
 function operationTypeOf(options: ProcessOptions): OperationTypeNode | undefined {
-  if (!('document' in options) || !options.document) return undefined;
-  const definition = options.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return definition?.kind === Kind.OPERATION_DEFINITION ? definition.operation : undefined;
+  if ('document' in options && options.document) {
+    const definition = options.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    return definition?.kind === Kind.OPERATION_DEFINITION ? definition.operation : undefined;
+  }
+  // query plans carry the subgraph operation as text only (no document node unless configured)
+  const keyword = /^\s*(query|mutation|subscription)\b|^\s*\{/.exec(options.request.query ?? '');
+  if (!keyword) return undefined;
+  return (keyword[1] ?? 'query') as OperationTypeNode;
 }
 
 function parseJson(text: string): SubgraphResult | undefined {

@@ -1,15 +1,21 @@
 /**
  * Live updates over graphql-ws (`graphql-transport-ws`) on the gateway's port and path.
  *
- * - Connecting: `connection_init` must carry `{ authorization: 'Bearer <token>' }` (or `{ token }`);
- *   a missing or invalid token closes the socket with 4401. The connection is closed with 4401
- *   again when the token expires, so clients reconnect with a fresh one.
+ * - Connecting: a browser handshake whose `Origin` is not in `allowedOrigins` (when set) is closed
+ *   with 4403. `connection_init` must carry `{ authorization: 'Bearer <token>' }` (or `{ token }`)
+ *   within `connectionInitWaitTimeoutMs`, else 4408; a missing or invalid token closes the socket
+ *   with 4401. A tenant holding `maxConnectionsPerTenant` connections on this instance gets 4429.
+ * - Token lifetime: the connection is closed with 4401 when the token expires, unless the client
+ *   refreshed it first by sending a graphql-ws `ping` whose payload carries the new token (same
+ *   shape as `connection_init`). A refreshed token must be for the same tenant and user (else
+ *   4403); its roles apply to the connection's subscriptions from then on.
  * - Subscribing to `pipelineBoard(pipelineId)`: the document is validated against the public schema,
  *   then `pipeline(id)` is asked through the federated path as the subscriber; a pipeline they
  *   cannot see is NOT_FOUND.
  * - Delivery: every gateway instance reads every sales event (its own consumer group). An event
- *   only reaches subscribers of its tenant and pipeline; the `deal` selection is resolved per
- *   distinct (tenant, selection, user and roles) once per event.
+ *   only reaches subscribers of its tenant and pipeline, and only those the deal resolves for
+ *   (see subscriptions/board-fanout.ts); the work is done once per distinct (tenant, user and
+ *   roles, selection and variables) per event and the message fanned out.
  * - Slow clients: a connection with more than `maxQueuedPerConnection` undelivered messages is
  *   closed with 4429. graphql-ws pings every `keepAliveMs` and drops sockets that do not answer.
  * - Queries and mutations sent over the socket run through the same federated path as HTTP.
@@ -29,14 +35,15 @@ import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type
 import { SALES_EVENTS_TOPIC } from '../subscriptions/board-event.ts';
 import { BoardFanout } from '../subscriptions/board-fanout.ts';
 import { planBoardSubscription, type BoardSubscriptionPlan, type FederatedRequest } from '../subscriptions/board-subscription.ts';
-import { EventQueue, type DeliveryBudget } from '../subscriptions/event-queue.ts';
+import { EventQueue } from '../subscriptions/event-queue.ts';
 import { federatedRunner } from '../subscriptions/federated.ts';
-import { AuthError, bearerToken, toIdentity, type Authenticator } from './useAuth.ts';
+import { CLOSE_FORBIDDEN, originAllowed } from '../subscriptions/connection-guard.ts';
+import { CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, Connections, type Connection } from '../subscriptions/connections.ts';
+import type { Authenticator } from './useAuth.ts';
 
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_TOO_SLOW = 4429;
-/** Standard WebSocket "try again later": the signing keys could not be loaded. */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
+export { CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED };
+/** graphql-ws closes with this code when `connection_init` does not arrive in time. */
+export const CLOSE_INIT_TIMEOUT = 4408;
 
 export interface SubscriptionsOptions {
   apollo: ApolloServer<GatewayContext>;
@@ -61,6 +68,13 @@ export interface SubscriptionsOptions {
   keepAliveMs?: number;
   /** Time a client has to send `connection_init`, ms. Default 3 000. */
   connectionInitWaitTimeoutMs?: number;
+  /**
+   * Origins (`https://app.example.com`) browsers may connect from. Default: unset, every origin.
+   * Handshakes without an `Origin` header (mobile, servers) are always let through to authenticate.
+   */
+  allowedOrigins?: readonly string[];
+  /** Open connections one tenant may hold on this gateway instance. Default 1 000. */
+  maxConnectionsPerTenant?: number;
 }
 
 export interface Subscriptions {
@@ -70,13 +84,6 @@ export interface Subscriptions {
   start(): Promise<void>;
   stop(): Promise<void>;
   stats(): { connections: number; subscribers: number };
-}
-
-interface Connection {
-  identity: Identity;
-  budget: DeliveryBudget;
-  subscriptions: number;
-  expiry?: NodeJS.Timeout;
 }
 
 /** What `onSubscribe` hands to `subscribe`/`execute` through graphql-ws. */
@@ -92,11 +99,16 @@ const PIPELINE_QUERY = 'query PipelineBoardAccess($id: ID!) { pipeline(id: $id) 
 export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
   const log = options.logger;
   const path = options.path ?? '/graphql';
-  const maxQueued = options.maxQueuedPerConnection ?? 1_000;
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 100;
   const runFederated = federatedRunner(options.apollo);
   const fanout = new BoardFanout(runFederated, log);
-  const connections = new Map<Ctx, Connection>();
+  const connections = new Connections({
+    authenticator: options.authenticator,
+    logger: log,
+    maxQueued: options.maxQueuedPerConnection ?? 1_000,
+    maxConnectionsPerTenant: options.maxConnectionsPerTenant ?? 1_000,
+  });
+  const open = new Map<Ctx, Connection>();
   const documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   let busSubscription: BusSubscription | undefined;
@@ -118,40 +130,18 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
   }
 
   async function onConnect(ctx: Ctx): Promise<boolean> {
-    const params = ctx.connectionParams ?? {};
-    const raw = params['authorization'] ?? params['Authorization'] ?? (typeof params['token'] === 'string' ? `Bearer ${params['token']}` : undefined);
-    const requestId = randomUUID();
-    try {
-      if (typeof raw !== 'string' || raw === '') throw new AuthError('malformed', 'connection_init must carry an access token');
-      const token = await options.authenticator.verifyToken(bearerToken(raw));
-      const socket = ctx.extra.socket;
-      const connection: Connection = {
-        identity: toIdentity(token, requestId),
-        subscriptions: 0,
-        budget: {
-          pending: 0,
-          limit: maxQueued,
-          onOverflow: () => {
-            log.warn({ tenantId: token.tenantId, userId: token.userId }, 'closing a subscription connection that does not keep up');
-            socket.close(CLOSE_TOO_SLOW, 'Too many undelivered messages');
-          },
-        },
-      };
-      const ttl = token.expiresAt - Date.now();
-      connection.expiry = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Token expired'), Math.max(0, Math.min(ttl, 2 ** 31 - 1)));
-      connection.expiry.unref();
-      connections.set(ctx, connection);
-      return true;
-    } catch (error) {
-      const unavailable = !(error instanceof AuthError) || error.failure === 'unavailable';
-      if (unavailable) log.error({ err: error }, 'subscription authentication unavailable');
-      ctx.extra.socket.close(unavailable ? CLOSE_TRY_AGAIN_LATER : CLOSE_UNAUTHORIZED, unavailable ? 'Authentication unavailable' : 'Unauthorized');
-      return false;
-    }
+    const connection = await connections.open(ctx.connectionParams, ctx.extra.socket);
+    if (connection) open.set(ctx, connection);
+    return connection !== null;
+  }
+
+  async function onPing(ctx: Ctx, payload: Record<string, unknown> | undefined): Promise<void> {
+    const connection = open.get(ctx);
+    if (connection) await connections.refresh(connection, payload, ctx.extra.socket);
   }
 
   async function onSubscribe(ctx: Ctx, _id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }): Promise<ExecutionArgs | readonly GraphQLError[]> {
-    const connection = connections.get(ctx);
+    const connection = open.get(ctx);
     const schema = options.schema();
     if (!connection || !schema) return [gatewayError('BAD_REQUEST', 'Not ready')];
     const entry = parsed(schema, payload.query);
@@ -212,15 +202,17 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
     {
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3_000,
       onConnect,
+      onPing,
       onSubscribe,
       subscribe,
       execute,
       onNext: (_ctx, _id, _payload, _args, result) => ({ ...result, ...(result.errors ? { errors: format(result.errors) } : {}) }),
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onClose: (ctx) => {
-        const connection = connections.get(ctx);
-        if (connection?.expiry) clearTimeout(connection.expiry);
-        connections.delete(ctx);
+        const connection = open.get(ctx);
+        if (!connection) return;
+        connections.close(connection);
+        open.delete(ctx);
       },
     },
     wss,
@@ -231,6 +223,12 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!originAllowed(req.headers.origin, options.allowedOrigins)) {
+      log.warn({ origin: req.headers.origin }, 'refusing a subscription handshake from an origin not allowed');
+      // graphql-ws clients only see close codes, so the handshake completes and closes with 4403
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_FORBIDDEN, 'Origin not allowed'));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -246,13 +244,8 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
         groupId: `${options.groupPrefix ?? 'gateway.subscriptions'}.${randomUUID()}`,
         topics: [topic],
         fromBeginning: false,
-        handler: async (event) => {
-          try {
-            await fanout.deliver(event);
-          } catch (error) {
-            log.error({ err: error, eventId: event.id }, 'board event delivery failed');
-          }
-        },
+        // events are prepared concurrently and queued in order; the consumer only waits when many are in flight
+        handler: (event) => fanout.accept(event),
       });
       await busSubscription.ready;
     },
@@ -261,7 +254,7 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       busSubscription = undefined;
       await server.dispose();
     },
-    stats: () => ({ connections: connections.size, subscribers: fanout.registry.size }),
+    stats: () => ({ connections: open.size, subscribers: fanout.registry.size }),
   };
 }
 

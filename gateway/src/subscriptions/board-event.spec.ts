@@ -30,6 +30,22 @@ describe('readBoardEvent', () => {
     expect(reading).toMatchObject({ kind: 'change', change: { type: 'DEAL_UPDATED', fromStageId: null, toStageId: 's2' } });
   });
 
+  it('reads won, lost and reopened with the stage the deal stands in afterwards', () => {
+    const won = readBoardEvent(envelope('sales.deal.won', { dealId: 'd1', pipelineId: 'p1', stageId: 'won', fromStageId: 's2', toStageId: 'won', amountMinor: '100', currency: 'EUR', sequence: '7' }));
+    expect(won).toMatchObject({ kind: 'change', change: { type: 'DEAL_WON', fromStageId: 's2', toStageId: 'won', sequence: '7' } });
+    const lost = readBoardEvent(envelope('sales.deal.lost', { dealId: 'd1', pipelineId: 'p1', stageId: 'lost', amountMinor: '100', currency: 'EUR', sequence: '8', reason: 'price' }));
+    expect(lost).toMatchObject({ kind: 'change', change: { type: 'DEAL_LOST', fromStageId: null, toStageId: 'lost' } });
+    const reopened = readBoardEvent(envelope('sales.deal.reopened', { dealId: 'd1', pipelineId: 'p1', stageId: 's1', fromStageId: 'lost', toStageId: 's1', sequence: '9' }));
+    expect(reopened).toMatchObject({ kind: 'change', change: { type: 'DEAL_REOPENED', fromStageId: 'lost', toStageId: 's1' } });
+  });
+
+  it('reads a deletion as DEAL_DELETED out of the stage it stood in', () => {
+    const deleted = readBoardEvent(envelope('sales.deal.deleted', { dealId: 'd1', pipelineId: 'p1', stageId: 's3', amountMinor: '100', currency: 'EUR', sequence: '10' }));
+    expect(deleted).toMatchObject({ kind: 'change', change: { type: 'DEAL_DELETED', fromStageId: 's3', toStageId: null, sequence: '10' } });
+    expect(readBoardEvent(envelope('sales.deal.deleted', { dealId: 'd1', pipelineId: 'p1', sequence: '10' })).kind).toBe('malformed');
+    expect(readBoardEvent(envelope('sales.deal.won', { dealId: 'd1', pipelineId: 'p1', sequence: '10' })).kind).toBe('malformed');
+  });
+
   it('ignores other events and flags malformed payloads', () => {
     expect(readBoardEvent(envelope('sales.pipeline.created', { pipelineId: 'p1' }))).toEqual({ kind: 'ignored' });
     expect(readBoardEvent(envelope('sales.deal.created', { dealId: 'd1', stageId: 's1', sequence: '1' })).kind).toBe('malformed');

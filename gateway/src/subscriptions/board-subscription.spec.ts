@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildSchema, GraphQLError, parse, print } from '../graphql.ts';
+import { buildSchema, type GraphQLError, parse, print } from '../graphql.ts';
 import type { BoardChange } from './board-event.ts';
-import { DEAL_ID_VARIABLE, planBoardSubscription, renderBoardEvent, type BoardSubscriptionPlan } from './board-subscription.ts';
+import { ACCESS_PROBE, DEAL_ID_VARIABLE, planBoardSubscription, renderBoardEvent, type BoardSubscriptionPlan } from './board-subscription.ts';
 
 const schema = buildSchema(/* GraphQL */ `
   scalar DateTime
-  enum PipelineBoardEventType { DEAL_CREATED DEAL_MOVED DEAL_UPDATED }
+  enum PipelineBoardEventType { DEAL_CREATED DEAL_MOVED DEAL_UPDATED DEAL_WON DEAL_LOST DEAL_REOPENED DEAL_DELETED }
   interface Party { id: ID! }
   type Account implements Party { id: ID! name: String! }
   type Person implements Party { id: ID! fullName: String! }
@@ -48,8 +48,16 @@ describe('planBoardSubscription', () => {
     expect(plan('subscription { pipelineBoard(pipelineId: "p8") { type } }').pipelineId).toBe('p8');
   });
 
-  it('needs no deal query when the deal is not selected', () => {
-    expect(plan('subscription { pipelineBoard(pipelineId: "p") { type dealId } }').dealQuery).toBeNull();
+  it('always probes the deal as the subscriber, even when the deal is not selected', () => {
+    const { dealQuery } = plan('subscription { pipelineBoard(pipelineId: "p") { type dealId } }');
+    expect(print(parse(dealQuery.query))).toBe(print(parse(`query PipelineBoardDeal($${DEAL_ID_VARIABLE}: ID!) { ${ACCESS_PROBE}: deal(id: $${DEAL_ID_VARIABLE}) { id } }`)));
+    expect(dealQuery.variables).toEqual({});
+  });
+
+  it('gives identical subscriptions the same key and different variables different keys', () => {
+    const query = 'subscription($p: ID!) { pipelineBoard(pipelineId: $p) { type } }';
+    expect(plan(query, { p: 'p1' }).key).toBe(plan(query, { p: 'p1' }).key);
+    expect(plan(query, { p: 'p1' }).key).not.toBe(plan(query, { p: 'p2' }).key);
   });
 
   it('builds one deal query with the selection, its fragments and only the variables it uses', () => {
@@ -61,10 +69,11 @@ describe('planBoardSubscription', () => {
       fragment DealFields on Deal { id name }`,
       { p: 'p1', cur: 'EUR', unused: "x" },
     );
-    expect(dealQuery?.variables).toEqual({ cur: 'EUR' });
-    expect(print(parse(dealQuery!.query))).toBe(
+    expect(dealQuery.variables).toEqual({ cur: 'EUR' });
+    expect(print(parse(dealQuery.query))).toBe(
       print(
         parse(`query PipelineBoardDeal($${DEAL_ID_VARIABLE}: ID!, $cur: String) {
+          ${ACCESS_PROBE}: deal(id: $${DEAL_ID_VARIABLE}) { id }
           card: deal(id: $${DEAL_ID_VARIABLE}) { ...DealFields price: amount(currency: $cur) __typename }
         }
         fragment DealFields on Deal { id name __typename }`),

@@ -13,7 +13,7 @@ import {
   getArgumentValues,
   getOperationAST,
   getVariableValues,
-  GraphQLError,
+  type GraphQLError,
   Kind,
   print,
   visit,
@@ -35,6 +35,11 @@ import type { BoardChange } from './board-event.ts';
 export const BOARD_FIELD = 'pipelineBoard';
 /** Variable carrying the deal id in the generated deal query. */
 export const DEAL_ID_VARIABLE = '__boardDealId';
+/**
+ * Response key of the access probe in the generated deal query: `deal(id) { id }` as the
+ * subscriber. A change is delivered only when the probe resolves, i.e. the subscriber may read the deal.
+ */
+export const ACCESS_PROBE = '_boardAccess';
 
 export interface FederatedRequest {
   query: string;
@@ -51,8 +56,13 @@ export interface BoardSubscriptionPlan {
   operationName: string | undefined;
   variableValues: Record<string, unknown>;
   pipelineId: string;
-  /** Fetches every `deal` selection of the subscriber for one deal; null when `deal` is not selected. */
-  dealQuery: FederatedRequest | null;
+  /**
+   * Fetches the access probe and every `deal` selection of the subscriber for one deal (the
+   * `${DEAL_ID_VARIABLE}` variable is set per change).
+   */
+  dealQuery: FederatedRequest;
+  /** Same key, same messages: the printed document, operation name and variables. */
+  key: string;
 }
 
 /** Reads a validated subscription document; errors when it is not a `pipelineBoard` subscription. */
@@ -93,7 +103,8 @@ export function planBoardSubscription(
     operationName,
     variableValues,
     pipelineId,
-    dealQuery: dealFields.size ? buildDealQuery(operation, fragments, dealFields, variableValues) : null,
+    dealQuery: buildDealQuery(operation, fragments, dealFields, variableValues),
+    key: JSON.stringify([print(document), operationName ?? null, variableValues]),
   };
 }
 
@@ -130,7 +141,7 @@ function dealOf(result: FederatedResult | null | undefined, key: string): unknow
   return value ?? null;
 }
 
-/** The message one subscriber receives for one change, given its deal data (null when not selected). */
+/** The message one subscriber receives for one change, given its deal data (null when the deal is gone). */
 export async function renderBoardEvent(
   schema: GraphQLSchema,
   plan: BoardSubscriptionPlan,
@@ -202,17 +213,26 @@ function buildDealQuery(
   dealFields: Map<string, FieldNode[]>,
   variableValues: Record<string, unknown>,
 ): FederatedRequest {
-  const selections: FieldNode[] = [...dealFields].map(([key, nodes]) => {
+  const dealId = { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: DEAL_ID_VARIABLE } } as const;
+  const probe: FieldNode = {
+    kind: Kind.FIELD,
+    alias: { kind: Kind.NAME, value: ACCESS_PROBE },
+    name: { kind: Kind.NAME, value: 'deal' },
+    arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: dealId }],
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } }] },
+  };
+  const selected: FieldNode[] = [...dealFields].map(([key, nodes]) => {
     const merged: SelectionNode[] = nodes.flatMap((node) => node.selectionSet?.selections ?? []);
     return {
       kind: Kind.FIELD,
       alias: { kind: Kind.NAME, value: key },
       name: { kind: Kind.NAME, value: 'deal' },
-      arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: DEAL_ID_VARIABLE } } }],
+      arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: dealId }],
       directives: nodes.length === 1 ? nodes[0]!.directives : [],
       selectionSet: withTypenames<SelectionSetNode>({ kind: Kind.SELECTION_SET, selections: merged }),
     };
   });
+  const selections = [probe, ...selected];
 
   const usedFragments = new Map<string, FragmentDefinitionNode>();
   const usedVariables = new Set<string>();

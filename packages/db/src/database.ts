@@ -50,13 +50,28 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * What the application role may do after every migration: read and insert everywhere, update and
+ * delete everywhere except tables whose comment starts with `append-only` (e.g. the audit log).
+ * pg.query and PGlite's exec both run this as one script (simple query protocol).
+ */
 function grantStatements(role: string): string {
   const r = quoteIdent(role);
   return [
     `GRANT USAGE ON SCHEMA public TO ${r}`,
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
+    `GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO ${r}`,
+    `DO $grants$ DECLARE t record; BEGIN
+       FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+                  AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'append-only%'
+       LOOP EXECUTE format('GRANT UPDATE, DELETE ON public.%I TO %s', t.relname, ${quoteLiteral(r)}); END LOOP;
+     END $grants$`,
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
   ].join(';\n');
+}
+
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemoTenant, DEMO, login, type Stack } from '@crm/stack';
-import { gqlOk, startEmbeddedStack, subscribe } from '@crm/testkit';
+import { gqlOk, startEmbeddedStack, subscribe, subscribersReady } from '@crm/testkit';
 
 let stack: Stack;
 
@@ -45,7 +45,7 @@ it('serves the demo tenant end to end without any external service', async () =>
     { p: pipeline.id },
   );
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    await subscribersReady(stack.gateway, 1);
     const deal = deals[0]!;
     const next = pipeline.stages.find((s) => s.id !== deal.stage.id)!;
     await gqlOk(stack.gatewayUrl, 'mutation($id: ID!, $s: ID!) { moveDeal(id: $id, stageId: $s) { id } }', { id: deal.id, s: next.id }, { token });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot, type Stack } from '@crm/stack';
-import { eventually, gqlOk, startRealStack, subscribe } from '@crm/testkit';
+import { eventually, gqlOk, startRealStack, subscribe, subscribersReady } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ it('keeps every event through a broker restart; read model and subscribers catch
     'subscription($p: ID!) { pipelineBoard(pipelineId: $p) { dealId toStageId } }',
     { p: tenant.pipeline.id },
   );
-  await new Promise((r) => setTimeout(r, 1500));
+  await subscribersReady(stack.gateway, 1);
   const target = tenant.pipeline.stages[3]!;
   try {
     await kafka('stop');

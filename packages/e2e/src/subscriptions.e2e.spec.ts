@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@crm/stack';
-import { gqlOk, startRealStack, subscribe } from '@crm/testkit';
+import { gqlOk, startRealStack, subscribe, subscribersReady } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
 let stack: Stack;
@@ -42,8 +42,7 @@ describe('pipelineBoard', () => {
     const watcher = subscribe<BoardEvent>(stack.wsUrl, acme.rep.token, BOARD, { pipelineId: acme.pipeline.id });
     const outsider = subscribe<BoardEvent>(stack.wsUrl, globex.rep.token, BOARD, { pipelineId: globex.pipeline.id });
     try {
-      // give both subscriptions time to register before the write
-      await new Promise((r) => setTimeout(r, 1500));
+      await subscribersReady(stack.gateway, 2);
       const target = acme.pipeline.stages[2]!;
       await gqlOk(stack.gatewayUrl, 'mutation($id: ID!, $s: ID!) { moveDeal(id: $id, stageId: $s) { id } }', { id: acme.deals[0]!.id, s: target.id }, { token: acme.admin.token });
 

@@ -158,7 +158,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         );
       }
     }
-    return Promise.all(topics.map((topic) => knownTopics.get(topic))).then(() => undefined);
+    return Promise.all(topics.map((topic) => knownTopics.get(topic) ?? Promise.resolve())).then(() => undefined);
   }
 
   async function send(topic: string, messages: { key: string | Buffer | null; value: string | Buffer | null; headers: IHeaders }[]) {

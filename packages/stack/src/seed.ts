@@ -65,11 +65,18 @@ export interface SeededPipeline {
   stages: Array<{ id: string; name: string; position: number; probability: number }>;
 }
 
+export interface StageSeed {
+  name: string;
+  probability: number;
+  kind?: 'OPEN' | 'WON' | 'LOST';
+  rottingDays?: number;
+}
+
 export async function createPipeline(
   gatewayUrl: string,
   token: string,
   name: string,
-  stages: Array<{ name: string; probability: number }>,
+  stages: StageSeed[],
 ): Promise<SeededPipeline> {
   const data = await post<{ createPipeline: SeededPipeline }>(
     gatewayUrl,
@@ -120,10 +127,12 @@ export async function moveDeal(gatewayUrl: string, token: string, id: string, st
   return data.moveDeal;
 }
 
-export const STANDARD_STAGES = [
-  { name: 'Qualification', probability: 10 },
-  { name: 'Discovery', probability: 25 },
-  { name: 'Proposal', probability: 50 },
-  { name: 'Negotiation', probability: 75 },
-  { name: 'Closed Won', probability: 100 },
+/** A typical B2B sales pipeline: four open stages, then won and lost. */
+export const STANDARD_STAGES: StageSeed[] = [
+  { name: 'Qualification', probability: 10, rottingDays: 14 },
+  { name: 'Discovery', probability: 25, rottingDays: 21 },
+  { name: 'Proposal', probability: 50, rottingDays: 21 },
+  { name: 'Negotiation', probability: 75, rottingDays: 30 },
+  { name: 'Closed Won', probability: 100, kind: 'WON' },
+  { name: 'Closed Lost', probability: 0, kind: 'LOST' },
 ];

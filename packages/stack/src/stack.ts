@@ -79,7 +79,12 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
 
     const common = { bus, signingSecret: config.signingSecret };
     const subgraphs: Subgraphs = {
-      platform: await createPlatformSubgraph({ ...common, database: databases.platform, logger: logger.child({ service: 'platform' }) }),
+      platform: await createPlatformSubgraph({
+        ...common,
+        database: databases.platform,
+        logger: logger.child({ service: 'platform' }),
+        ...(config.consumers ? { consumer: { groupId: `platform.audit${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+      }),
       customer: await createCustomerSubgraph({ ...common, database: databases.customer, logger: logger.child({ service: 'customer' }) }),
       sales: await createSalesSubgraph({ ...common, database: databases.sales, logger: logger.child({ service: 'sales' }) }),
       analytics: await createAnalyticsSubgraph({
@@ -117,7 +122,7 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
       };
     }
 
-    await subgraphs.analytics.consumerReady;
+    await Promise.all([subgraphs.analytics.consumerReady, subgraphs.platform.consumerReady]);
 
     const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
     const gateway = await createGateway({

@@ -70,6 +70,8 @@ export function wsClient(wsUrl: string, token?: string): Client {
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,
+    // close codes are observed through `closeCode`; don't print them
+    onNonLazyError: () => {},
   });
 }
 
@@ -135,4 +137,9 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Waits until the gateway has registered at least `count` board subscribers (their first event can then not be missed). */
+export async function subscribersReady(gateway: { stats(): { subscribers: number } }, count: number, timeoutMs = 15_000): Promise<void> {
+  await eventually(async () => gateway.stats().subscribers >= count, timeoutMs, 20);
 }

@@ -6,7 +6,7 @@ const SECRET = 'x'.repeat(32);
 describe('parseEnvironment', () => {
   it('defaults to the embedded database and the in-process bus', () => {
     expect(parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET })).toEqual({
-      env: { PORT: 4004, LOG_LEVEL: 'info', DATA_DIR: '.data/analytics', GATEWAY_SIGNING_SECRET: SECRET },
+      env: { PORT: 4004, HOST: '0.0.0.0', LOG_LEVEL: 'info', DATA_DIR: '.data/analytics', GATEWAY_SIGNING_SECRET: SECRET },
     });
   });
 

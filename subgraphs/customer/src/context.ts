@@ -2,7 +2,7 @@
  * What every customer resolver receives: who is calling, a tenant-scoped database client,
  * request-scoped loaders and the domain services.
  */
-import { unauthenticated, type Identity, type Logger } from '@crm/runtime';
+import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
 import type { EventEnvelope } from '@crm/events';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
@@ -35,4 +35,14 @@ export function requireTenant(context: Pick<Context, 'tenantId' | 'db'>): { tena
 /** The event actor for the signed-in caller. */
 export function actorOf(identity: Identity): Actor {
   return { userId: identity.userId, kind: 'user' };
+}
+
+/** Roles that administer a whole tenant (compared case-insensitively). */
+const ADMIN_ROLES = new Set(['TENANT_ADMIN', 'SYSTEM_ADMIN']);
+
+/** Like {@link requireTenant}, and FORBIDDEN unless the caller is a tenant (or system) admin. */
+export function requireTenantAdmin(context: Pick<Context, 'tenantId' | 'db' | 'identity'>): { tenantId: string; db: TenantDb } {
+  const scoped = requireTenant(context);
+  if (!context.identity.roles.some((role) => ADMIN_ROLES.has(role.toUpperCase()))) throw forbidden('Only tenant admins may delete records for good');
+  return scoped;
 }

@@ -22,6 +22,10 @@ export type { NewLead, LeadCreatedPayload } from './modules/leads/services/leads
 export { ACCOUNT_CREATED } from './modules/accounts/services/accounts.ts';
 export { CONTACT_CREATED } from './modules/contacts/services/contacts.ts';
 export { LEAD_CREATED } from './modules/leads/services/leads.ts';
+export { ACCOUNT_UPDATED } from './modules/accounts/services/accounts.ts';
+export { CONTACT_UPDATED, CONTACT_RELATED, CONTACT_UNRELATED } from './modules/contacts/services/contacts.ts';
+export { ACCOUNT_MERGED, ACCOUNT_MERGE_UNDONE, type AccountMergedPayload } from './modules/accounts/services/merge.ts';
+export { CONTACT_MERGED, CONTACT_MERGE_UNDONE, type ContactMergedPayload } from './modules/contacts/services/merge.ts';
 
 /** Absolute paths of the Prisma schema and migrations, for `Database.migrate`. */
 export const customerPaths: { schemaPath: string; migrationsDir: string } = {

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { unauthenticated } from '@crm/runtime';
-import type { AccountModel, ContactModel, LeadModel } from './__generated__/prisma/models.ts';
+import type { AccountModel, ContactModel, ContactRelationshipModel, LeadModel } from './__generated__/prisma/models.ts';
 import type { TenantDb } from './context.ts';
 import { isUuid } from './lib/validation.ts';
 
@@ -12,10 +12,21 @@ export interface Loaders {
   account: DataLoader<string, AccountModel | null>;
   contact: DataLoader<string, ContactModel | null>;
   lead: DataLoader<string, LeadModel | null>;
-  /** Contacts of an account (primary first, then by name). */
+  /** Live contacts of an account (primary first, then by name). */
   contactsOfAccount: DataLoader<string, ContactModel[]>;
-  /** Accounts of a contact (primary first, then by name). */
+  /** Live accounts of a contact (primary first, then by name). */
   accountsOfContact: DataLoader<string, AccountModel[]>;
+  /** Live subsidiaries of an account, by name. */
+  childrenOfAccount: DataLoader<string, AccountModel[]>;
+  /** Links of a contact to live contacts, both directions. */
+  relationshipsOfContact: DataLoader<string, ContactLink[]>;
+}
+
+/** One side of a contact relationship, seen from the contact it was loaded for. */
+export interface ContactLink {
+  kind: ContactRelationshipModel['kind'];
+  outgoing: boolean;
+  contact: ContactModel;
 }
 
 /** Orders `rows` by `keys`; missing (or malformed) keys map to null. */
@@ -57,7 +68,7 @@ export function createLoaders(db: TenantDb | null): Loaders {
     lead: entityLoader((ids) => scoped().lead.findMany({ where: { id: { in: ids } } })),
     contactsOfAccount: groupedLoader(async (accountIds) => {
       const links = await scoped().accountContact.findMany({
-        where: { accountId: { in: accountIds } },
+        where: { accountId: { in: accountIds }, contact: { deletedAt: null } },
         include: { contact: true },
         orderBy: [{ isPrimary: 'desc' }, { contact: { lastName: 'asc' } }, { contact: { firstName: 'asc' } }],
       });
@@ -67,12 +78,40 @@ export function createLoaders(db: TenantDb | null): Loaders {
     }),
     accountsOfContact: groupedLoader(async (contactIds) => {
       const links = await scoped().accountContact.findMany({
-        where: { contactId: { in: contactIds } },
+        where: { contactId: { in: contactIds }, account: { deletedAt: null } },
         include: { account: true },
         orderBy: [{ isPrimary: 'desc' }, { account: { name: 'asc' } }],
       });
       const groups = new Map<string, AccountModel[]>();
       for (const link of links) pushTo(groups, link.contactId, link.account);
+      return groups;
+    }),
+    childrenOfAccount: groupedLoader(async (accountIds) => {
+      const children = await scoped().account.findMany({
+        where: { parentId: { in: accountIds }, deletedAt: null },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      });
+      const groups = new Map<string, AccountModel[]>();
+      for (const child of children) pushTo(groups, child.parentId!, child);
+      return groups;
+    }),
+    relationshipsOfContact: groupedLoader(async (contactIds) => {
+      const links = await scoped().contactRelationship.findMany({
+        where: {
+          OR: [
+            { fromId: { in: contactIds }, to: { deletedAt: null } },
+            { toId: { in: contactIds }, from: { deletedAt: null } },
+          ],
+        },
+        include: { from: true, to: true },
+        orderBy: [{ createdAt: 'asc' }],
+      });
+      const wanted = new Set(contactIds);
+      const groups = new Map<string, ContactLink[]>();
+      for (const link of links) {
+        if (wanted.has(link.fromId)) pushTo(groups, link.fromId, { kind: link.kind, outgoing: true, contact: link.to });
+        if (wanted.has(link.toId)) pushTo(groups, link.toId, { kind: link.kind, outgoing: false, contact: link.from });
+      }
       return groups;
     }),
   };

@@ -3,8 +3,9 @@
  * `db` (scoped to the caller's tenant) and `loaders`; `prisma` is the unscoped client for
  * the few services that set the tenant themselves.
  */
+import { can, type Action, type Principal, type Resource } from '@crm/authz';
 import { forTenant } from '@crm/db';
-import { unauthenticated, type Identity, type Logger } from '@crm/runtime';
+import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { isUuid } from './lib/arguments.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
@@ -49,6 +50,22 @@ export function createContextFactory({ prisma, services, logger }: ContextDeps) 
 export function requireTenant(ctx: Context): { tenantId: string; db: TenantDb } {
   if (!ctx.tenantId || !ctx.db) throw unauthenticated();
   return { tenantId: ctx.tenantId, db: ctx.db };
+}
+
+/** The caller as the permission table sees them; UNAUTHENTICATED for anonymous callers. */
+export function principalOf(ctx: Context): Principal {
+  const { tenantId } = requireTenant(ctx);
+  return { tenantId, userId: ctx.identity.userId, roles: ctx.identity.roles };
+}
+
+/**
+ * The caller's tenant, once the permission table grants them `resource:action`
+ * (FORBIDDEN otherwise, UNAUTHENTICATED for anonymous callers).
+ */
+export function authorize(ctx: Context, resource: Resource, action: Action): { tenantId: string; db: TenantDb; principal: Principal } {
+  const principal = principalOf(ctx);
+  if (!can(principal, resource, action)) throw forbidden(`Your role does not grant ${resource}:${action}`);
+  return { ...requireTenant(ctx), principal };
 }
 
 /**

@@ -1,16 +1,23 @@
 /**
- * Platform subgraph: tenants, users, teams, roles and sign-in.
+ * Platform subgraph: tenants, users, teams, invitations, roles, sign-in, API keys and the audit log.
  *
  * Besides GraphQL it serves the public key set that verifies access tokens at
- * `GET /.well-known/jwks.json` (no gateway signature needed).
+ * `GET /.well-known/jwks.json` (no gateway signature needed), and it consumes the events of every
+ * domain into the append-only audit log (consumer group `platform.audit`).
+ *
+ * For the gateway: `services.apiKeys.verify(key)` turns a presented API key into the identity it
+ * acts as (or null), and `services.membership.isActive(tenantId, userId)` tells whether a token's
+ * user is still active.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type EventBus, type OutboxRelay } from '@crm/events';
+import { openDatabase, type Database } from '@crm/db';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay } from '@crm/events';
 import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import { createContextFactory, type Context } from './context.ts';
+import { subscribeAuditLog, type AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
+import { createAuditLogService } from './modules/audit/services/audit-log.ts';
 import { createJwksRoute, JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 import { platformModules } from './schema.ts';
 import { createServices, type Services } from './services.ts';
@@ -21,12 +28,20 @@ export type { AuthSession, LoginInput } from './modules/auth/services/auth.ts';
 export type { CreateTenantInput } from './modules/tenants/services/tenants.ts';
 export type { CreateUserInput } from './modules/users/services/users.ts';
 export type { CreateTeamInput } from './modules/users/services/teams.ts';
+export type { ApiKeyIdentity, CreateApiKeyInput, CreatedApiKey } from './modules/api-keys/services/api-keys.ts';
+export type { AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
+export type { InviteUserInput, AcceptInvitationInput } from './modules/users/services/invitations.ts';
+export type { RecordsTransfer, RecordsTransferredPayload } from './modules/users/services/membership.ts';
+export { AUDIT_CONSUMER } from './modules/audit/services/audit-log.ts';
 export type { Actor } from './lib/events.ts';
 export { SYSTEM_ACTOR, userActor } from './lib/events.ts';
 export { ACCESS_TOKEN } from './modules/auth/lib/access-token.ts';
 export { JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 export { Role } from './__generated__/prisma/client.ts';
-export type { TenantModel, UserModel, TeamModel } from './__generated__/prisma/models.ts';
+export type { TenantModel, UserModel, TeamModel, ApiKeyModel, AuditEntryModel, InvitationModel } from './__generated__/prisma/models.ts';
+
+/** Connections of the audit consumer's own pool. */
+const AUDIT_POOL_SIZE = 2;
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +58,8 @@ export interface PlatformSubgraphDeps {
   /** Secret the gateway signs identity headers with. */
   signingSecret: string;
   logger: Logger;
+  /** Consumer group and retry settings of the audit-log consumer. Default: group `platform.audit`, from the beginning. */
+  consumer?: AuditConsumerTuning;
 }
 
 export interface PlatformSubgraph {
@@ -55,7 +72,9 @@ export interface PlatformSubgraph {
   relay: OutboxRelay;
   /** Path of the public JWKS on this subgraph's HTTP server. */
   jwksPath: string;
-  /** Makes sure a signing key exists, starts the outbox relay and listens on `port` (0 = any). */
+  /** Resolves once the audit-log consumer has joined its group (after `start`). */
+  consumerReady: Promise<void>;
+  /** Makes sure a signing key exists, starts the outbox relay and the audit-log consumer, and listens on `port` (0 = any). */
   start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
@@ -83,6 +102,22 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     logger,
   });
 
+  // The audit consumer writes through its own small pool (PostgreSQL), so replaying a backlog of
+  // events never takes connections from requests. PGlite has a single session and shares it.
+  const consumerDatabase =
+    deps.database.config.kind === 'postgres' ? await openDatabase({ ...deps.database.config, poolSize: AUDIT_POOL_SIZE }) : deps.database;
+  const consumerPrisma = consumerDatabase === deps.database ? prisma : new PrismaClient({ adapter: consumerDatabase.adapter });
+  const auditWriter = consumerPrisma === prisma ? services.auditLog : createAuditLogService({ prisma: consumerPrisma });
+
+  let subscription: BusSubscription | undefined;
+  let markReady!: () => void;
+  let markFailed!: (error: unknown) => void;
+  const consumerReady = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  consumerReady.catch(() => undefined); // surfaced to whoever awaits it; never an unhandled rejection
+
   return {
     name: 'platform',
     server,
@@ -90,18 +125,29 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     services,
     relay,
     jwksPath: JWKS_PATH,
+    consumerReady,
     async start(port, host) {
       await services.signingKeys.active();
       relay.start();
       relaying = true;
       relay.nudge();
+      try {
+        subscription = await subscribeAuditLog({ bus: deps.bus, auditLog: auditWriter, logger, ...deps.consumer });
+        subscription.ready.then(markReady, markFailed);
+      } catch (error) {
+        markFailed(error);
+        throw error;
+      }
       return server.listen(port, host);
     },
     async stop() {
       relaying = false;
+      await subscription?.stop();
       await server.stop();
       await relay.stop();
       await prisma.$disconnect();
+      if (consumerPrisma !== prisma) await consumerPrisma.$disconnect();
+      if (consumerDatabase !== deps.database) await consumerDatabase.close();
     },
   };
 }

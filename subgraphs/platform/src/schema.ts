@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { GraphQLSchemaModule } from '@apollo/subgraph';
+import { apiKeysResolvers } from './modules/api-keys/resolvers/index.ts';
+import { auditResolvers } from './modules/audit/resolvers/index.ts';
 import { authResolvers } from './modules/auth/resolvers/index.ts';
 import { tenantsResolvers } from './modules/tenants/resolvers/index.ts';
 import { usersResolvers } from './modules/users/resolvers/index.ts';
@@ -13,4 +15,6 @@ export const platformModules: GraphQLSchemaModule[] = [
   { typeDefs: sdl('tenants'), resolvers: tenantsResolvers },
   { typeDefs: sdl('users'), resolvers: usersResolvers },
   { typeDefs: sdl('auth'), resolvers: authResolvers },
+  { typeDefs: sdl('api-keys'), resolvers: apiKeysResolvers },
+  { typeDefs: sdl('audit'), resolvers: auditResolvers },
 ];

@@ -3,10 +3,15 @@
  * tests and the demo seed. Writes take the tenant (and optionally the actor) explicitly.
  */
 import type { PrismaClient } from './__generated__/prisma/client.ts';
+import { createApiKeyService, type ApiKeyService } from './modules/api-keys/services/api-keys.ts';
+import { createAuditLogService, type AuditLogService } from './modules/audit/services/audit-log.ts';
 import { createAuthService, type AuthService } from './modules/auth/services/auth.ts';
+import type { LoginThrottleOptions } from './modules/auth/services/login-throttle.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './modules/auth/services/signing-keys.ts';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/lib/password.ts';
 import { createTenantService, type TenantService } from './modules/tenants/services/tenants.ts';
+import { createInvitationService, type InvitationService } from './modules/users/services/invitations.ts';
+import { createMembershipService, type MembershipService } from './modules/users/services/membership.ts';
 import { createTeamService, type TeamService } from './modules/users/services/teams.ts';
 import { createUserService, type UserService } from './modules/users/services/users.ts';
 
@@ -17,6 +22,8 @@ export interface ServiceDeps {
   afterCommit: () => void;
   passwords?: PasswordHasher;
   clock?: () => Date;
+  /** Per-account sign-in throttling. Default: 10 unsuccessful attempts per 15 minutes. */
+  loginThrottle?: LoginThrottleOptions;
 }
 
 export interface Services {
@@ -25,6 +32,10 @@ export interface Services {
   teams: TeamService;
   auth: AuthService;
   signingKeys: SigningKeyStore;
+  apiKeys: ApiKeyService;
+  invitations: InvitationService;
+  membership: MembershipService;
+  auditLog: AuditLogService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -36,7 +47,11 @@ export function createServices(deps: ServiceDeps): Services {
     tenants: createTenantService(writeDeps),
     users: createUserService({ ...writeDeps, passwords }),
     teams: createTeamService(writeDeps),
-    auth: createAuthService({ prisma: deps.prisma, signingKeys, passwords, clock }),
+    auth: createAuthService({ prisma: deps.prisma, signingKeys, passwords, clock, ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}) }),
     signingKeys,
+    apiKeys: createApiKeyService({ ...writeDeps, clock }),
+    auditLog: createAuditLogService({ prisma: deps.prisma }),
+    invitations: createInvitationService({ ...writeDeps, passwords, clock }),
+    membership: createMembershipService({ ...writeDeps, clock }),
   };
 }

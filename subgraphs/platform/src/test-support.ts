@@ -5,8 +5,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '@crm/db';
-import { IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
-import { platformPaths } from './index.ts';
+import { createInProcessBus, type InProcessBus } from '@crm/events';
+import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
+import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from './index.ts';
 
 /** The local PostgreSQL (trust auth for the `postgres` superuser). */
 const SERVER = '127.0.0.1:5432';
@@ -73,4 +74,61 @@ export async function graphql<T = Record<string, unknown>>(
   if (caller) headers[IDENTITY_HEADER] = signIdentity({ ...identity(null), ...caller }, TEST_SIGNING_SECRET);
   const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return { status: response.status, ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>) };
+}
+
+/** A platform subgraph on its own scratch database and in-process bus, for one test file. */
+export interface TestPlatform {
+  scratch: ScratchDatabase;
+  platform: PlatformSubgraph;
+  bus: InProcessBus;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestPlatform(): Promise<TestPlatform> {
+  const scratch = await createScratchDatabase();
+  const bus = createInProcessBus();
+  const platform = await createPlatformSubgraph({
+    database: scratch.database,
+    bus,
+    signingSecret: TEST_SIGNING_SECRET,
+    logger: createLogger('platform-test', 'silent'),
+  });
+  const listening = await platform.start(0);
+  await platform.consumerReady;
+  return {
+    scratch,
+    platform,
+    bus,
+    url: listening.url,
+    async stop() {
+      await platform.stop();
+      await bus.close();
+      await scratch.drop();
+    },
+  };
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** A tenant with a user of each built-in tenant role, and signed identities for them. */
+export async function seedTenant(platform: PlatformSubgraph) {
+  const label = randomUUID().slice(0, 8);
+  const tenant = await platform.services.tenants.create({ name: `Tenant ${label}`, slug: `t-${label}` });
+  const make = (role: 'TENANT_ADMIN' | 'SALES_MANAGER' | 'SALES_REP', name: string) =>
+    platform.services.users.create(tenant.id, { email: `${name.toLowerCase()}-${label}@example.com`, name, password: TEST_PASSWORD, role });
+  const admin = await make('TENANT_ADMIN', 'Admin');
+  const manager = await make('SALES_MANAGER', 'Manager');
+  const rep = await make('SALES_REP', 'Rep');
+  return {
+    tenant,
+    admin,
+    manager,
+    rep,
+    as: {
+      admin: identity(tenant.id, admin.id, ['TENANT_ADMIN']),
+      manager: identity(tenant.id, manager.id, ['SALES_MANAGER']),
+      rep: identity(tenant.id, rep.id, ['SALES_REP']),
+    },
+  };
 }

@@ -6,7 +6,8 @@ const SECRET = 's'.repeat(32);
 describe('parseEnvironment', () => {
   it('defaults to embedded PGlite and the in-process bus', () => {
     expect(parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET })).toEqual({
-      PORT: 4002,
+      PORT: 4003,
+      HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       DATA_DIR: '.data/sales',
       KAFKA_BROKERS: [],

@@ -1,6 +1,7 @@
 /**
- * The sales subgraph: pipelines, their stages, and the deals moving through them — the data
- * behind the live pipeline board.
+ * The sales subgraph: pipelines, their stages, the deals moving through them (with their stage
+ * history, won/lost lifecycle and the board journal clients catch up from) and the activities
+ * about deals and other records — the data behind the live pipeline board.
  *
  * `createSalesSubgraph` wires the database, the outbox relay that publishes sales events
  * (topic `crm.sales.events`) and the GraphQL server. Both the standalone deployable (`main.ts`)
@@ -19,17 +20,28 @@ import { createSalesServices, type SalesServices } from './services.ts';
 
 export type { Actor, Context, TenantDb } from './context.ts';
 export type { SalesServices } from './services.ts';
-export type { CreatePipelineInput, StageInput, PipelineCreatedPayload } from './modules/pipelines/services/pipelines.ts';
+export type {
+  AddStageInput,
+  CreatePipelineInput,
+  UpdateStageInput,
+  StageInput,
+  StageSnapshot,
+  PipelineCreatedPayload,
+  PipelineStagesChangedPayload,
+} from './modules/pipelines/services/pipelines.ts';
+export type { BoardChangeType } from './modules/pipelines/services/board-sequence.ts';
+export type { ActivityEventPayload, CreateActivityInput } from './modules/activities/services/activities.ts';
 export type { CreateDealInput, UpdateDealInput } from './modules/deals/services/deals.ts';
 export {
   DealEventType,
   type DealChanges,
   type DealCreatedPayload,
+  type DealLifecyclePayload,
   type DealStageChangedPayload,
   type DealUpdatedPayload,
 } from './modules/deals/lib/deal-events.ts';
 export { CURRENCY_EXPONENTS, formatAmount, parseAmount } from './modules/deals/lib/money.ts';
-export type { DealModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
 
 /** Absolute paths of the Prisma schema and migrations (for `Database.migrate`). */

@@ -6,7 +6,8 @@
  */
 import DataLoader from 'dataloader';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
-import type { DealModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+import type { ActivityModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+import { firstActivitiesByDeal } from './modules/activities/services/activities.ts';
 import type { TenantDb } from './context.ts';
 import { isId } from './modules/common/lib/input.ts';
 import { firstDealsByParent, type DealParent } from './modules/deals/services/deal-queries.ts';
@@ -18,6 +19,7 @@ export interface DealPageKey {
 }
 
 export interface Loaders {
+  /** Live deals only: a deleted deal resolves to null. */
   dealById: DataLoader<string, DealModel | null>;
   stageById: DataLoader<string, StageModel | null>;
   pipelineById: DataLoader<string, PipelineModel | null>;
@@ -25,6 +27,12 @@ export interface Loaders {
   stagesByPipelineId: DataLoader<string, StageModel[]>;
   dealsByPipelineId: DataLoader<DealPageKey, DealModel[]>;
   dealsByAccountId: DataLoader<DealPageKey, DealModel[]>;
+  /** A deal's stage history, oldest first. */
+  stageHistoryByDealId: DataLoader<string, DealStageChangeModel[]>;
+  /** Live activities, by id. */
+  activityById: DataLoader<string, ActivityModel | null>;
+  /** A deal's first 100 live activities, oldest first. */
+  activitiesByDealId: DataLoader<string, ActivityModel[]>;
 }
 
 export interface LoaderDeps {
@@ -69,7 +77,7 @@ function dealPages(deps: LoaderDeps, parent: DealParent) {
 export function createLoaders(deps: LoaderDeps): Loaders {
   const { tenantId, db } = deps;
   const loaders: Loaders = {
-    dealById: byId(tenantId, db && ((ids) => db.deal.findMany({ where: { id: { in: ids } } }))),
+    dealById: byId(tenantId, db && ((ids) => db.deal.findMany({ where: { id: { in: ids }, deletedAt: null } }))),
     stageById: byId(tenantId, db && ((ids) => db.stage.findMany({ where: { id: { in: ids } } }))),
     pipelineById: byId(tenantId, db && ((ids) => db.pipeline.findMany({ where: { id: { in: ids } } }))),
     stagesByPipelineId: new DataLoader<string, StageModel[]>(async (keys) => {
@@ -88,6 +96,26 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     }),
     dealsByPipelineId: dealPages(deps, 'pipelineId'),
     dealsByAccountId: dealPages(deps, 'accountId'),
+    stageHistoryByDealId: new DataLoader<string, DealStageChangeModel[]>(async (keys) => {
+      const ids = [...new Set(keys.filter(isId))];
+      if (tenantId === null || db === null || ids.length === 0) return keys.map(() => []);
+      const rows = await db.dealStageChange.findMany({ where: { dealId: { in: ids } }, orderBy: [{ changedAt: 'asc' }, { id: 'asc' }] });
+      const grouped = new Map<string, DealStageChangeModel[]>();
+      for (const row of rows) {
+        if (row.tenantId !== tenantId) continue;
+        const list = grouped.get(row.dealId);
+        if (list) list.push(row);
+        else grouped.set(row.dealId, [row]);
+      }
+      return keys.map((key) => grouped.get(key) ?? []);
+    }),
+    activityById: byId(tenantId, db && ((ids) => db.activity.findMany({ where: { id: { in: ids }, deletedAt: null } }))),
+    activitiesByDealId: new DataLoader<string, ActivityModel[]>(async (keys) => {
+      const ids = [...new Set(keys.filter(isId))];
+      if (tenantId === null || ids.length === 0) return keys.map(() => []);
+      const grouped = await firstActivitiesByDeal(deps.prisma, tenantId, ids);
+      return keys.map((key) => grouped.get(key) ?? []);
+    }),
   };
   return loaders;
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { GraphQLSchemaModule } from '@crm/runtime';
 import { parse } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
+import { resolvers as activities } from './modules/activities/resolvers/index.ts';
 import { resolvers as common } from './modules/common/resolvers/index.ts';
 import { resolvers as deals } from './modules/deals/resolvers/index.ts';
 import { resolvers as pipelines } from './modules/pipelines/resolvers/index.ts';
@@ -13,6 +14,7 @@ const MODULES: ReadonlyArray<readonly [name: string, resolvers: Resolvers]> = [
   ['common', common],
   ['pipelines', pipelines],
   ['deals', deals],
+  ['activities', activities],
 ];
 
 /** Absolute path of a module's SDL file. */

@@ -3,12 +3,14 @@
  * (with a tenant id and an actor) to seed tests and the demo tenant.
  */
 import type { PrismaClient } from './__generated__/prisma/client.ts';
+import { createActivityService, type ActivityService } from './modules/activities/services/activities.ts';
 import { createDealService, type DealService } from './modules/deals/services/deals.ts';
 import { createPipelineService, type PipelineService } from './modules/pipelines/services/pipelines.ts';
 
 export interface SalesServices {
   pipelines: PipelineService;
   deals: DealService;
+  activities: ActivityService;
 }
 
 export interface SalesServiceDeps {
@@ -21,5 +23,6 @@ export function createSalesServices(deps: SalesServiceDeps): SalesServices {
   return {
     pipelines: createPipelineService(deps),
     deals: createDealService(deps),
+    activities: createActivityService(deps),
   };
 }

@@ -71,3 +71,27 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path:
   const message = issue?.message ?? 'Invalid input';
   throw badInput(field && !message.startsWith(field) ? `${field}: ${message}` : message, field);
 }
+
+/**
+ * Parses only the fields present in `value` (undefined means "leave as it is"; null clears),
+ * each with its rule from `shape`; BAD_USER_INPUT names the first invalid one (prefixed with `path`).
+ */
+export function parsePatch<S extends Record<string, z.ZodType>>(
+  shape: S,
+  value: Record<string, unknown>,
+  path: (string | number)[] = [],
+): Partial<{ [K in keyof S]: z.output<S[K]> }> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) {
+    if (value[key] === undefined) continue;
+    out[key] = parseInput(shape[key]!, value[key], [...path, key]);
+  }
+  return out as Partial<{ [K in keyof S]: z.output<S[K]> }>;
+}
+
+/** Labels: trimmed, lowercased, de-duplicated; at most 50 of at most 50 characters each. */
+export const tagList = z
+  .array(z.string().trim().toLowerCase().min(1, 'tags must not be empty').max(50, 'tags must be at most 50 characters each'))
+  .max(50, 'tags may list at most 50 labels')
+  .nullish()
+  .transform((tags) => [...new Set(tags ?? [])]);

@@ -55,6 +55,47 @@ describe('pipeline summary read model', () => {
     expect(summary.updatedAt).toBeInstanceOf(Date);
   });
 
+  it('applies won, lost and reopened deals in their new stage and drops deleted deals', async () => {
+    const tenantId = randomUUID();
+    const pipelineId = randomUUID();
+    const [open, won, lost] = [randomUUID(), randomUUID(), randomUUID()];
+    const a = newDeal({ tenantId, pipelineId, stageId: open, amountMinor: 1_000n });
+    const b = newDeal({ tenantId, pipelineId, stageId: open, amountMinor: 2_000n });
+    const c = newDeal({ tenantId, pipelineId, stageId: open, amountMinor: 4_000n });
+    const lifecycle = (type: string, deal: typeof a, stageId: string, sequence: bigint): EventEnvelope => ({
+      ...dealCreated(deal, sequence),
+      id: randomUUID(),
+      type,
+      payload: {
+        dealId: deal.dealId,
+        pipelineId,
+        stageId,
+        ...(stageId === deal.stageId ? {} : { fromStageId: deal.stageId, toStageId: stageId }),
+        amountMinor: deal.amountMinor.toString(),
+        currency: deal.currency,
+        sequence: sequence.toString(),
+      },
+    });
+
+    const createdC = dealCreated(c, 3n);
+    await publishAndWait(
+      dealCreated(a, 1n),
+      dealCreated(b, 2n),
+      createdC,
+      lifecycle('sales.deal.won', a, won, 4n),
+      lifecycle('sales.deal.lost', b, lost, 5n),
+      lifecycle('sales.deal.reopened', { ...b, stageId: lost }, open, 6n),
+      lifecycle('sales.deal.deleted', c, open, 7n),
+    );
+
+    const summary = await harness.subgraph.services.summary.get(tenantId, pipelineId);
+    expect(summary.dealCount).toBe(2);
+    expect(shape(summary)).toEqual({ [won]: [1, { USD: 1_000n }], [open]: [1, { USD: 2_000n }] });
+    // A redelivered earlier event of the deleted deal does not bring it back.
+    expect(await harness.subgraph.services.projection.apply(createdC)).toBe('duplicate');
+    expect((await harness.subgraph.services.summary.get(tenantId, pipelineId)).dealCount).toBe(2);
+  });
+
   it('changes nothing when the same event is delivered twice', async () => {
     const deal = newDeal({ amountMinor: 2_500n });
     const created = dealCreated(deal, 1n);

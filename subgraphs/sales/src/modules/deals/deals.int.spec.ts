@@ -317,7 +317,7 @@ describe('updateDeal', () => {
 });
 
 describe('reads', () => {
-  it('lists deals of a pipeline, oldest first, limited by first (at most 100)', async () => {
+  it('lists deals of a pipeline, oldest first, limited by first (at most 500 on a board, 100 elsewhere)', async () => {
     const { tenantId, pipeline } = await board();
     const created = await h.subgraph.services.deals.createMany(
       tenantId,
@@ -331,8 +331,10 @@ describe('reads', () => {
     expect(result.data?.deals).toEqual(expected.slice(0, 3));
     expect(result.data?.pipeline.deals).toEqual(expected.slice(0, 2));
 
-    const tooMany = await h.call(query, { p: pipeline.id, first: 101 }, { tenantId });
+    const tooMany = await h.call(query, { p: pipeline.id, first: 501 }, { tenantId });
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    const tooManyNested = await h.call('query ($p: ID!) { pipeline(id: $p) { deals(first: 101) { id } } }', { p: pipeline.id }, { tenantId });
+    expect(tooManyNested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const foreign = await h.call<{ deals: unknown[] }>('query ($p: ID!) { deals(pipelineId: $p) { id } }', { p: pipeline.id }, { tenantId: h.tenant() });
     expect(foreign.data?.deals).toEqual([]);
   });

@@ -43,7 +43,7 @@ describe('pipelines', () => {
     expect(events[0]!.payload).toEqual({
       pipelineId: pipeline.id,
       name: 'New business',
-      stages: pipeline.stages.map((s) => ({ stageId: s.id, name: s.name, position: s.position, probability: s.probability })),
+      stages: pipeline.stages.map((s) => ({ stageId: s.id, name: s.name, position: s.position, probability: s.probability, kind: 'OPEN', rottingDays: null })),
     });
   });
 

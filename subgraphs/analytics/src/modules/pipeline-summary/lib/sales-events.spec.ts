@@ -25,6 +25,7 @@ describe('parseDealEvent', () => {
     expect(parseDealEvent(e)).toEqual({
       eventId: e.id,
       tenantId: e.tenantId,
+      deleted: false,
       dealId: ids.dealId,
       pipelineId: ids.pipelineId,
       stageId: ids.stageId,
@@ -44,6 +45,16 @@ describe('parseDealEvent', () => {
       event('sales.deal.updated', { ...ids, changed: { amountMinor: { from: '1', to: '2' } }, amountMinor: '2', currency: 'EUR', sequence: 9 }),
     );
     expect(updated).toMatchObject({ stageId: ids.stageId, amountMinor: 2n, sequence: 9n });
+  });
+
+  it('takes the stage a deal was won, lost or reopened into, and flags a deletion', () => {
+    const lifecycle = { dealId: ids.dealId, pipelineId: ids.pipelineId, stageId: ids.toStageId, fromStageId: ids.stageId, toStageId: ids.toStageId, amountMinor: '5', currency: 'USD' };
+    for (const type of ['sales.deal.won', 'sales.deal.lost', 'sales.deal.reopened']) {
+      expect(parseDealEvent(event(type, { ...lifecycle, sequence: '3', reason: 'Price' }))).toMatchObject({ stageId: ids.toStageId, deleted: false, sequence: 3n });
+    }
+    const deleted = parseDealEvent(event('sales.deal.deleted', { dealId: ids.dealId, pipelineId: ids.pipelineId, stageId: ids.stageId, amountMinor: '5', currency: 'USD', sequence: '4' }));
+    expect(deleted).toMatchObject({ stageId: ids.stageId, deleted: true, sequence: 4n });
+    expect(() => parseDealEvent(event('sales.deal.deleted', { dealId: ids.dealId, pipelineId: ids.pipelineId, sequence: '4' }))).toThrow(InvalidEventError);
   });
 
   it('ignores event types the pipeline summary does not use', () => {

@@ -3,8 +3,10 @@
  *
  * Every deal event carries the deal's full current state (pipeline, stage, amount, currency) and
  * the pipeline sequence of the change, so each one can be applied on its own as "the deal now
- * looks like this, as of sequence N". Events this read model does not use are ignored; a deal
- * event that does not match its contract is rejected with {@link InvalidEventError}.
+ * looks like this, as of sequence N" — or, for `sales.deal.deleted`, "the deal is gone as of
+ * sequence N". Won, lost and reopened deals stay in the summary, in the stage they moved to.
+ * Events this read model does not use are ignored; a deal event that does not match its
+ * contract is rejected with {@link InvalidEventError}.
  */
 import { z } from 'zod';
 import type { EventEnvelope } from '@crm/events';
@@ -13,12 +15,18 @@ export const DealEventType = {
   CREATED: 'sales.deal.created',
   STAGE_CHANGED: 'sales.deal.stage_changed',
   UPDATED: 'sales.deal.updated',
+  WON: 'sales.deal.won',
+  LOST: 'sales.deal.lost',
+  REOPENED: 'sales.deal.reopened',
+  DELETED: 'sales.deal.deleted',
 } as const;
 export type DealEventType = (typeof DealEventType)[keyof typeof DealEventType];
 
-/** The state of one deal after an event, ready to be stored. */
+/** The state of one deal after an event, ready to be stored (or removed, when `deleted`). */
 export interface DealChange {
   eventId: string;
+  /** The deal was deleted: it leaves the summary. */
+  deleted: boolean;
   tenantId: string;
   dealId: string;
   pipelineId: string;
@@ -61,10 +69,16 @@ const envelope = z.object({
 });
 
 const state = { dealId: id, pipelineId: id, amountMinor: int8, currency, sequence: int8 };
+/** Events whose `stageId` is the stage the deal stands in after the change. */
+const inStage = (deleted: boolean) => z.object({ ...state, stageId: id }).transform(({ stageId, ...rest }) => ({ ...rest, stageId, deleted }));
 const payloads = {
-  [DealEventType.CREATED]: z.object({ ...state, stageId: id }).transform(({ stageId, ...rest }) => ({ ...rest, stageId })),
-  [DealEventType.STAGE_CHANGED]: z.object({ ...state, toStageId: id }).transform(({ toStageId, ...rest }) => ({ ...rest, stageId: toStageId })),
-  [DealEventType.UPDATED]: z.object({ ...state, stageId: id }).transform(({ stageId, ...rest }) => ({ ...rest, stageId })),
+  [DealEventType.CREATED]: inStage(false),
+  [DealEventType.STAGE_CHANGED]: z.object({ ...state, toStageId: id }).transform(({ toStageId, ...rest }) => ({ ...rest, stageId: toStageId, deleted: false })),
+  [DealEventType.UPDATED]: inStage(false),
+  [DealEventType.WON]: inStage(false),
+  [DealEventType.LOST]: inStage(false),
+  [DealEventType.REOPENED]: inStage(false),
+  [DealEventType.DELETED]: inStage(true),
 } satisfies Record<DealEventType, z.ZodType>;
 
 const isDealEventType = (type: string): type is DealEventType => Object.hasOwn(payloads, type);

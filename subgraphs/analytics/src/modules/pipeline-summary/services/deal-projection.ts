@@ -4,7 +4,10 @@
  * Each event is applied exactly once and in one transaction with the tenant set: the event id is
  * recorded in `ProcessedEvent` (a redelivery finds it there and changes nothing), then the
  * snapshot is upserted only if the event is newer than what the row already reflects (pipeline
- * sequence), so events arriving late or out of order can never roll a deal back. Row-level
+ * sequence), so events arriving late or out of order can never roll a deal back. A deleted deal's
+ * snapshot is removed (again only if the deletion is newer than the row); its earlier events were
+ * delivered before it (one deal's events are ordered) and redeliveries of them are recognized as
+ * duplicates, so a deleted deal does not come back. Row-level
  * security checks that the snapshot belongs to the event's tenant: an event that would touch
  * another tenant's deal fails, and the bus dead-letters it.
  */
@@ -55,6 +58,15 @@ export function createDealProjection({ prisma, logger }: DealProjectionDeps): De
     return written > 0;
   }
 
+  /** Removes the snapshot unless it already reflects a change after this deletion. */
+  async function removeSnapshot(tx: Pick<PrismaClient, '$executeRaw'>, change: DealChange): Promise<boolean> {
+    const removed = await tx.$executeRaw`
+      DELETE FROM "DealSnapshot"
+      WHERE "dealId" = ${change.dealId}::uuid AND "tenantId" = ${change.tenantId}::uuid
+        AND "lastSequence" < ${change.sequence.toString()}::bigint`;
+    return removed > 0;
+  }
+
   return {
     async apply(event) {
       const change = parseDealEvent(event);
@@ -65,6 +77,7 @@ export function createDealProjection({ prisma, logger }: DealProjectionDeps): De
       }
       const outcome = await withTenantTransaction(prisma, change.tenantId, async (tx): Promise<ApplyOutcome> => {
         if (!(await markProcessed(tx, PIPELINE_SUMMARY_CONSUMER, change.eventId))) return 'duplicate';
+        if (change.deleted) return (await removeSnapshot(tx, change)) ? 'applied' : 'stale';
         return (await upsertSnapshot(tx, change)) ? 'applied' : 'stale';
       });
       if (outcome !== 'applied') {

@@ -11,4 +11,12 @@ export const Query: QueryResolvers = {
     requireTenant(context);
     return context.loaders.account.load(id);
   },
+  accountsConnection: (_parent, args, context) => {
+    const { db } = requireTenant(context);
+    return context.services.accounts.page(db, args);
+  },
+  accountsGroupBy: (_parent, args, context) => {
+    const { db } = requireTenant(context);
+    return context.services.accounts.groups(db, args);
+  },
 };

@@ -1,5 +1,6 @@
-import type { ContactResolvers } from '../../../__generated__/resolvers-types.ts';
+import type { ContactRelationshipResolvers, ContactResolvers } from '../../../__generated__/resolvers-types.ts';
 import { requireTenant } from '../../../context.ts';
+import { jsonList, type EmailEntry, type PhoneEntry, type PostalAddress, type SocialLink } from '../../../lib/contact-details.ts';
 
 export const Contact: ContactResolvers = {
   /** Batched through the request's loader; an id of another tenant resolves to null. */
@@ -8,6 +9,13 @@ export const Contact: ContactResolvers = {
     return context.loaders.contact.load(reference.id);
   },
   name: (contact) => `${contact.firstName} ${contact.lastName}`,
+  emails: (contact) => jsonList<EmailEntry>(contact.emails),
+  phones: (contact) => jsonList<PhoneEntry>(contact.phones),
+  addresses: (contact) => jsonList<PostalAddress>(contact.addresses),
+  socialLinks: (contact) => jsonList<SocialLink>(contact.socialLinks),
+  relationships: (contact, _args, context) => context.loaders.relationshipsOfContact.load(contact.id),
   owner: (contact) => (contact.ownerId ? { id: contact.ownerId } : null),
   accounts: (contact, _args, context) => context.loaders.accountsOfContact.load(contact.id),
 };
+
+export const ContactRelationship: ContactRelationshipResolvers = {};

@@ -11,4 +11,16 @@ export const Query: QueryResolvers = {
     requireTenant(context);
     return context.loaders.contact.load(id);
   },
+  contactsConnection: (_parent, args, context) => {
+    const { db } = requireTenant(context);
+    return context.services.contacts.page(db, args);
+  },
+  contactsGroupBy: (_parent, args, context) => {
+    const { db } = requireTenant(context);
+    return context.services.contacts.groups(db, args);
+  },
+  contactDuplicates: (_parent, { contactId, first }, context) => {
+    const { tenantId } = requireTenant(context);
+    return context.services.contacts.findDuplicates(tenantId, contactId, first);
+  },
 };

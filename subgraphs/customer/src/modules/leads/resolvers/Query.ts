@@ -11,4 +11,12 @@ export const Query: QueryResolvers = {
     requireTenant(context);
     return context.loaders.lead.load(id);
   },
+  leadsConnection: (_parent, args, context) => {
+    const { db } = requireTenant(context);
+    return context.services.leads.page(db, args);
+  },
+  leadsGroupBy: (_parent, args, context) => {
+    const { db } = requireTenant(context);
+    return context.services.leads.groups(db, args);
+  },
 };

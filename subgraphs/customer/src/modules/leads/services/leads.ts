@@ -4,11 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { withTenantTransaction } from '@crm/db';
+import { forTenant, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { LeadModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
+import { leadSpec } from '../../../lib/entities.ts';
+import type { Page } from '../../../lib/list-query.ts';
+import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
 import { optionalEmail, optionalText, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
 
 export interface NewLead {
@@ -43,8 +46,14 @@ const leadInput = z.object({
 export interface LeadsService {
   /** Validates and creates a lead (status NEW, score 0). */
   create(tenantId: string, actor: Actor, input: NewLead): Promise<LeadModel>;
-  /** The tenant's leads, newest first. */
+  /** The tenant's live leads, newest first. */
   list(db: TenantDb, options: { first: number }): Promise<LeadModel[]>;
+  /** One Relay page: filtered, ordered, at most 100 rows. */
+  page(db: TenantDb, args: ListArgs): Promise<Page<LeadModel>>;
+  /** Counts per status, source or owner. */
+  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state'] }): Promise<GroupCount[]>;
+  /** Moves to or out of the trash, or purges; returns the rows (none when purged). */
+  trash(tenantId: string, actor: Actor, action: TrashAction, ids: readonly string[]): Promise<LeadModel[]>;
 }
 
 export interface LeadsServiceDeps {
@@ -83,7 +92,13 @@ export function createLeadsService({ prisma, onCommit }: LeadsServiceDeps): Lead
       return lead;
     },
     list(db, { first }) {
-      return db.lead.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+      return db.lead.findMany({ where: { deletedAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+    },
+    page: (db, args) => listPage<LeadModel>(db, 'lead', leadSpec, args),
+    groups: (db, args) => groupCounts(db, 'lead', leadSpec, args),
+    async trash(tenantId, actor, action, ids) {
+      const changed = await changeTrash({ prisma, onCommit }, tenantId, actor, 'lead', action, ids);
+      return action === 'purged' ? [] : rowsInOrder<LeadModel>(forTenant(prisma, tenantId), 'lead', changed);
     },
   };
 }

@@ -6,7 +6,8 @@
  * `row_level_security` migration) for the few columns a sign-in needs, then reads the
  * user through the tenant-scoped client once the password has been verified.
  *
- * Unknown email and wrong password give the same error and take the same time.
+ * Unknown email and wrong password give the same error and take the same time. Attempts are
+ * throttled per account (`login-throttle.ts`), counted per `login` field, so aliases do not multiply them.
  */
 import { z } from 'zod';
 import { forTenant } from '@crm/db';
@@ -17,6 +18,7 @@ import { parseInput } from '../../../lib/arguments.ts';
 import { normalizeEmail } from '../../users/services/users.ts';
 import { ACCESS_TOKEN, signAccessToken } from '../lib/access-token.ts';
 import { MAX_PASSWORD_LENGTH, type PasswordHasher } from '../lib/password.ts';
+import { createLoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
 
 export const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -45,6 +47,8 @@ export interface AuthSession {
 
 export interface AuthService {
   login(input: LoginInput): Promise<AuthSession>;
+  /** A session for a user who has just proved who they are another way (e.g. accepted an invitation). */
+  sessionFor(user: UserModel): Promise<AuthSession>;
 }
 
 /** One row of `platform_find_login`. */
@@ -61,12 +65,27 @@ export interface AuthServiceDeps {
   signingKeys: Pick<SigningKeyStore, 'active'>;
   passwords: PasswordHasher;
   clock?: () => Date;
+  /** Per-account sign-in throttling. Default: 10 unsuccessful attempts per 15 minutes. */
+  throttle?: LoginThrottleOptions;
 }
 
-export function createAuthService({ prisma, signingKeys, passwords, clock = () => new Date() }: AuthServiceDeps): AuthService {
+export function createAuthService({ prisma, signingKeys, passwords, clock = () => new Date(), throttle: throttleOptions }: AuthServiceDeps): AuthService {
+  const throttle = createLoginThrottle(prisma, clock, throttleOptions);
+
+  async function sessionFor(user: UserModel): Promise<AuthSession> {
+    if (!user.active) throw unauthenticated('This account is deactivated');
+    const accessToken = await signAccessToken(
+      await signingKeys.active(),
+      { userId: user.id, tenantId: user.tenantId, roles: [user.role], email: user.email },
+      clock(),
+    );
+    return { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN.ttlSeconds, user };
+  }
+
   return {
     async login(input) {
       const { email, password, tenantSlug } = parseInput(loginInput, input);
+      await throttle.attempt(email);
       const candidates = await prisma.$queryRaw<LoginCandidate[]>`
         SELECT "userId"::text AS "userId", "tenantId"::text AS "tenantId", "passwordHash", "active", "role"
         FROM platform_find_login(${email}::text, ${tenantSlug}::text)`;
@@ -83,12 +102,10 @@ export function createAuthService({ prisma, signingKeys, passwords, clock = () =
 
       const user = await forTenant(prisma, candidate.tenantId).user.findUnique({ where: { id: candidate.userId } });
       if (!user) throw unauthenticated(INVALID_CREDENTIALS);
-      const accessToken = await signAccessToken(
-        await signingKeys.active(),
-        { userId: user.id, tenantId: user.tenantId, roles: [user.role], email: user.email },
-        clock(),
-      );
-      return { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN.ttlSeconds, user };
+      const session = await sessionFor(user);
+      await throttle.succeeded(email);
+      return session;
     },
+    sessionFor,
   };
 }

@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../../../__generated__/resolvers-types.ts';
-import { requireTenant } from '../../../context.ts';
+import { authorize, requireTenant } from '../../../context.ts';
 import { pageSize, recordId } from '../../../lib/arguments.ts';
 
 export const Query: QueryResolvers = {
@@ -13,4 +13,5 @@ export const Query: QueryResolvers = {
     return ctx.loaders.user.load(recordId(args.id));
   },
   teams: (_parent, _args, ctx) => ctx.services.teams.list(requireTenant(ctx).db),
+  invitations: (_parent, _args, ctx) => ctx.services.invitations.listPending(authorize(ctx, 'user', 'create').db),
 };

@@ -1,4 +1,4 @@
 import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
-import { DateTime, Decimal } from './scalars.ts';
+import { CalendarDate, DateTime, Decimal } from './scalars.ts';
 
-export const resolvers: Resolvers = { DateTime, Decimal };
+export const resolvers: Resolvers = { Date: CalendarDate, DateTime, Decimal };

@@ -14,6 +14,12 @@ const deal: DealModel = {
   accountId: '7f1c1c1e-0000-4000-8000-000000000005',
   version: 3,
   boardSequence: 42n,
+  status: 'OPEN',
+  closeReason: null,
+  closedAt: null,
+  expectedCloseDate: null,
+  stageEnteredAt: new Date('2026-11-01T00:00:00Z'),
+  deletedAt: null,
   createdAt: new Date('2026-11-01T00:00:00Z'),
   updatedAt: new Date('2026-11-02T00:00:00Z'),
 };

@@ -13,6 +13,10 @@ export const DealEventType = {
   created: 'sales.deal.created',
   stageChanged: 'sales.deal.stage_changed',
   updated: 'sales.deal.updated',
+  won: 'sales.deal.won',
+  lost: 'sales.deal.lost',
+  reopened: 'sales.deal.reopened',
+  deleted: 'sales.deal.deleted',
 } as const;
 export type DealEventType = (typeof DealEventType)[keyof typeof DealEventType];
 
@@ -38,7 +42,7 @@ export type DealStageChangedPayload = {
 };
 
 /** Fields of a deal an update can change, as they appear in `changed` (amounts in minor units). */
-export type DealChangedField = 'name' | 'amountMinor' | 'currency' | 'ownerId' | 'accountId';
+export type DealChangedField = 'name' | 'amountMinor' | 'currency' | 'ownerId' | 'accountId' | 'expectedCloseDate';
 export type DealChanges = Partial<Record<DealChangedField, { from: string | null; to: string | null }>>;
 
 export type DealUpdatedPayload = {
@@ -111,14 +115,62 @@ export function dealUpdated(tenantId: string, actor: Actor, changed: DealChanges
   });
 }
 
+/**
+ * Payload of `sales.deal.won`, `sales.deal.lost`, `sales.deal.reopened` and `sales.deal.deleted`:
+ * the deal's state after the change. `stageId` is the stage it stands in now; a change that moved it
+ * also names `fromStageId` and `toStageId` (= `stageId`). `reason` is given for won and lost.
+ */
+export type DealLifecyclePayload = {
+  dealId: string;
+  pipelineId: string;
+  stageId: string;
+  fromStageId?: string;
+  toStageId?: string;
+  amountMinor: string;
+  currency: string;
+  sequence: string;
+  reason?: string;
+};
+
+export type DealLifecycleEventType = typeof DealEventType.won | typeof DealEventType.lost | typeof DealEventType.reopened | typeof DealEventType.deleted;
+
+export function dealLifecycleEvent(
+  type: DealLifecycleEventType,
+  tenantId: string,
+  actor: Actor,
+  deal: DealModel,
+  extra: { fromStageId?: string; reason?: string | null } = {},
+): EventEnvelope<DealLifecyclePayload> {
+  const payload: DealLifecyclePayload = {
+    dealId: deal.id,
+    pipelineId: deal.pipelineId,
+    stageId: deal.stageId,
+    amountMinor: deal.amountMinor.toString(),
+    currency: deal.currency,
+    sequence: deal.boardSequence.toString(),
+  };
+  if (extra.fromStageId !== undefined && extra.fromStageId !== deal.stageId) {
+    payload.fromStageId = extra.fromStageId;
+    payload.toStageId = deal.stageId;
+  }
+  if (extra.reason) payload.reason = extra.reason;
+  return createEvent<DealLifecyclePayload>({ type, tenantId, actor, aggregateId: deal.id, payload });
+}
+
 /** What an update changes, field by field; empty when the update changes nothing. */
 export function diffDeal(before: DealModel, after: Pick<DealModel, DealChangedField>): DealChanges {
   const changes: DealChanges = {};
-  const fields: DealChangedField[] = ['name', 'amountMinor', 'currency', 'ownerId', 'accountId'];
+  const fields: DealChangedField[] = ['name', 'amountMinor', 'currency', 'ownerId', 'accountId', 'expectedCloseDate'];
   for (const field of fields) {
-    const from = before[field];
-    const to = after[field];
-    if (from !== to) changes[field] = { from: from === null ? null : String(from), to: to === null ? null : String(to) };
+    const from = show(before[field]);
+    const to = show(after[field]);
+    if (from !== to) changes[field] = { from, to };
   }
   return changes;
+}
+
+/** A field's value as events carry it: dates as `YYYY-MM-DD`, everything else as a string. */
+function show(value: string | bigint | Date | null): string | null {
+  if (value === null) return null;
+  return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
 }

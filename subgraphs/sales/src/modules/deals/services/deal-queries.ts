@@ -8,7 +8,10 @@ import type { DealModel } from '../../../__generated__/prisma/models.ts';
 
 /** Every column of "Deal", in model order. */
 const DEAL_COLUMNS = Prisma.raw(
-  ['id', 'tenantId', 'pipelineId', 'stageId', 'name', 'amountMinor', 'currency', 'ownerId', 'accountId', 'version', 'boardSequence', 'createdAt', 'updatedAt']
+  [
+    'id', 'tenantId', 'pipelineId', 'stageId', 'name', 'amountMinor', 'currency', 'ownerId', 'accountId', 'version', 'boardSequence',
+    'status', 'closeReason', 'closedAt', 'expectedCloseDate', 'stageEnteredAt', 'deletedAt', 'createdAt', 'updatedAt',
+  ]
     .map((column) => `"${column}"`)
     .join(', '),
 );
@@ -19,7 +22,7 @@ export const DEAL_ORDER = [{ createdAt: 'asc' }, { id: 'asc' }] as const satisfi
 export type DealParent = 'pipelineId' | 'accountId';
 
 /**
- * The first `first` deals of each parent in `parentIds`, grouped by parent id (parents without deals are absent).
+ * The first `first` live (not deleted) deals of each parent in `parentIds`, grouped by parent id (parents without deals are absent).
  * Runs in a tenant transaction, so row-level security applies as well as the explicit tenant filter.
  */
 export async function firstDealsByParent(
@@ -37,7 +40,7 @@ export async function firstDealsByParent(
       SELECT ${DEAL_COLUMNS} FROM (
         SELECT ${DEAL_COLUMNS}, row_number() OVER (PARTITION BY ${column} ORDER BY "createdAt", "id") AS "rank"
         FROM "Deal"
-        WHERE "tenantId" = ${tenantId}::uuid AND ${column} = ANY(${[...parentIds]}::uuid[])
+        WHERE "tenantId" = ${tenantId}::uuid AND ${column} = ANY(${[...parentIds]}::uuid[]) AND "deletedAt" IS NULL
       ) ranked
       WHERE "rank" <= ${first}
       ORDER BY ${column}, "rank"`,

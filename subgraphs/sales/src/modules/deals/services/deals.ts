@@ -1,22 +1,27 @@
 /**
- * Deals: creating them on a pipeline, editing them, and moving them between stages.
+ * Deals: creating them on a pipeline, editing them, moving them between stages, winning, losing,
+ * reopening and deleting them.
  *
- * Every change runs in one tenant transaction that also advances the pipeline's board sequence
- * and appends the domain event to the outbox, so a committed change always has its event and
- * an event always describes a committed change.
+ * Every change runs in one tenant transaction that also advances the pipeline's board sequence,
+ * journals the board change, records stage history and appends the domain event to the outbox,
+ * so a committed change always has its event and an event always describes a committed change.
+ * Writers may pass what they believe the deal looks like (`expectedVersion`, `expectedStageId`):
+ * if someone else changed it meanwhile, nothing is written and the call fails with CONFLICT
+ * carrying the current values.
  */
 import { randomUUID } from 'node:crypto';
-import { withTenantTransaction, type TxClient } from '@crm/db';
-import { appendOutbox, type EventEnvelope } from '@crm/events';
-import { badInput, notFound } from '@crm/runtime';
+import type { EventEnvelope } from '@crm/events';
+import { badInput } from '@crm/runtime';
 import { z } from 'zod';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { DealModel, StageModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { id, isId, parseInput, text } from '../../common/lib/input.ts';
-import { advanceBoardSequence } from '../../pipelines/services/board-sequence.ts';
-import { dealCreated, dealStageChanged, dealUpdated, diffDeal } from '../lib/deal-events.ts';
+import { advanceBoardSequence, recordBoardChanges, type BoardChangeRecord } from '../../pipelines/services/board-sequence.ts';
+import { DealEventType, dealCreated, dealLifecycleEvent, dealStageChanged, dealUpdated, diffDeal } from '../lib/deal-events.ts';
+import { parseDate, type Expectation } from '../lib/deal-rules.ts';
 import { formatAmount, MoneyError, parseAmount, parseCurrency } from '../lib/money.ts';
+import { actorId, commitDealChange, conflictWith, lockDealForChange, writeWithEvents, type Tx } from './deal-changes.ts';
 import { DEAL_ORDER } from './deal-queries.ts';
 
 export interface CreateDealInput {
@@ -30,21 +35,34 @@ export interface CreateDealInput {
   currency: string;
   ownerId?: string | null;
   accountId?: string | null;
+  /** Calendar date `YYYY-MM-DD`. */
+  expectedCloseDate?: string | null;
 }
 
-/** Omitted (undefined) fields stay as they are; `null` clears `ownerId` / `accountId`. */
+/** Omitted (undefined) fields stay as they are; `null` clears `ownerId`, `accountId` and `expectedCloseDate`. */
 export interface UpdateDealInput {
   name?: string | null;
   amount?: string | null;
   currency?: string | null;
   ownerId?: string | null;
   accountId?: string | null;
+  /** Calendar date `YYYY-MM-DD`. */
+  expectedCloseDate?: string | null;
 }
 
 /** Deals created per transaction by `createMany`. */
 export const CREATE_MANY_CHUNK = 250;
 
 const optionalId = () => id().nullish();
+/** A calendar date `YYYY-MM-DD`, parsed to midnight UTC. */
+const calendarDate = () =>
+  z
+    .string({ error: 'must be a date such as "2026-12-31"' })
+    .transform((value, ctx) => {
+      const date = parseDate(value);
+      if (date === null) ctx.addIssue({ code: 'custom', message: 'must be a date such as "2026-12-31"' });
+      return date ?? new Date(0);
+    });
 const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === null ? 'cannot be null' : `must be ${what}`) });
 
@@ -56,6 +74,7 @@ const createDealSchema = z.object({
   currency: requiredString('a currency code'),
   ownerId: optionalId(),
   accountId: optionalId(),
+  expectedCloseDate: calendarDate().nullish(),
 });
 
 const updateDealSchema = z.object({
@@ -64,7 +83,27 @@ const updateDealSchema = z.object({
   currency: requiredString('a currency code').optional(),
   ownerId: optionalId(),
   accountId: optionalId(),
+  expectedCloseDate: calendarDate().nullish(),
 });
+
+const expectationSchema = z.object({
+  version: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullish(),
+  stageId: id().nullish(),
+});
+
+/** Checks a writer's expectation; its fields are reported as the mutation's arguments. */
+function expectation(expected: Expectation | undefined): Expectation {
+  if (!expected) return {};
+  const fields = { version: 'expectedVersion', stageId: 'expectedStageId' } as const;
+  const result = expectationSchema.safeParse(expected);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = fields[issue.path[0] as keyof typeof fields];
+  throw badInput(`${field} ${issue.message}`, field);
+}
+
+/** The reason a deal was won or lost: trimmed, at most 500 characters. */
+const reasonSchema = (required: boolean) => (required ? text(500) : text(500).nullish());
 
 /** Runs a money check; a refusal becomes BAD_USER_INPUT naming the field relative to `prefix` (e.g. `inputs[3].amount`). */
 function checked<T>(check: () => T, prefix?: string): T {
@@ -91,14 +130,6 @@ function validateCreate(input: CreateDealInput, prefix?: string): ValidDeal {
   return { ...rest, ...money(amount, currency, prefix) };
 }
 
-type Tx = TxClient<PrismaClient>;
-
-/** Locks the deal's row for the rest of the transaction and returns it (null when the tenant has no such deal). */
-async function lockDeal(tx: Tx, tenantId: string, dealId: string): Promise<DealModel | null> {
-  const rows = await tx.$queryRaw<DealModel[]>`
-    SELECT * FROM "Deal" WHERE "id" = ${dealId}::uuid AND "tenantId" = ${tenantId}::uuid FOR UPDATE`;
-  return rows[0] ?? null;
-}
 
 export interface DealServiceDeps {
   prisma: PrismaClient;
@@ -107,7 +138,7 @@ export interface DealServiceDeps {
 }
 
 export interface DealService {
-  /** Creates a deal; emits `sales.deal.created`. Unknown pipeline, foreign stage or bad money → BAD_USER_INPUT. */
+  /** Creates a deal; emits `sales.deal.created`. Unknown pipeline, foreign or archived stage, won/lost stage or bad money → BAD_USER_INPUT. */
   create(tenantId: string, actor: Actor, input: CreateDealInput): Promise<DealModel>;
   /**
    * Creates many deals quickly (seeding, imports): one transaction and one insert per
@@ -115,45 +146,65 @@ export interface DealService {
    * All inputs are validated before anything is written (errors name `inputs[i].<field>`).
    */
   createMany(tenantId: string, actor: Actor, inputs: readonly CreateDealInput[]): Promise<DealModel[]>;
-  /** Changes the given fields; emits `sales.deal.updated` unless nothing changed. Unknown deal → NOT_FOUND. */
-  update(tenantId: string, actor: Actor, dealId: string, input: UpdateDealInput): Promise<DealModel>;
+  /** Changes the given fields; emits `sales.deal.updated` unless nothing changed. Unknown deal → NOT_FOUND; stale expectation → CONFLICT. */
+  update(tenantId: string, actor: Actor, dealId: string, input: UpdateDealInput, expected?: Expectation): Promise<DealModel>;
   /**
-   * Moves a deal to another stage of its pipeline; emits `sales.deal.stage_changed`.
-   * Unknown deal → NOT_FOUND; unknown stage or a stage of another pipeline → BAD_USER_INPUT;
-   * its current stage → unchanged, no event.
+   * Moves an open deal to another open stage of its pipeline; emits `sales.deal.stage_changed`.
+   * Unknown deal → NOT_FOUND; unknown, archived, won/lost stage or a stage of another pipeline → BAD_USER_INPUT;
+   * a closed deal or a stale expectation → CONFLICT; its current stage → unchanged, no event.
    */
-  move(tenantId: string, actor: Actor, dealId: string, stageId: string): Promise<DealModel>;
-  /** The first `first` deals of a pipeline, oldest first. */
+  move(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation): Promise<DealModel>;
+  /** Marks an open deal won or lost: moves it to the pipeline's WON / LOST stage; emits `sales.deal.won` / `sales.deal.lost`. */
+  close(tenantId: string, actor: Actor, dealId: string, outcome: 'WON' | 'LOST', reason: string | null | undefined, expected?: Expectation): Promise<DealModel>;
+  /** Reopens a won or lost deal into an open stage of its pipeline; emits `sales.deal.reopened`. */
+  reopen(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation): Promise<DealModel>;
+  /** Soft-deletes a deal (gone from lists and references); emits `sales.deal.deleted`. Returns the deal as deleted. */
+  remove(tenantId: string, actor: Actor, dealId: string, expected?: Expectation): Promise<DealModel>;
+  /** The first `first` live deals of a pipeline, oldest first. */
   listByPipeline(db: TenantDb, pipelineId: string, first: number): Promise<DealModel[]>;
 }
 
 export function createDealService(deps: DealServiceDeps): DealService {
   const { prisma } = deps;
+  const write = <T>(tenantId: string, fn: (tx: Tx, events: EventEnvelope[]) => Promise<T>) => writeWithEvents(prisma, tenantId, deps.eventsCommitted, fn);
 
-  /** Writes `fn` and its events in one tenant transaction, then lets the relay publish them. */
-  async function write<T>(tenantId: string, fn: (tx: Tx, events: EventEnvelope[]) => Promise<T>): Promise<T> {
-    let emitted = false;
-    const result = await withTenantTransaction(prisma, tenantId, async (tx) => {
-      const events: EventEnvelope[] = [];
-      const value = await fn(tx, events);
-      if (events.length > 0) {
-        await appendOutbox(tx, events);
-        emitted = true;
-      }
-      return value;
-    });
-    if (emitted) deps.eventsCommitted();
-    return result;
-  }
-
-  async function stageFor(tx: Tx, tenantId: string, pipelineId: string, stageId: string | null | undefined, prefix?: string): Promise<StageModel> {
-    const field = prefix ? `${prefix}.stageId` : 'stageId';
+  /**
+   * An active stage of the pipeline that deals can be placed in: the given one, or the first open
+   * stage. Anything else → BAD_USER_INPUT naming `field`.
+   */
+  async function openStageFor(tx: Tx, tenantId: string, pipelineId: string, stageId: string | null | undefined, field: string): Promise<StageModel> {
     const stage = stageId
       ? await tx.stage.findFirst({ where: { id: stageId, tenantId } })
-      : await tx.stage.findFirst({ where: { pipelineId, tenantId }, orderBy: { position: 'asc' } });
+      : await tx.stage.findFirst({ where: { pipelineId, tenantId, kind: 'OPEN', archivedAt: null }, orderBy: { position: 'asc' } });
     if (!stage || stage.pipelineId !== pipelineId) throw badInput(`${field} must be a stage of the deal's pipeline`, field);
+    if (stage.archivedAt !== null) throw badInput(`${field} is an archived stage`, field);
+    if (stage.kind !== 'OPEN') {
+      throw badInput(`${field} is a ${stage.kind.toLowerCase()} stage: use markDeal${stage.kind === 'WON' ? 'Won' : 'Lost'} to close a deal`, field);
+    }
     return stage;
   }
+
+  /** The history row of a deal created in `stageId`. */
+  const createdHistory = (tenantId: string, actor: Actor, deal: DealModel) => ({
+    tenantId,
+    dealId: deal.id,
+    pipelineId: deal.pipelineId,
+    fromStageId: null,
+    toStageId: deal.stageId,
+    changedById: actorId(actor),
+    changedAt: deal.stageEnteredAt,
+    secondsInFromStage: null,
+  });
+
+  const createdBoardChange = (deal: DealModel, event: EventEnvelope): BoardChangeRecord => ({
+    pipelineId: deal.pipelineId,
+    sequence: deal.boardSequence,
+    type: 'DEAL_CREATED',
+    dealId: deal.id,
+    fromStageId: null,
+    toStageId: deal.stageId,
+    occurredAt: new Date(event.occurredAt),
+  });
 
   return {
     async create(tenantId, actor, input) {
@@ -161,7 +212,7 @@ export function createDealService(deps: DealServiceDeps): DealService {
       return write(tenantId, async (tx, events) => {
         const sequence = await advanceBoardSequence(tx, tenantId, valid.pipelineId);
         if (sequence === null) throw badInput('pipelineId must be a pipeline of the tenant', 'pipelineId');
-        const stage = await stageFor(tx, tenantId, valid.pipelineId, valid.stageId);
+        const stage = await openStageFor(tx, tenantId, valid.pipelineId, valid.stageId, 'stageId');
         const deal = await tx.deal.create({
           data: {
             tenantId,
@@ -172,10 +223,14 @@ export function createDealService(deps: DealServiceDeps): DealService {
             currency: valid.currency,
             ownerId: valid.ownerId ?? null,
             accountId: valid.accountId ?? null,
+            expectedCloseDate: valid.expectedCloseDate ?? null,
             boardSequence: sequence,
           },
         });
-        events.push(dealCreated(tenantId, actor, deal));
+        await tx.dealStageChange.create({ data: createdHistory(tenantId, actor, deal) });
+        const event = dealCreated(tenantId, actor, deal);
+        events.push(event);
+        await recordBoardChanges(tx, tenantId, [createdBoardChange(deal, event)]);
         return deal;
       });
     },
@@ -187,10 +242,11 @@ export function createDealService(deps: DealServiceDeps): DealService {
         const chunk = valid.slice(start, start + CREATE_MANY_CHUNK);
         const deals = await write(tenantId, async (tx, events) => {
           // One sequence block per pipeline: deals of a pipeline get consecutive numbers in input order.
+          // Pipelines are locked in id order, so concurrent batches never wait on each other in a cycle.
           const counts = new Map<string, number>();
           for (const deal of chunk) counts.set(deal.pipelineId, (counts.get(deal.pipelineId) ?? 0) + 1);
           const next = new Map<string, bigint>();
-          for (const [pipelineId, count] of counts) {
+          for (const [pipelineId, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
             const last = await advanceBoardSequence(tx, tenantId, pipelineId, count);
             if (last === null) {
               const index = start + chunk.findIndex((deal) => deal.pipelineId === pipelineId);
@@ -204,14 +260,16 @@ export function createDealService(deps: DealServiceDeps): DealService {
           });
           const stageById = new Map(stages.map((stage) => [stage.id, stage]));
           const firstStage = new Map<string, StageModel>();
-          for (const stage of stages) if (!firstStage.has(stage.pipelineId)) firstStage.set(stage.pipelineId, stage);
+          for (const stage of stages) {
+            if (stage.kind === 'OPEN' && stage.archivedAt === null && !firstStage.has(stage.pipelineId)) firstStage.set(stage.pipelineId, stage);
+          }
 
           const rows = chunk.map((deal, offset) => {
             const stage = deal.stageId ? stageById.get(deal.stageId) : firstStage.get(deal.pipelineId);
-            if (!stage || stage.pipelineId !== deal.pipelineId) {
-              const field = `inputs[${start + offset}].stageId`;
-              throw badInput(`${field} must be a stage of the deal's pipeline`, field);
-            }
+            const field = `inputs[${start + offset}].stageId`;
+            if (!stage || stage.pipelineId !== deal.pipelineId) throw badInput(`${field} must be a stage of the deal's pipeline`, field);
+            if (stage.archivedAt !== null) throw badInput(`${field} is an archived stage`, field);
+            if (stage.kind !== 'OPEN') throw badInput(`${field} is a ${stage.kind.toLowerCase()} stage: deals are created open`, field);
             const sequence = next.get(deal.pipelineId)!;
             next.set(deal.pipelineId, sequence + 1n);
             return {
@@ -224,13 +282,21 @@ export function createDealService(deps: DealServiceDeps): DealService {
               currency: deal.currency,
               ownerId: deal.ownerId ?? null,
               accountId: deal.accountId ?? null,
+              expectedCloseDate: deal.expectedCloseDate ?? null,
               boardSequence: sequence,
             };
           });
           const inserted = await tx.deal.createManyAndReturn({ data: rows });
           const byId = new Map(inserted.map((deal) => [deal.id, deal]));
           const ordered = rows.map((row) => byId.get(row.id)!);
-          for (const deal of ordered) events.push(dealCreated(tenantId, actor, deal));
+          await tx.dealStageChange.createMany({ data: ordered.map((deal) => createdHistory(tenantId, actor, deal)) });
+          const changes: BoardChangeRecord[] = [];
+          for (const deal of ordered) {
+            const event = dealCreated(tenantId, actor, deal);
+            events.push(event);
+            changes.push(createdBoardChange(deal, event));
+          }
+          await recordBoardChanges(tx, tenantId, changes);
           return ordered;
         });
         created.push(...deals);
@@ -238,13 +304,12 @@ export function createDealService(deps: DealServiceDeps): DealService {
       return created;
     },
 
-    async update(tenantId, actor, dealId, input) {
+    async update(tenantId, actor, dealId, input, expected) {
       const valid = parseInput(updateDealSchema, input);
+      const expect = expectation(expected);
       const newCurrency = valid.currency === undefined ? undefined : checked(() => parseCurrency(valid.currency!));
-      if (!isId(dealId)) throw notFound('Deal', dealId);
       return write(tenantId, async (tx, events) => {
-        const current = await lockDeal(tx, tenantId, dealId);
-        if (!current) throw notFound('Deal', dealId);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect);
         const currency = newCurrency ?? current.currency;
         // A new currency without a new amount keeps the amount's figure ("10.50" USD → "10.50" EUR).
         const amountMinor =
@@ -257,40 +322,88 @@ export function createDealService(deps: DealServiceDeps): DealService {
           currency,
           ownerId: valid.ownerId === undefined ? current.ownerId : valid.ownerId,
           accountId: valid.accountId === undefined ? current.accountId : valid.accountId,
+          expectedCloseDate: valid.expectedCloseDate === undefined ? current.expectedCloseDate : valid.expectedCloseDate,
         };
         const changed = diffDeal(current, next);
         if (Object.keys(changed).length === 0) return current;
-        const sequence = (await advanceBoardSequence(tx, tenantId, current.pipelineId))!;
-        const deal = await tx.deal.update({
-          where: { id: current.id, tenantId },
-          data: { ...next, version: { increment: 1 }, boardSequence: sequence },
-        });
-        events.push(dealUpdated(tenantId, actor, changed, deal));
-        return deal;
+        return commitDealChange(tx, tenantId, actor, current, {
+          data: next,
+          board: 'DEAL_UPDATED',
+          event: (deal) => dealUpdated(tenantId, actor, changed, deal),
+        }, events);
       });
     },
 
-    async move(tenantId, actor, dealId, stageId) {
-      if (!isId(dealId)) throw notFound('Deal', dealId);
+    async move(tenantId, actor, dealId, stageId, expected) {
       const target = parseInput(id(), stageId, 'stageId');
+      const expect = expectation(expected);
       return write(tenantId, async (tx, events) => {
-        const current = await lockDeal(tx, tenantId, dealId);
-        if (!current) throw notFound('Deal', dealId);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect);
         if (current.stageId === target) return current;
-        const stage = await stageFor(tx, tenantId, current.pipelineId, target);
-        const sequence = (await advanceBoardSequence(tx, tenantId, current.pipelineId))!;
-        const deal = await tx.deal.update({
-          where: { id: current.id, tenantId },
-          data: { stageId: stage.id, version: { increment: 1 }, boardSequence: sequence },
+        if (current.status !== 'OPEN') throw conflictWith(current, `it is ${current.status.toLowerCase()}: reopen it to move it`);
+        const stage = await openStageFor(tx, tenantId, current.pipelineId, target, 'stageId');
+        return commitDealChange(tx, tenantId, actor, current, {
+          data: {},
+          toStageId: stage.id,
+          board: 'DEAL_MOVED',
+          event: (deal) => dealStageChanged(tenantId, actor, current.stageId, deal),
+        }, events);
+      });
+    },
+
+    async close(tenantId, actor, dealId, outcome, reason, expected) {
+      const why = parseInput(reasonSchema(outcome === 'LOST'), reason, 'reason') ?? null;
+      const expect = expectation(expected);
+      return write(tenantId, async (tx, events) => {
+        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        if (current.status !== 'OPEN') throw conflictWith(current, `it is already ${current.status.toLowerCase()}: reopen it first`);
+        const stage = await tx.stage.findFirst({
+          where: { tenantId, pipelineId: current.pipelineId, kind: outcome, archivedAt: null },
+          orderBy: { position: 'asc' },
         });
-        events.push(dealStageChanged(tenantId, actor, current.stageId, deal));
-        return deal;
+        if (!stage) throw badInput(`the deal's pipeline has no ${outcome.toLowerCase()} stage: add one with addStage (kind: ${outcome})`, 'id');
+        const now = new Date();
+        return commitDealChange(tx, tenantId, actor, current, {
+          data: { status: outcome, closeReason: why, closedAt: now },
+          toStageId: stage.id,
+          board: outcome === 'WON' ? 'DEAL_WON' : 'DEAL_LOST',
+          event: (deal) =>
+            dealLifecycleEvent(outcome === 'WON' ? DealEventType.won : DealEventType.lost, tenantId, actor, deal, { fromStageId: current.stageId, reason: why }),
+        }, events, now);
+      });
+    },
+
+    async reopen(tenantId, actor, dealId, stageId, expected) {
+      const target = parseInput(id(), stageId, 'stageId');
+      const expect = expectation(expected);
+      return write(tenantId, async (tx, events) => {
+        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        if (current.status === 'OPEN') throw conflictWith(current, 'it is open: only won or lost deals can be reopened');
+        const stage = await openStageFor(tx, tenantId, current.pipelineId, target, 'stageId');
+        return commitDealChange(tx, tenantId, actor, current, {
+          data: { status: 'OPEN', closeReason: null, closedAt: null },
+          toStageId: stage.id,
+          board: 'DEAL_REOPENED',
+          event: (deal) => dealLifecycleEvent(DealEventType.reopened, tenantId, actor, deal, { fromStageId: current.stageId }),
+        }, events);
+      });
+    },
+
+    async remove(tenantId, actor, dealId, expected) {
+      const expect = expectation(expected);
+      return write(tenantId, async (tx, events) => {
+        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        return commitDealChange(tx, tenantId, actor, current, {
+          data: { deletedAt: new Date() },
+          board: 'DEAL_DELETED',
+          event: (deal) => dealLifecycleEvent(DealEventType.deleted, tenantId, actor, deal),
+        }, events);
       });
     },
 
     listByPipeline(db, pipelineId, first) {
       if (!isId(pipelineId) || first === 0) return Promise.resolve([]);
-      return db.deal.findMany({ where: { pipelineId }, orderBy: [...DEAL_ORDER], take: first });
+      return db.deal.findMany({ where: { pipelineId, deletedAt: null }, orderBy: [...DEAL_ORDER], take: first });
     },
   };
 }

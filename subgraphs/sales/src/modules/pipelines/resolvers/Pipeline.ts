@@ -4,7 +4,7 @@ import { pageSize } from '../../common/lib/input.ts';
 
 export const Pipeline: PipelineResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.pipelineById.load(reference.id),
-  stages: (pipeline, _args, ctx) => ctx.loaders.stagesByPipelineId.load(pipeline.id),
+  stages: async (pipeline, _args, ctx) => (await ctx.loaders.stagesByPipelineId.load(pipeline.id)).filter((stage) => stage.archivedAt === null),
   deals: async (pipeline, { first }, ctx) => {
     const deals = await ctx.loaders.dealsByPipelineId.load({ id: pipeline.id, first: pageSize(first) });
     primeDeals(ctx.loaders, deals);

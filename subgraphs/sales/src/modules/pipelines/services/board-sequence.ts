@@ -24,3 +24,36 @@ export async function advanceBoardSequence(
   const value = rows[0]?.sequence;
   return value === undefined ? null : BigInt(value);
 }
+
+/**
+ * Locks the pipeline row for the rest of the transaction (true when the tenant has it). Every
+ * write to a pipeline's deals takes this lock first, so deals read after it are current and
+ * concurrent writers of one board queue up in one order (no deadlocks).
+ */
+export async function lockPipeline(tx: TxClient<PrismaClient>, tenantId: string, pipelineId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT "id" FROM "Pipeline" WHERE "id" = ${pipelineId}::uuid AND "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+  return rows.length > 0;
+}
+
+/** What happened to a deal on a board; the `PipelineBoardEventType` values. */
+export type BoardChangeType = 'DEAL_CREATED' | 'DEAL_MOVED' | 'DEAL_UPDATED' | 'DEAL_WON' | 'DEAL_LOST' | 'DEAL_REOPENED' | 'DEAL_DELETED';
+
+export interface BoardChangeRecord {
+  pipelineId: string;
+  sequence: bigint;
+  type: BoardChangeType;
+  dealId: string;
+  fromStageId: string | null;
+  toStageId: string | null;
+  occurredAt: Date;
+}
+
+/**
+ * Journals board changes under the sequence numbers they were given, in the transaction of the
+ * change itself: `pipelineBoardChanges` answers reconnecting clients from this journal.
+ */
+export async function recordBoardChanges(tx: TxClient<PrismaClient>, tenantId: string, changes: readonly BoardChangeRecord[]): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.boardChange.createMany({ data: changes.map((change) => ({ tenantId, ...change })) });
+}

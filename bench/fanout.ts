@@ -1,0 +1,236 @@
+/**
+ * `pnpm bench` (2/3): live board fan-out through the gateway with real PostgreSQL, Kafka and Redis.
+ *
+ * BENCH_SUBSCRIBERS (default 1 000) graphql-ws connections across BENCH_TENANTS (default 10)
+ * tenants, each subscribed to its tenant's board with the deal's name, amount, stage, account and
+ * owner (resolved across three subgraphs); half of them as the tenant's Sales Manager, half as its
+ * Sales Rep (who owns the moved deals). BENCH_RATE (default 20) `moveDeal` mutations per second
+ * through the gateway for BENCH_SECONDS (default 15), spread over the tenants, each deal moved once.
+ *
+ * Prints p50/p99 from each write's commit (the moment its `moveDeal` answer arrived) to each
+ * subscriber's receipt (and from the moment it was sent), messages lost (expected vs received),
+ * and the memory of the process holding the gateway (it also holds the subgraphs) before and after.
+ * After the last write it waits until every expected message arrived, or 20 s pass without one:
+ * late messages count in the latencies, only those that never come count as lost.
+ * Subscribers and the writer run in worker threads.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES } from '@crm/stack';
+import { startRealStack, subscribersReady } from '@crm/testkit';
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 10);
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WORKERS = 4;
+const MOVES = RATE * SECONDS;
+const DEALS_PER_TENANT = Math.ceil(MOVES / TENANTS);
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const memory = () => {
+  const { rss, heapUsed } = process.memoryUsage();
+  return `rss ${mb(rss)}, heap ${mb(heapUsed)}`;
+};
+
+const stack = await startRealStack();
+const url = stack.gatewayUrl;
+const memoryAtStart = memory();
+
+interface Board {
+  tenant: number;
+  pipelineId: string;
+  toStageId: string;
+  adminToken: string;
+  tokens: string[];
+  dealIds: string[];
+}
+const boards: Board[] = [];
+for (let t = 0; t < TENANTS; t++) {
+  const slug = `fanout-${t}-${randomUUID().slice(0, 8)}`;
+  const password = randomUUID();
+  const { users } = await createTenantWithUsers(stack, { name: `Fanout ${t}`, slug }, [
+    { email: `admin@${slug}.test`, name: 'Admin', role: 'TENANT_ADMIN', password },
+    { email: `manager@${slug}.test`, name: 'Manager', role: 'SALES_MANAGER', password },
+    { email: `rep@${slug}.test`, name: 'Rep', role: 'SALES_REP', password },
+  ]);
+  const [admin, manager, rep] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+  const pipeline = await createPipeline(url, admin.token, 'Board', STANDARD_STAGES);
+  const account = await createAccount(url, admin.token, { name: `Account ${t}` });
+  const dealIds: string[] = [];
+  for (let i = 0; i < DEALS_PER_TENANT; i += 10) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(10, DEALS_PER_TENANT - i) }, (_, j) =>
+        createDeal(url, admin.token, { pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, name: `Deal ${i + j}`, amount: '1500.00', currency: 'USD', accountId: account.id, ownerId: rep.id }),
+      ),
+    );
+    dealIds.push(...batch.map((deal) => deal.id));
+  }
+  boards.push({ tenant: t, pipelineId: pipeline.id, toStageId: pipeline.stages[1]!.id, adminToken: admin.token, tokens: [manager.token, rep.token], dealIds });
+}
+
+const QUERY = `subscription Board($pipelineId: ID!) {
+  pipelineBoard(pipelineId: $pipelineId) {
+    type sequence dealId toStageId
+    deal { id name amount stage { name } account { name } owner { name } }
+  }
+}`;
+
+// subscribers: round-robin over tenants, alternating manager and rep within a tenant
+const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => {
+  const board = boards[i % TENANTS]!;
+  return { tenant: board.tenant, pipelineId: board.pipelineId, token: board.tokens[Math.floor(i / TENANTS) % 2]! };
+});
+const perWorker = Math.ceil(SUBSCRIBERS / WORKERS);
+const workers = Array.from({ length: WORKERS }, (_, w) => {
+  const share = subscribers.slice(w * perWorker, (w + 1) * perWorker);
+  const worker = new Worker(new URL('./subscriber-worker.mjs', import.meta.url), { workerData: { wsUrl: stack.wsUrl, query: QUERY, subscribers: share } });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
+    worker.once('error', reject);
+  });
+  return { worker, share, ready };
+});
+await Promise.all(workers.map((w) => w.ready));
+await subscribersReady(stack.gateway, SUBSCRIBERS, 60_000);
+const memorySubscribed = memory();
+
+// where the time goes: when each move's event reaches a consumer in this process (its own group)
+const arrivals = new Map<string, number>();
+const probe = await stack.bus.subscribe({
+  groupId: `bench.fanout.${randomUUID()}`,
+  topics: ['crm.sales.events'],
+  fromBeginning: false,
+  handler: async (event) => {
+    if (event.type === 'sales.deal.stage_changed') arrivals.set(event.aggregateId, performance.timeOrigin + performance.now());
+  },
+});
+await probe.ready;
+
+// the writes: each deal moved once, tenants interleaved, at RATE per second
+const lanes = boards.map((board) =>
+  board.dealIds.map((dealId) => ({
+    key: dealId,
+    token: board.adminToken,
+    body: JSON.stringify({ query: 'mutation Move($id: ID!, $s: ID!) { moveDeal(id: $id, stageId: $s) { id } }', variables: { id: dealId, s: board.toStageId } }),
+  })),
+);
+interface WriteRecord {
+  key: string;
+  sentAt: number;
+  answeredAt: number;
+  ok: boolean;
+  error?: string;
+}
+const tenantOf = new Map(boards.flatMap((b) => b.dealIds.map((id) => [id, b.tenant] as const)));
+const tenantOfKey = (dealId: string) => tenantOf.get(dealId)!;
+const writes = await new Promise<{ records: WriteRecord[]; elapsedMs: number }>((resolve, reject) => {
+  const writer = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url, lanes, durationMs: SECONDS * 1000 + 500, rate: RATE } });
+  writer.once('message', (m: { records: WriteRecord[]; elapsedMs: number }) => {
+    resolve(m);
+    void writer.terminate();
+  });
+  writer.once('error', reject);
+});
+
+// let the last events arrive: until every expected message is in, or 20 s without a new one
+const committedPerTenant = new Map<number, number>();
+for (const r of writes.records) if (r.ok) committedPerTenant.set(tenantOfKey(r.key), (committedPerTenant.get(tenantOfKey(r.key)) ?? 0) + 1);
+const expectedTotal = subscribers.reduce((n, s) => n + (committedPerTenant.get(s.tenant) ?? 0), 0);
+const countReceived = async () => {
+  const counts = await Promise.all(
+    workers.map(
+      ({ worker }) =>
+        new Promise<number>((resolve) => {
+          const onMessage = (m: { type: string; received: number }) => {
+            if (m.type !== 'count') return;
+            worker.off('message', onMessage);
+            resolve(m.received);
+          };
+          worker.on('message', onMessage);
+          worker.postMessage('count');
+        }),
+    ),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+};
+let lastCount = -1;
+let lastProgress = performance.now();
+for (;;) {
+  const count = await countReceived();
+  if (count >= expectedTotal) break;
+  if (count !== lastCount) [lastCount, lastProgress] = [count, performance.now()];
+  if (performance.now() - lastProgress > 20_000) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const memoryAfter = memory();
+const collected = await Promise.all(
+  workers.map(
+    ({ worker, share }) =>
+      new Promise<{ share: typeof share; receipts: Array<Array<[string, number]>>; unexpectedCloses: number }>((resolve) => {
+        worker.on('message', (m: { type: string; receipts: Array<Array<[string, number]>>; unexpectedCloses: number }) => {
+          if (m.type !== 'receipts') return;
+          resolve({ share, receipts: m.receipts, unexpectedCloses: m.unexpectedCloses });
+          void worker.terminate();
+        });
+        worker.postMessage('stop');
+      }),
+  ),
+);
+
+const committed = new Map(writes.records.filter((r) => r.ok).map((r) => [r.key, r] as const));
+const expectedPerTenant = new Map<number, string[]>();
+for (const key of committed.keys()) {
+  const tenant = tenantOf.get(key)!;
+  expectedPerTenant.set(tenant, [...(expectedPerTenant.get(tenant) ?? []), key]);
+}
+const fromCommit: number[] = [];
+const fromSend: number[] = [];
+let expected = 0;
+let received = 0;
+let duplicates = 0;
+let foreign = 0;
+let closes = 0;
+for (const { share, receipts, unexpectedCloses } of collected) {
+  closes += unexpectedCloses;
+  share.forEach((subscriber, i) => {
+    const wanted = new Set(expectedPerTenant.get(subscriber.tenant) ?? []);
+    expected += wanted.size;
+    const seen = new Set<string>();
+    for (const [dealId, at] of receipts[i]!) {
+      if (!wanted.has(dealId)) {
+        foreign++;
+        continue;
+      }
+      if (seen.has(dealId)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(dealId);
+      received++;
+      const write = committed.get(dealId)!;
+      fromCommit.push(at - write.answeredAt);
+      fromSend.push(at - write.sentAt);
+    }
+  });
+}
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+};
+const toKafka = [...committed].filter(([key]) => arrivals.has(key)).map(([key, write]) => arrivals.get(key)! - write.answeredAt);
+const writeLatency = writes.records.map((r) => r.answeredAt - r.sentAt);
+
+console.log(`\nfan-out: ${SUBSCRIBERS} graphql-ws subscribers across ${TENANTS} tenants (managers and reps), deal fields from 3 subgraphs, real Kafka`);
+console.log(`writes: ${committed.size}/${writes.records.length} moveDeal ok at ${(writes.records.length / (writes.elapsedMs / 1000)).toFixed(1)}/s, answer p50 ${pct(writeLatency, 50).toFixed(1)} ms, p99 ${pct(writeLatency, 99).toFixed(1)} ms`);
+const failures = writes.records.filter((r) => !r.ok);
+if (failures.length) console.log(`failed writes: ${failures.length}, e.g. ${failures[0]!.error}`);
+console.log(`commit -> receipt: p50 ${pct(fromCommit, 50).toFixed(1)} ms   p99 ${pct(fromCommit, 99).toFixed(1)} ms   max ${pct(fromCommit, 100).toFixed(1)} ms`);
+console.log(`commit -> event consumed from Kafka in the gateway's process: p50 ${pct(toKafka, 50).toFixed(1)} ms   p99 ${pct(toKafka, 99).toFixed(1)} ms`);
+console.log(`send   -> receipt: p50 ${pct(fromSend, 50).toFixed(1)} ms   p99 ${pct(fromSend, 99).toFixed(1)} ms`);
+console.log(`messages: expected ${expected}, received ${received}, lost ${expected - received}, duplicates ${duplicates}, other tenants' ${foreign}; connections closed early ${closes}`);
+console.log(`process memory (gateway + subgraphs): start ${memoryAtStart}; ${SUBSCRIBERS} subscribed ${memorySubscribed}; after the run ${memoryAfter}`);
+
+await probe.stop();
+await stack.stop();
+process.exit(0);

@@ -1,0 +1,95 @@
+/**
+ * Demand control: every operation's cost is estimated from the supergraph's `@cost` and
+ * `@listSize` directives (see `cost.ts`) before any subgraph is called.
+ *
+ * - Above `maxCost` the operation is refused: COST_ESTIMATED_TOO_EXPENSIVE (HTTP 400) with
+ *   `extensions: { estimated, max }`.
+ * - With `budgetPerMinute`, each tenant has a budget of cost points per minute (per plan); the
+ *   estimated cost is charged before execution, and an exhausted budget is RATE_LIMITED
+ *   (HTTP 429, `retry-after`, `extensions: { estimated, remaining, retryAfterSeconds }`).
+ *   Anonymous operations (sign-in) have no tenant and are not charged; request rate limits cover them.
+ * - Every response carries `extensions.cost: { estimated, actual, max }` (actual: objects in the
+ *   response), so partners can tune their queries.
+ */
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ErrorCode, tenantKey } from '@crm/runtime';
+import { GraphQLError, type GraphQLSchema } from '../graphql.ts';
+import type { GatewayContext } from '../context.ts';
+import { actualCost, costModelFromSupergraph, estimateCost, operationOf, type CostOptions } from '../cost.ts';
+import type { LimitStore } from '../limit-store.ts';
+
+export interface DemandControlOptions extends CostOptions {
+  /** Most expensive operation accepted. Default 10 000. */
+  maxCost?: number;
+  /** Cost points per tenant per minute; a function to vary by plan. Default: no budget. */
+  budgetPerMinute?: number | ((tenantId: string) => number);
+  /** Add `extensions.cost` to responses. Default true. */
+  exposeCost?: boolean;
+  /** Called on every refusal (metrics). */
+  onReject?: (reason: 'too_expensive' | 'budget') => void;
+  /** Called with the estimated cost of every accepted operation (metrics). */
+  onAccept?: (estimated: number) => void;
+  /** The current time, ms. Default `Date.now`. */
+  clock?: () => number;
+}
+
+export interface DemandControlDependencies {
+  supergraphSdl: string;
+  schema: () => GraphQLSchema | undefined;
+  store: LimitStore;
+}
+
+export const DEMAND_CONTROL_DEFAULTS = { maxCost: 10_000, defaultListSize: 10, mutationBase: 10 } as const;
+
+const MINUTE = 60_000;
+
+export function useDemandControl(options: DemandControlOptions & DemandControlDependencies): ApolloServerPlugin<GatewayContext> {
+  const model = costModelFromSupergraph(options.supergraphSdl);
+  const maxCost = options.maxCost ?? DEMAND_CONTROL_DEFAULTS.maxCost;
+  const { budgetPerMinute } = options;
+  const budgetOf = budgetPerMinute === undefined ? undefined : typeof budgetPerMinute === 'function' ? budgetPerMinute : () => budgetPerMinute;
+  const costOptions: CostOptions = { defaultListSize: options.defaultListSize, mutationBase: options.mutationBase };
+
+  return {
+    async requestDidStart() {
+      let estimated: number | undefined;
+      return {
+        async didResolveOperation({ document, request, contextValue }) {
+          const schema = options.schema();
+          const operation = operationOf(document, request.operationName);
+          if (!schema || !operation) return;
+          estimated = estimateCost(schema, model, document, operation, request.variables ?? {}, costOptions);
+          if (estimated > maxCost) {
+            options.onReject?.('too_expensive');
+            throw new GraphQLError(`Operation cost ${estimated} is above the maximum of ${maxCost}`, {
+              extensions: { code: ErrorCode.COST_ESTIMATED_TOO_EXPENSIVE, estimated, max: maxCost, http: { status: 400 } },
+            });
+          }
+          const tenantId = contextValue.identity.tenantId;
+          if (!budgetOf || !tenantId || estimated === 0) return void options.onAccept?.(estimated);
+          const budget = budgetOf(tenantId);
+          const charged = await options.store.spend(tenantKey(tenantId, 'cost'), estimated, budget, MINUTE, options.clock?.() ?? Date.now());
+          if (!charged.allowed) {
+            options.onReject?.('budget');
+            const retryAfterSeconds = Math.ceil(charged.retryAfterMs / 1000);
+            throw new GraphQLError(`Cost budget of ${budget} points per minute exhausted; retry in ${retryAfterSeconds} s`, {
+              extensions: {
+                code: ErrorCode.RATE_LIMITED,
+                estimated,
+                remaining: Math.max(0, budget - charged.used),
+                retryAfterSeconds,
+                http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+              },
+            });
+          }
+          options.onAccept?.(estimated);
+        },
+        async willSendResponse({ response }) {
+          if (options.exposeCost === false || estimated === undefined || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: { estimated, actual: actualCost(result.data), max: maxCost } };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { HttpError, type Identity } from '@crm/runtime';
+import { MemoryLimitStore } from '../limit-store.ts';
+import { useRateLimit, type LimitName } from './useRateLimit.ts';
+
+const now = 1_700_000_040_000 + 20_000;
+const user = (userId: string): Identity => ({ tenantId: 't1', userId, roles: [], requestId: 'r' });
+const anonymous: Identity = { tenantId: null, userId: null, roles: [], requestId: 'r' };
+
+describe('useRateLimit', () => {
+  it('reports the tightest limit in RateLimit headers', async () => {
+    const limiter = useRateLimit({ store: new MemoryLimitStore(), perTenant: 10, perUser: 2, clock: () => now });
+    expect(await limiter.check(user('u1'), '10.0.0.1')).toEqual({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+      'ratelimit-reset': '40',
+      'ratelimit-policy': '"tenant";q=10;w=60, "user";q=2;w=60',
+    });
+  });
+
+  it('refuses with 429, RATE_LIMITED and retry-after, telling which limit', async () => {
+    const rejected: LimitName[] = [];
+    const limiter = useRateLimit({ store: new MemoryLimitStore(), perTenant: 10, perUser: 1, clock: () => now, onReject: (l) => rejected.push(l) });
+    await limiter.check(user('u1'), undefined);
+    const error = await limiter.check(user('u1'), undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 429, code: 'RATE_LIMITED', headers: { 'retry-after': '40', 'ratelimit-remaining': '0' } });
+    expect(rejected).toEqual(['user']);
+    await expect(limiter.check(user('u2'), undefined)).resolves.toBeDefined();
+  });
+
+  it('limits anonymous callers per address', async () => {
+    const limiter = useRateLimit({ store: new MemoryLimitStore(), perAnonymousAddress: 1, clock: () => now });
+    await limiter.check(anonymous, '10.0.0.1');
+    await expect(limiter.check(anonymous, '10.0.0.1')).rejects.toMatchObject({ status: 429 });
+    await expect(limiter.check(anonymous, '10.0.0.2')).resolves.toMatchObject({ 'ratelimit-policy': '"address";q=1;w=60' });
+  });
+});

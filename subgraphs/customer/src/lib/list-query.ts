@@ -1,0 +1,360 @@
+/**
+ * The list DSL shared by accounts, contacts and leads: typed filters compiled to Prisma `where`
+ * clauses, multi-field ordering with a stable `id` tie-break, and Relay keyset cursors.
+ *
+ * Filters: each field takes an operator object (`eq, neq, in, lt, lte, gt, gte, contains,
+ * startsWith, isNull`; list fields `has, hasSome, hasEvery, isEmpty`); several operators on one
+ * field must all hold. `and`, `or` and `not` nest, and relation fields (a contact's `account`, an
+ * account's `contact`) match when at least one live related record matches. `contains` and
+ * `startsWith` ignore case; `neq` also matches records where the field is empty.
+ *
+ * Cursors are opaque: the sort values of the last row plus its id, bound to the ordering they were
+ * issued for, so a cursor used with another `orderBy` is rejected rather than silently skipping rows.
+ */
+import { badInput } from '@crm/runtime';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
+import { isUuid } from './validation.ts';
+
+export type FieldKind = 'id' | 'string' | 'int' | 'dateTime' | 'enum' | 'stringList';
+
+export interface FieldSpec {
+  /** Prisma field name. */
+  column: string;
+  kind: FieldKind;
+  nullable: boolean;
+  /** Allowed values of an enum field. */
+  values?: readonly string[];
+}
+
+export interface RelationSpec {
+  /** The related entity's spec (a thunk, since relations are mutual). */
+  target: () => EntitySpec;
+  /** Wraps the related record's where clause into this record's where clause. */
+  wrap: (inner: Where) => Where;
+}
+
+export interface EntitySpec {
+  /** GraphQL type name, used in messages. */
+  name: string;
+  /** Filterable fields by GraphQL name. */
+  fields: Record<string, FieldSpec>;
+  relations: Record<string, RelationSpec>;
+  /** Sortable fields: GraphQL enum value -> filterable field name. */
+  sortFields: Record<string, string>;
+  /** Groupable fields: GraphQL enum value -> filterable field name. */
+  groupFields: Record<string, string>;
+  /** Where clause of the live (not deleted) records. */
+  live: Where;
+}
+
+export type Where = Record<string, unknown>;
+export type SortDirection = 'ASC' | 'DESC';
+export interface OrderInput {
+  field: string;
+  direction?: SortDirection | null;
+}
+
+/** Most values an `in`/`hasSome`/`hasEvery` list may carry. */
+export const MAX_IN_VALUES = 500;
+/** Deepest nesting of `and`/`or`/`not`/relations. */
+export const MAX_FILTER_DEPTH = 6;
+/** Most entries in one `orderBy`. */
+export const MAX_ORDER_FIELDS = 5;
+
+const OPERATORS: Record<FieldKind, readonly string[]> = {
+  id: ['eq', 'neq', 'in', 'isNull'],
+  string: ['eq', 'neq', 'in', 'lt', 'lte', 'gt', 'gte', 'contains', 'startsWith', 'isNull'],
+  int: ['eq', 'neq', 'in', 'lt', 'lte', 'gt', 'gte', 'isNull'],
+  dateTime: ['eq', 'neq', 'in', 'lt', 'lte', 'gt', 'gte', 'isNull'],
+  enum: ['eq', 'neq', 'in', 'isNull'],
+  stringList: ['has', 'hasSome', 'hasEvery', 'isEmpty'],
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function scalarValue(spec: FieldSpec, value: unknown, path: string): unknown {
+  const bad = (what: string) => badInput(`${path}: ${what}`, path);
+  switch (spec.kind) {
+    case 'id':
+      if (typeof value !== 'string' || !isUuid(value)) throw bad('is not a valid id');
+      return value.toLowerCase();
+    case 'string':
+    case 'stringList':
+      if (typeof value !== 'string') throw bad('must be a string');
+      if (value.length > 500) throw bad('must be at most 500 characters');
+      return spec.kind === 'stringList' ? value.trim().toLowerCase() : value;
+    case 'int':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw bad('must be an integer');
+      return value;
+    case 'dateTime': {
+      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+      if (!date || Number.isNaN(date.getTime())) throw bad('must be a DateTime');
+      return date;
+    }
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values?.includes(value)) throw bad(`must be one of ${spec.values?.join(', ')}`);
+      return value;
+  }
+}
+
+function listValue(spec: FieldSpec, value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw badInput(`${path}: must be a list`, path);
+  if (value.length > MAX_IN_VALUES) throw badInput(`${path}: at most ${MAX_IN_VALUES} values`, path);
+  return value.map((item, index) => scalarValue(spec, item, `${path}.${index}`));
+}
+
+/** One field's operator object -> the conditions it stands for (all must hold). */
+function compileField(spec: FieldSpec, ops: unknown, path: string): Where[] {
+  if (!isObject(ops)) throw badInput(`${path}: must be an operator object`, path);
+  const allowed = OPERATORS[spec.kind];
+  const col = spec.column;
+  const out: Where[] = [];
+  for (const [op, raw] of Object.entries(ops)) {
+    const opPath = `${path}.${op}`;
+    if (!allowed.includes(op)) throw badInput(`${opPath}: unknown operator for this field (use ${allowed.join(', ')})`, opPath);
+    if (raw === undefined) continue;
+    if (raw === null) throw badInput(`${opPath}: must not be null (use isNull to match empty values)`, opPath);
+    switch (op) {
+      case 'eq':
+        out.push({ [col]: scalarValue(spec, raw, opPath) });
+        break;
+      case 'neq': {
+        const differs = { [col]: { not: scalarValue(spec, raw, opPath) } };
+        out.push(spec.nullable ? { OR: [differs, { [col]: null }] } : differs);
+        break;
+      }
+      case 'in':
+        out.push({ [col]: { in: listValue(spec, raw, opPath) } });
+        break;
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte':
+        out.push({ [col]: { [op]: scalarValue(spec, raw, opPath) } });
+        break;
+      case 'contains':
+      case 'startsWith':
+        out.push({ [col]: { [op]: scalarValue(spec, raw, opPath), mode: 'insensitive' } });
+        break;
+      case 'isNull':
+        if (typeof raw !== 'boolean') throw badInput(`${opPath}: must be a boolean`, opPath);
+        out.push(raw ? { [col]: null } : { [col]: { not: null } });
+        break;
+      case 'has':
+        out.push({ [col]: { has: scalarValue(spec, raw, opPath) } });
+        break;
+      case 'hasSome':
+      case 'hasEvery':
+        out.push({ [col]: { [op]: listValue(spec, raw, opPath) } });
+        break;
+      case 'isEmpty':
+        if (typeof raw !== 'boolean') throw badInput(`${opPath}: must be a boolean`, opPath);
+        out.push({ [col]: { isEmpty: raw } });
+        break;
+    }
+  }
+  return out;
+}
+
+function compileNode(entity: EntitySpec, filter: unknown, path: string, depth: number): Where[] {
+  if (depth > MAX_FILTER_DEPTH) throw badInput(`${path}: filters nest at most ${MAX_FILTER_DEPTH} levels`, path);
+  if (!isObject(filter)) throw badInput(`${path}: must be a filter object`, path);
+  const out: Where[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    const keyPath = `${path}.${key}`;
+    if (value === undefined || value === null) continue;
+    if (key === 'and' || key === 'or') {
+      if (!Array.isArray(value)) throw badInput(`${keyPath}: must be a list of filters`, keyPath);
+      if (value.length > MAX_IN_VALUES) throw badInput(`${keyPath}: at most ${MAX_IN_VALUES} filters`, keyPath);
+      const parts = value.map((part, index) => and(compileNode(entity, part, `${keyPath}.${index}`, depth + 1)));
+      out.push(key === 'and' ? { AND: parts } : { OR: parts });
+    } else if (key === 'not') {
+      out.push({ NOT: and(compileNode(entity, value, keyPath, depth + 1)) });
+    } else if (entity.fields[key]) {
+      out.push(...compileField(entity.fields[key], value, keyPath));
+    } else if (entity.relations[key]) {
+      const relation = entity.relations[key];
+      const target = relation.target();
+      out.push(relation.wrap(and([target.live, ...compileNode(target, value, keyPath, depth + 1)])));
+    } else {
+      throw badInput(`${keyPath}: ${entity.name} has no filterable field ${key}`, keyPath);
+    }
+  }
+  return out;
+}
+
+const and = (parts: Where[]): Where => (parts.length === 1 ? parts[0]! : { AND: parts });
+
+/**
+ * Compiles a GraphQL filter (or none) into a Prisma where clause; BAD_USER_INPUT names the
+ * offending path (e.g. `filter.or.1.email.gt`) for unknown fields, operators or values.
+ */
+export function compileFilter(entity: EntitySpec, filter: unknown, path = 'filter'): Where {
+  if (filter === undefined || filter === null) return {};
+  return and(compileNode(entity, filter, path, 1));
+}
+
+/** Which records a list shows: live ones (default), those in the trash, or both. */
+export type RecordState = 'ACTIVE' | 'DELETED' | 'ALL';
+
+export function stateWhere(state: RecordState | null | undefined): Where {
+  if (state === 'DELETED') return { deletedAt: { not: null } };
+  if (state === 'ALL') return {};
+  return { deletedAt: null };
+}
+
+interface SortKey {
+  column: string;
+  kind: FieldKind;
+  nullable: boolean;
+  desc: boolean;
+}
+
+/** Validated `orderBy` plus the `id` tie-break; the default is newest first. */
+export function sortKeys(entity: EntitySpec, orderBy: readonly OrderInput[] | null | undefined): SortKey[] {
+  const entries = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' as const }];
+  if (entries.length > MAX_ORDER_FIELDS) throw badInput(`orderBy: at most ${MAX_ORDER_FIELDS} fields`, 'orderBy');
+  const keys: SortKey[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    const name = entity.sortFields[entry.field];
+    const spec = name ? entity.fields[name] : undefined;
+    if (!spec) throw badInput(`orderBy.${index}.field: ${entity.name} cannot be sorted by ${entry.field}`, `orderBy.${index}.field`);
+    if (seen.has(spec.column)) throw badInput(`orderBy.${index}.field: ${entry.field} is listed twice`, `orderBy.${index}.field`);
+    seen.add(spec.column);
+    keys.push({ column: spec.column, kind: spec.kind, nullable: spec.nullable, desc: entry.direction === 'DESC' });
+  });
+  if (!seen.has('id')) keys.push({ column: 'id', kind: 'id', nullable: false, desc: keys[0]!.desc });
+  return keys;
+}
+
+/** Prisma `orderBy` for the keys, read forwards or backwards; empty values sort last going forwards. */
+export function prismaOrder(keys: SortKey[], backwards: boolean): Where[] {
+  return keys.map((key) => {
+    const sort = key.desc !== backwards ? 'desc' : 'asc';
+    return { [key.column]: key.nullable ? { sort, nulls: backwards ? 'first' : 'last' } : sort };
+  });
+}
+
+const signature = (keys: SortKey[]) => keys.map((key) => `${key.column}:${key.desc ? 'd' : 'a'}`).join(',');
+
+export function encodeCursor(keys: SortKey[], row: object): string {
+  const values = keys.map((key) => {
+    const value = (row as Record<string, unknown>)[key.column];
+    return value instanceof Date ? value.toISOString() : (value ?? null);
+  });
+  return Buffer.from(JSON.stringify({ k: signature(keys), v: values })).toString('base64url');
+}
+
+function decodeCursor(keys: SortKey[], cursor: string, argument: 'after' | 'before'): unknown[] {
+  const invalid = () => badInput(`${argument} is not a cursor of this list and ordering`, argument);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!isObject(parsed) || parsed.k !== signature(keys) || !Array.isArray(parsed.v) || parsed.v.length !== keys.length) throw invalid();
+  return keys.map((key, index) => {
+    const value = (parsed.v as unknown[])[index];
+    if (value === null) {
+      if (!key.nullable) throw invalid();
+      return null;
+    }
+    try {
+      return scalarValue({ column: key.column, kind: key.kind, nullable: key.nullable, values: undefined }, value, argument);
+    } catch {
+      if (key.kind === 'enum' && typeof value === 'string') return value;
+      throw invalid();
+    }
+  });
+}
+
+/** Rows strictly after (or before) the cursor row in the forward order of `keys`. */
+function seek(keys: SortKey[], values: unknown[], after: boolean, index = 0): Where {
+  const key = keys[index]!;
+  const value = values[index];
+  const col = key.column;
+  const last = index === keys.length - 1;
+  const rest = () => seek(keys, values, after, index + 1);
+  const beyond = { [col]: { [key.desc === after ? 'lt' : 'gt']: value } };
+  if (after) {
+    if (value === null) return last ? { id: { in: [] } } : { AND: [{ [col]: null }, rest()] };
+    if (last) return beyond;
+    const ors: Where[] = [beyond, { AND: [{ [col]: value }, rest()] }];
+    if (key.nullable) ors.push({ [col]: null });
+    return { OR: ors };
+  }
+  if (value === null) return { OR: [{ [col]: { not: null } }, ...(last ? [] : [{ AND: [{ [col]: null }, rest()] }])] };
+  if (last) return beyond;
+  return { OR: [beyond, { AND: [{ [col]: value }, rest()] }] };
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface PagePlan {
+  /** Cursor conditions to AND with the filter. */
+  where: Where[];
+  orderBy: Where[];
+  /** Rows to fetch: the page size plus one to learn whether more exist. */
+  take: number;
+  size: number;
+  backwards: boolean;
+}
+
+function checkSize(value: number, argument: 'first' | 'last'): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) throw badInput(`${argument} must be between 0 and ${MAX_PAGE_SIZE}`, argument);
+  return value;
+}
+
+/** Validates Relay arguments (`first`/`after` or `last`/`before`, at most 100) into a query plan. */
+export function planPage(keys: SortKey[], args: PageArgs): PagePlan {
+  if (args.first != null && args.last != null) throw badInput('Pass either first or last, not both', 'last');
+  const backwards = args.last != null;
+  const size = backwards ? checkSize(args.last!, 'last') : checkSize(args.first ?? DEFAULT_PAGE_SIZE, 'first');
+  const where: Where[] = [];
+  if (args.after) where.push(seek(keys, decodeCursor(keys, args.after, 'after'), true));
+  if (args.before) where.push(seek(keys, decodeCursor(keys, args.before, 'before'), false));
+  return { where, orderBy: prismaOrder(keys, backwards), take: size + 1, size, backwards };
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  /** Records matching the filter, all pages together (counted only when asked for). */
+  count: () => Promise<number>;
+}
+
+/**
+ * Turns fetched rows (`take` of them, in query order) into a Relay page. `hasPreviousPage` going
+ * forwards (and `hasNextPage` going backwards) reports whether a cursor was given.
+ */
+export function toPage<T extends object>(keys: SortKey[], plan: PagePlan, rows: T[], args: PageArgs, count: () => Promise<number>): Page<T> {
+  const more = rows.length > plan.size;
+  const kept = rows.slice(0, plan.size);
+  if (plan.backwards) kept.reverse();
+  const edges = kept.map((node) => ({ cursor: encodeCursor(keys, node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: plan.backwards ? Boolean(args.before) : more,
+      hasPreviousPage: plan.backwards ? more : Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    count,
+  };
+}
+
+/** Validates a `groupBy` field into its Prisma column. */
+export function groupColumn(entity: EntitySpec, field: string): string {
+  const name = entity.groupFields[field];
+  const spec = name ? entity.fields[name] : undefined;
+  if (!spec) throw badInput(`field: ${entity.name} cannot be grouped by ${field}`, 'field');
+  return spec.column;
+}

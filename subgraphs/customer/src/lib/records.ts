@@ -1,0 +1,143 @@
+/**
+ * Operations every customer record type shares: filtered Relay pages, group counts, and the trash
+ * (soft delete, restore, and purge for good). Trash changes record `customer.<type>.deleted`,
+ * `.restored` or `.purged` in the outbox within the same transaction.
+ */
+import { withTenantTransaction } from '@crm/db';
+import { appendOutbox, createEvent } from '@crm/events';
+import { badInput, notFound } from '@crm/runtime';
+import type { PrismaClient } from '../__generated__/prisma/client.ts';
+import type { Actor, TenantDb } from '../context.ts';
+import {
+  compileFilter,
+  groupColumn,
+  planPage,
+  sortKeys,
+  stateWhere,
+  toPage,
+  type EntitySpec,
+  type OrderInput,
+  type Page,
+  type PageArgs,
+  type RecordState,
+  type Where,
+} from './list-query.ts';
+import { isUuid } from './validation.ts';
+
+export type RecordKind = 'account' | 'contact' | 'lead';
+
+/** Most records one batch mutation may touch. */
+export const MAX_BATCH_ITEMS = 100;
+
+export interface ListArgs extends PageArgs {
+  filter?: unknown;
+  orderBy?: readonly OrderInput[] | null;
+  state?: RecordState | null;
+}
+
+/** The slice of a Prisma model delegate these operations use. */
+interface Delegate<T> {
+  findMany(args: { where: Where; orderBy?: Where[]; take?: number; select?: Record<string, boolean> }): Promise<T[]>;
+  count(args: { where: Where }): Promise<number>;
+  groupBy(args: { by: string[]; where: Where; _count: { _all: true } }): Promise<(Record<string, unknown> & { _count: { _all: number } })[]>;
+  updateMany(args: { where: Where; data: Record<string, unknown> }): Promise<{ count: number }>;
+  deleteMany(args: { where: Where }): Promise<{ count: number }>;
+}
+
+const delegateOf = <T>(client: unknown, kind: RecordKind): Delegate<T> => (client as Record<RecordKind, Delegate<T>>)[kind];
+
+const and = (...parts: Where[]): Where => ({ AND: parts.filter((part) => Object.keys(part).length > 0) });
+
+/** One Relay page of `kind` records; filter, ordering and page arguments are validated first. */
+export async function listPage<T extends object>(db: TenantDb, kind: RecordKind, spec: EntitySpec, args: ListArgs): Promise<Page<T>> {
+  const keys = sortKeys(spec, args.orderBy);
+  const plan = planPage(keys, args);
+  const base = and(stateWhere(args.state), compileFilter(spec, args.filter));
+  const delegate = delegateOf<T>(db, kind);
+  const rows = plan.size === 0 ? [] : await delegate.findMany({ where: and(base, ...plan.where), orderBy: plan.orderBy, take: plan.take });
+  let total: Promise<number> | undefined;
+  return toPage(keys, plan, rows, args, () => (total ??= delegate.count({ where: base })));
+}
+
+export interface GroupCount {
+  key: string | null;
+  count: number;
+}
+
+/** Record counts per value of a groupable field, largest groups first (then by key). */
+export async function groupCounts(
+  db: TenantDb,
+  kind: RecordKind,
+  spec: EntitySpec,
+  args: { field: string; filter?: unknown; state?: RecordState | null },
+): Promise<GroupCount[]> {
+  const column = groupColumn(spec, args.field);
+  const where = and(stateWhere(args.state), compileFilter(spec, args.filter));
+  const groups = await delegateOf(db, kind).groupBy({ by: [column], where, _count: { _all: true } });
+  return groups
+    .map((group) => ({ key: group[column] == null ? null : String(group[column]), count: group._count._all }))
+    .sort((a, b) => b.count - a.count || String(a.key ?? '').localeCompare(String(b.key ?? '')));
+}
+
+/** Validates a batch of ids (at most 100, each a UUID); duplicates are dropped, order kept. */
+export function batchIds(ids: readonly string[]): string[] {
+  if (ids.length > MAX_BATCH_ITEMS) throw badInput(`ids: at most ${MAX_BATCH_ITEMS} per call`, 'ids');
+  ids.forEach((id, index) => {
+    if (!isUuid(id)) throw badInput(`ids.${index}: is not a valid id`, `ids.${index}`);
+  });
+  return [...new Set(ids.map((id) => id.toLowerCase()))];
+}
+
+export type TrashAction = 'deleted' | 'restored' | 'purged';
+
+export interface TrashDeps {
+  prisma: PrismaClient;
+  onCommit: () => void;
+}
+
+const TYPE_NAMES: Record<RecordKind, string> = { account: 'Account', contact: 'Contact', lead: 'Lead' };
+
+/**
+ * Moves records to the trash, restores them, or purges them for good, all or nothing: NOT_FOUND
+ * when any id is not a record of the tenant. Records already in the requested state are left as
+ * they are (no event). Returns the ids in input order.
+ */
+export async function changeTrash(
+  { prisma, onCommit }: TrashDeps,
+  tenantId: string,
+  actor: Actor,
+  kind: RecordKind,
+  action: TrashAction,
+  rawIds: readonly string[],
+): Promise<string[]> {
+  const ids = batchIds(rawIds);
+  if (ids.length === 0) return [];
+  await withTenantTransaction(prisma, tenantId, async (tx) => {
+    const delegate = delegateOf<{ id: string; deletedAt: Date | null }>(tx, kind);
+    const found = await delegate.findMany({ where: { id: { in: ids } }, select: { id: true, deletedAt: true } });
+    const byId = new Map(found.map((row) => [row.id, row]));
+    const missing = ids.find((id) => !byId.has(id));
+    if (missing) throw notFound(TYPE_NAMES[kind], missing);
+    const targets = ids.filter((id) => {
+      const deleted = byId.get(id)!.deletedAt !== null;
+      return action === 'purged' || (action === 'deleted' ? !deleted : deleted);
+    });
+    if (targets.length === 0) return;
+    if (action === 'purged') await delegate.deleteMany({ where: { id: { in: targets } } });
+    else await delegate.updateMany({ where: { id: { in: targets } }, data: { deletedAt: action === 'deleted' ? new Date() : null } });
+    await appendOutbox(
+      tx,
+      targets.map((id) => createEvent({ type: `customer.${kind}.${action}`, tenantId, actor, aggregateId: id, payload: {} })),
+    );
+  });
+  onCommit();
+  return ids;
+}
+
+/** Rows of `ids` in that order (rows that vanished meanwhile are left out). */
+export async function rowsInOrder<T extends { id: string }>(db: TenantDb, kind: RecordKind, ids: string[]): Promise<T[]> {
+  if (ids.length === 0) return [];
+  const rows = await delegateOf<T>(db, kind).findMany({ where: { id: { in: ids } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
