@@ -66,6 +66,8 @@ describe('mergeContacts', () => {
     expect((survivor.accounts as { name: string }[]).map((a) => a.name).sort()).toEqual(['North', 'South']);
     const gone = await h.request<{ contact: { deletedAt: string | null } }>('query ($id: ID!) { contact(id: $id) { deletedAt } }', { id: t.duplicate.id }, t.identity);
     expect(gone.data!.contact.deletedAt).not.toBeNull();
+    // events leave through the outbox relay, asynchronously
+    await expect.poll(() => h.published.some((e) => e.type === 'customer.contact.merged' && e.aggregateId === t.survivor.id)).toBe(true);
     const event = h.published.find((e) => e.type === 'customer.contact.merged' && e.aggregateId === t.survivor.id);
     expect(event?.payload).toEqual({ mergeId, survivorId: t.survivor.id, mergedIds: [t.duplicate.id] });
 
@@ -154,7 +156,7 @@ describe('mergeAccounts', () => {
       children: [{ name: 'Acme Labs' }],
     });
     expect((merged.data!.mergeAccounts.survivor.contacts as { firstName: string }[]).map((c) => c.firstName).sort()).toEqual(['Dan', 'Sue']);
-    expect(h.published.some((e) => e.type === 'customer.account.merged' && e.aggregateId === survivor!.id)).toBe(true);
+    await expect.poll(() => h.published.some((e) => e.type === 'customer.account.merged' && e.aggregateId === survivor!.id)).toBe(true);
 
     const undone = await h.request<{ undoAccountMerge: unknown }>(UNDO_ACCOUNTS, { id: merged.data!.mergeAccounts.mergeId }, t.identity);
     expect(undone.errors).toBeUndefined();

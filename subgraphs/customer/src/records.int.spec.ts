@@ -160,7 +160,7 @@ describe('contact relationships', () => {
     }
     const seen = await h.request<{ contact: unknown }>('query ($id: ID!) { contact(id: $id) { relationships { kind outgoing contact { name } } } }', { id: boss.id }, t.identity);
     expect(seen.data!.contact).toEqual({ relationships: [{ kind: 'REPORTS_TO', outgoing: false, contact: { name: 'Rep R' } }] });
-    expect(h.published.filter((e) => e.type === 'customer.contact.related' && e.aggregateId === rep.id)).toHaveLength(1);
+    await expect.poll(() => h.published.filter((e) => e.type === 'customer.contact.related' && e.aggregateId === rep.id).length).toBe(1);
 
     const self = await h.request(RELATE, { from: rep.id, to: rep.id }, t.identity);
     expect(self.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toId' });
