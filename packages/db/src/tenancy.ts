@@ -142,7 +142,25 @@ function tenantTransaction(scoped: RuntimeClient, tenantId: string, fn: (tx: Run
  */
 export function forTenant<C extends TenantScopableClient>(prisma: C, tenantId: string): C {
   assertTenantId(tenantId);
-  const base = prisma as unknown as RuntimeClient;
+  let clients = scopedClients.get(prisma);
+  if (!clients) scopedClients.set(prisma, (clients = new Map()));
+  let scoped = clients.get(tenantId);
+  if (!scoped) {
+    if (clients.size >= MAX_SCOPED_CLIENTS) clients.delete(clients.keys().next().value!);
+    scoped = scopeClient(prisma as unknown as RuntimeClient, tenantId);
+    clients.set(tenantId, scoped);
+  }
+  return scoped as C;
+}
+
+/**
+ * Scoped clients are stateless, so one per (client, tenant) is built and reused across requests
+ * instead of extending the client on every request; the oldest is dropped past the bound.
+ */
+const MAX_SCOPED_CLIENTS = 1_000;
+const scopedClients = new WeakMap<object, Map<string, unknown>>();
+
+function scopeClient(base: RuntimeClient, tenantId: string): unknown {
   const scoped = base.$extends(tenantExtension(base, tenantId));
   const $transaction = (arg: unknown, options?: unknown): Promise<unknown> => {
     if (typeof arg === 'function') return tenantTransaction(scoped, tenantId, arg as (tx: RuntimeClient) => Promise<unknown>, options);
@@ -154,7 +172,7 @@ export function forTenant<C extends TenantScopableClient>(prisma: C, tenantId: s
   };
   return new Proxy(scoped, {
     get: (target, property) => (property === '$transaction' ? $transaction : Reflect.get(target, property)),
-  }) as unknown as C;
+  });
 }
 
 /**
@@ -166,8 +184,7 @@ export async function withTenantTransaction<C extends TenantScopableClient, T>(
   tenantId: string,
   fn: (tx: TxClient<C>) => Promise<T>,
 ): Promise<T> {
-  assertTenantId(tenantId);
-  const base = prisma as unknown as RuntimeClient;
-  const scoped = base.$extends(tenantExtension(base, tenantId));
-  return (await tenantTransaction(scoped, tenantId, fn as unknown as (tx: RuntimeClient) => Promise<unknown>)) as T;
+  // The scoped client's interactive `$transaction` sets the tenant context first (see forTenant).
+  const scoped = forTenant(prisma, tenantId) as unknown as RuntimeClient;
+  return (await scoped.$transaction(fn as unknown as (tx: RuntimeClient) => Promise<unknown>)) as T;
 }

@@ -12,7 +12,7 @@ import { forTenant, type Database } from '@crm/db';
 import { createOutboxRelay, topicOf, type EventBus, type OutboxRelay } from '@crm/events';
 import { createSubgraphServer, HttpError, type Identity, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
-import type { Context, TenantDb } from './context.ts';
+import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { isId } from './modules/common/lib/input.ts';
 import { salesSchemaModules } from './schema.ts';
@@ -72,30 +72,16 @@ export interface SalesSubgraph {
   stop(): Promise<void>;
 }
 
-/** Tenant-scoped clients are reused across requests of the same tenant (bounded). */
-const MAX_CACHED_TENANTS = 1_000;
-
 export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<SalesSubgraph> {
   const logger = deps.logger.child({ subgraph: 'sales' });
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('sales'), logger });
   const services = createSalesServices({ prisma, eventsCommitted: () => relay.nudge() });
 
-  const tenantDbs = new Map<string, TenantDb>();
-  const tenantDb = (tenantId: string): TenantDb => {
-    let db = tenantDbs.get(tenantId);
-    if (!db) {
-      if (tenantDbs.size >= MAX_CACHED_TENANTS) tenantDbs.delete(tenantDbs.keys().next().value!);
-      db = forTenant(prisma, tenantId);
-      tenantDbs.set(tenantId, db);
-    }
-    return db;
-  };
-
   const createContext = (identity: Identity): Context => {
     const tenantId = identity.tenantId;
     if (tenantId !== null && !isId(tenantId)) throw new HttpError(401, 'UNAUTHENTICATED', 'The identity names no valid tenant');
-    const db = tenantId === null ? null : tenantDb(tenantId);
+    const db = tenantId === null ? null : forTenant(prisma, tenantId);
     return {
       identity,
       tenantId,
