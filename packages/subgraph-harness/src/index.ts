@@ -55,8 +55,15 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+export interface ScratchDatabase {
+  name: string;
+  database: Database;
+  /** Closes the database and drops it (closing its connections first). */
+  drop(): Promise<void>;
+}
+
 /** A new, empty PostgreSQL database `crm_<prefix>_test_<random>`, opened as the application role. */
-export async function scratchDatabase(prefix: string): Promise<{ name: string; database: Database; drop(): Promise<void> }> {
+export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> {
   const name = `crm_${prefix}_test_${randomBytes(6).toString('hex')}`;
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
   const database = await openDatabase({

@@ -3,50 +3,18 @@
  * GraphQL caller that signs the identity header the way the gateway does.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { openDatabase, type Database } from '@crm/db';
+import { scratchDatabase, type ScratchDatabase } from '@crm/subgraph-harness';
 import { createInProcessBus, type InProcessBus } from '@crm/events';
 import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
 import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from './index.ts';
 
-/** The local PostgreSQL (trust auth for the `postgres` superuser). */
-const SERVER = '127.0.0.1:5432';
-
-export interface ScratchDatabase {
-  name: string;
-  database: Database;
-  /** Drops the database (closing its connections first). */
-  drop(): Promise<void>;
-}
-
-async function asSuperuser<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: `postgresql://postgres@${SERVER}/postgres` });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+export type { ScratchDatabase } from '@crm/subgraph-harness';
 
 /** Creates `crm_platform_test_<random>`, migrates it as the owner and connects as `crm_app` (RLS applies). */
 export async function createScratchDatabase(): Promise<ScratchDatabase> {
-  const name = `crm_platform_test_${randomBytes(6).toString('hex')}`;
-  await asSuperuser((client) => client.query(`CREATE DATABASE "${name}"`));
-  const database = await openDatabase({
-    kind: 'postgres',
-    url: `postgresql://crm_app:crm_app@${SERVER}/${name}`,
-    migrationUrl: `postgresql://postgres@${SERVER}/${name}`,
-  });
-  await database.migrate(platformPaths.migrationsDir, platformPaths.schemaPath);
-  return {
-    name,
-    database,
-    async drop() {
-      await database.close();
-      await asSuperuser((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    },
-  };
+  const scratch = await scratchDatabase('platform');
+  await scratch.database.migrate(platformPaths.migrationsDir, platformPaths.schemaPath);
+  return scratch;
 }
 
 export const TEST_SIGNING_SECRET = randomBytes(32).toString('base64url');

@@ -5,14 +5,12 @@
  * gateway does.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { openDatabase, type Database } from '@crm/db';
+import type { Database } from '@crm/db';
+import { scratchDatabase } from '@crm/subgraph-harness';
 import { createInProcessBus, type InProcessBus } from '@crm/events';
 import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
 import { analyticsPaths, createAnalyticsSubgraph, type AnalyticsSubgraph, type ConsumerTuning } from '../index.ts';
 
-const HOST = '127.0.0.1:5432';
-const ADMIN_URL = `postgresql://postgres@${HOST}/postgres`;
 export const SIGNING_SECRET = 'analytics-test-signing-secret-0123456789';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -38,24 +36,9 @@ export const identityOf = (tenantId: string | null, userId: string | null = rand
   requestId: randomUUID(),
 });
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startAnalyticsHarness(options: { consumer?: ConsumerTuning } = {}): Promise<AnalyticsHarness> {
-  const name = `crm_analytics_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  await admin((client) => client.query(`CREATE DATABASE "${name}"`));
-  const database = await openDatabase({
-    kind: 'postgres',
-    url: `postgresql://crm_app:crm_app@${HOST}/${name}`,
-    migrationUrl: `postgresql://postgres@${HOST}/${name}`,
-  });
+  const scratch = await scratchDatabase('analytics');
+  const { database } = scratch;
   await database.migrate(analyticsPaths.migrationsDir, analyticsPaths.schemaPath);
   const bus = createInProcessBus();
   const subgraph = await createAnalyticsSubgraph({
@@ -83,8 +66,7 @@ export async function startAnalyticsHarness(options: { consumer?: ConsumerTuning
     async close() {
       await subgraph.stop();
       await bus.close();
-      await database.close();
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await scratch.drop();
     },
   };
 }
