@@ -10,10 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
-import { badInput, conflict, notFound } from '@crm/runtime';
+import { conflict, notFound } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { AccountModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor } from '../../../context.ts';
+import { parseMergeRequest } from '../../../lib/merge-input.ts';
 import { isUuid } from '../../../lib/validation.ts';
 
 export const ACCOUNT_MERGED = 'customer.account.merged';
@@ -71,20 +72,7 @@ export interface AccountMergeService {
 export function createAccountMergeService({ prisma, onCommit, now = () => new Date() }: { prisma: PrismaClient; onCommit: () => void; now?: () => Date }): AccountMergeService {
   return {
     async merge(tenantId, actor, input) {
-      if (!isUuid(input.survivorId)) throw badInput('survivorId is not a valid id', 'survivorId');
-      const survivorId = input.survivorId.toLowerCase();
-      const mergedIds = [...new Set(input.mergedIds.map((id) => id.toLowerCase()))];
-      if (mergedIds.length === 0 || mergedIds.length > MAX_MERGED_ACCOUNTS) throw badInput(`mergedIds must list 1 to ${MAX_MERGED_ACCOUNTS} accounts`, 'mergedIds');
-      mergedIds.forEach((id, index) => {
-        if (!isUuid(id)) throw badInput(`mergedIds.${index}: is not a valid id`, `mergedIds.${index}`);
-      });
-      if (mergedIds.includes(survivorId)) throw badInput('mergedIds must not include the survivor', 'mergedIds');
-      const keep = input.keep ?? [];
-      keep.forEach((choice, index) => {
-        if (choice.fromId.toLowerCase() !== survivorId && !mergedIds.includes(choice.fromId.toLowerCase())) {
-          throw badInput(`keep.${index}.fromId: must be the survivor or one of mergedIds`, `keep.${index}.fromId`);
-        }
-      });
+      const { survivorId, mergedIds, keep } = parseMergeRequest(input, MAX_MERGED_ACCOUNTS, 'accounts');
 
       const result = await withTenantTransaction(prisma, tenantId, async (tx) => {
         const rows = await tx.account.findMany({ where: { id: { in: [survivorId, ...mergedIds] }, deletedAt: null } });
