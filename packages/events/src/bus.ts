@@ -27,11 +27,25 @@ export interface BusSubscription {
   stop(): Promise<void>;
 }
 
+/**
+ * The message key of an event: events with one key land on one partition and are consumed in
+ * publish order. Events with different keys have no order between them.
+ */
+export type OrderingKey = (event: EventEnvelope) => string;
+
+/** The default ordering: per aggregate. */
+export const byAggregate: OrderingKey = (event) => event.aggregateId;
+
+export interface PublishOptions {
+  /** Default {@link byAggregate}. */
+  orderingKey?: OrderingKey;
+}
+
 /** Kafka (kafkajs) in production and tests; in-process for the embedded start. Same semantics. */
 export interface EventBus {
   readonly kind: 'kafka' | 'memory';
-  /** Publishes with message key = aggregateId (per-aggregate order). */
-  publish(topic: string, events: EventEnvelope[]): Promise<void>;
+  /** Publishes keyed by `options.orderingKey` (default: aggregate id). */
+  publish(topic: string, events: EventEnvelope[], options?: PublishOptions): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<BusSubscription>;
   close(): Promise<void>;
 }

@@ -15,9 +15,12 @@ export {
   type CreateEventInput,
 } from './envelope.ts';
 export {
+  byAggregate,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_BACKOFF_MS,
   type EventBus,
+  type OrderingKey,
+  type PublishOptions,
   type EventHandlerMeta,
   type EventLogger,
   type SubscribeOptions,

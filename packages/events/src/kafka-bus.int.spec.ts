@@ -103,6 +103,25 @@ describe('Kafka event bus', () => {
     await Promise.all(subscriptions.map((s) => s.stop()));
   });
 
+  it('keeps the publish order of different aggregates that share an ordering key', async () => {
+    const topic = freshTopic('keyed');
+    const tenantId = randomUUID();
+    const received: EventEnvelope[] = [];
+    const subscription = await bus.subscribe({ groupId: `keyed-${run}`, topics: [topic], handler: async (e) => void received.push(e) });
+    await subscription.ready;
+    // 60 events of 12 aggregates on two boards; each board's events must arrive in publish order
+    const events = Array.from({ length: 60 }, (_, i) => ({ ...event(tenantId, `deal-${i % 12}`, i), payload: { board: `board-${i % 2}`, i } }));
+    const orderingKey = (e: EventEnvelope) => String(e.payload['board']);
+    for (let i = 0; i < events.length; i += 6) await bus.publish(topic, events.slice(i, i + 6), { orderingKey });
+
+    await until(() => received.length >= events.length, 'every keyed event');
+    for (const board of ['board-0', 'board-1']) {
+      const onBoard = (all: EventEnvelope[]) => all.filter((e) => e.payload['board'] === board).map((e) => e.id);
+      expect(onBoard(received)).toEqual(onBoard(events));
+    }
+    await subscription.stop();
+  });
+
   it('retries a failing handler, then moves the message to the dead-letter topic; malformed messages go there at once', async () => {
     const topic = freshTopic('dlq');
     const tenantId = randomUUID();

@@ -11,6 +11,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import {
+  byAggregate,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_BACKOFF_MS,
   errorMessage,
@@ -25,8 +26,8 @@ import {
 import { dlqTopicOf, parseEvent, serializeEvent, type EventEnvelope } from './envelope.ts';
 
 /**
- * Kafka event bus (kafkajs). Messages are JSON envelopes keyed by aggregate id, so one aggregate's
- * events land on one partition and stay in order. Producing uses `acks: -1` (all in-sync replicas)
+ * Kafka event bus (kafkajs). Messages are JSON envelopes keyed by their ordering key (by default
+ * the aggregate id), so the events of one key land on one partition and stay in order. Producing uses `acks: -1` (all in-sync replicas)
  * with one request in flight per broker, so a retried request cannot overtake the next one.
  * The kafkajs idempotent producer is not used: it is experimental in kafkajs and can wedge after a
  * broker restart; duplicates from retries are harmless because every consumer is idempotent.
@@ -320,14 +321,15 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
   return {
     kind: 'kafka',
 
-    async publish(topic, events) {
+    async publish(topic, events, publishOptions) {
       if (closed) throw new Error('Event bus is closed');
       if (events.length === 0) return;
+      const keyOf = publishOptions?.orderingKey ?? byAggregate;
       await ensureTopics([topic]);
       await send(
         topic,
         events.map((event) => ({
-          key: event.aggregateId,
+          key: keyOf(event),
           value: serializeEvent(event),
           headers: {
             [EVENT_HEADERS.type]: event.type,

@@ -1,4 +1,4 @@
-import { errorMessage, silentLogger, sleep, type EventBus, type EventLogger } from './bus.ts';
+import { errorMessage, silentLogger, sleep, type EventBus, type EventLogger, type OrderingKey } from './bus.ts';
 import type { EventEnvelope } from './envelope.ts';
 
 /**
@@ -79,6 +79,11 @@ export interface OutboxRelayOptions {
   db: TransactionalSql;
   bus: EventBus;
   topic: string;
+  /**
+   * What must stay in order on the topic (the Kafka message key). Default: each aggregate's events.
+   * A wider key (e.g. the pipeline of a deal event) orders every event that shares it.
+   */
+  orderingKey?: OrderingKey;
   /** Poll interval when idle, ms. Default 250. `nudge()` after a commit publishes at once. */
   pollMs?: number;
   /** Rows published per transaction. Default 200. */
@@ -152,7 +157,7 @@ function toEvent(row: OutboxRow): EventEnvelope {
 
 /**
  * Publishes the outbox to `topic`. Only one relay per database publishes at a time
- * (`pg_try_advisory_xact_lock`), so replicas can all run one and per-aggregate order still holds.
+ * (`pg_try_advisory_xact_lock`), so replicas can all run one and per-key order still holds.
  * A failed publish rolls the batch back; the rows are retried with exponential backoff (capped at 2 s).
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -196,7 +201,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(SELECT_PENDING, batchSize);
         if (rows.length === 0) return { kind: 'published', count: 0 };
-        await bus.publish(topic, rows.map(toEvent));
+        await bus.publish(topic, rows.map(toEvent), { orderingKey: options.orderingKey });
         const placeholders = rows.map((_, i) => `$${i + 1}::bigint`).join(', ');
         await tx.$executeRawUnsafe(
           `UPDATE "OutboxEvent" SET "publishedAt" = now() WHERE "seq" IN (${placeholders})`,

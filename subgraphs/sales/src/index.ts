@@ -15,6 +15,7 @@ import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { isId } from './modules/common/lib/input.ts';
+import { boardOrder } from './modules/deals/lib/board-order.ts';
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
 
@@ -75,7 +76,7 @@ export interface SalesSubgraph {
 export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<SalesSubgraph> {
   const logger = deps.logger.child({ subgraph: 'sales' });
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
-  const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('sales'), logger });
+  const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('sales'), orderingKey: boardOrder, logger });
   const services = createSalesServices({ prisma, eventsCommitted: () => relay.nudge() });
 
   const createContext = (identity: Identity): Context => {
