@@ -47,7 +47,16 @@ export interface EventBus {
   /** Publishes keyed by `options.orderingKey` (default: aggregate id). */
   publish(topic: string, events: EventEnvelope[], options?: PublishOptions): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<BusSubscription>;
+  /** Messages each consumer group of this bus still has to read, per partition (as of its last fetch). */
+  consumerLag(): ConsumerLag[];
   close(): Promise<void>;
+}
+
+export interface ConsumerLag {
+  groupId: string;
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 /** Structured logger the event code writes to; a pino `Logger` fits. */

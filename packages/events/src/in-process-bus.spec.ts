@@ -92,6 +92,31 @@ describe('createInProcessBus', () => {
     await bus.close();
   });
 
+  it('keeps the order of different aggregates that share an ordering key, and reports lag until they are read', async () => {
+    const bus = createInProcessBus();
+    const tenantId = randomUUID();
+    const received: EventEnvelope[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await bus.subscribe({
+      groupId: 'board',
+      topics: [topic],
+      handler: async (e) => {
+        await gate;
+        received.push(e);
+      },
+    });
+    const events = Array.from({ length: 40 }, (_, i) => dealEvent(tenantId, `deal-${i % 8}`, i));
+    await bus.publish(topic, events, { orderingKey: (e) => e.tenantId });
+    await until(() => bus.consumerLag().some((l) => l.groupId === 'board' && l.lag > 0), 'lag to show');
+    expect(bus.consumerLag().filter((l) => l.groupId === 'board').reduce((sum, l) => sum + l.lag, 0)).toBe(40);
+    release();
+    await until(() => received.length === 40, 'every event');
+    expect(received.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(bus.consumerLag().filter((l) => l.groupId === 'board').every((l) => l.lag === 0)).toBe(true);
+    await bus.close();
+  });
+
   it('retries a failing handler, then dead-letters the event and moves on', async () => {
     const bus = createInProcessBus();
     const attempts: EventHandlerMeta[] = [];

@@ -1,4 +1,5 @@
 import {
+  byAggregate,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_BACKOFF_MS,
   errorMessage,
@@ -6,6 +7,7 @@ import {
   silentLogger,
   sleep,
   type BusSubscription,
+  type ConsumerLag,
   type EventBus,
   type EventLogger,
   type SubscribeOptions,
@@ -108,9 +110,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
   }
 
   /** Appends to the key's partition and drops the topic's oldest event beyond `retention`. */
-  function append(topic: string, event: EventEnvelope): void {
+  function append(topic: string, event: EventEnvelope, key: string): void {
     const log = topicLog(topic);
-    const index = partitionOf(event.aggregateId, partitionCount);
+    const index = partitionOf(key, partitionCount);
     log.partitions[index]!.records.push(serializeEvent(event));
     log.order.push(index);
     if (log.order.length - log.head > retention) {
@@ -196,7 +198,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       event,
     });
     logger.error({ groupId: group.groupId, topic: group.topic, partition, offset, eventId: event.id }, 'event dead-lettered');
-    append(dlqTopicOf(group.topic), event);
+    append(dlqTopicOf(group.topic), event, event.aggregateId);
     schedule(dlqTopicOf(group.topic));
     return true;
   }
@@ -205,9 +207,21 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     kind: 'memory',
     deadLetters,
 
-    async publish(topic, events) {
+    consumerLag() {
+      const lag: ConsumerLag[] = [];
+      for (const group of groups.values()) {
+        logOf(group.topic).forEach((partition, index) => {
+          const end = partition.start + partition.records.length;
+          lag.push({ groupId: group.groupId, topic: group.topic, partition: index, lag: Math.max(0, end - Math.max(group.next[index]!, partition.start)) });
+        });
+      }
+      return lag;
+    },
+
+    async publish(topic, events, publishOptions) {
       if (closed) throw new Error('Event bus is closed');
-      for (const event of events) append(topic, event);
+      const keyOf = publishOptions?.orderingKey ?? byAggregate;
+      for (const event of events) append(topic, event, keyOf(event));
       if (events.length > 0) schedule(topic);
     },
 

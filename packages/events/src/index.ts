@@ -18,6 +18,7 @@ export {
   byAggregate,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_BACKOFF_MS,
+  type ConsumerLag,
   type EventBus,
   type OrderingKey,
   type PublishOptions,

@@ -119,7 +119,11 @@ describe('Kafka event bus', () => {
       const onBoard = (all: EventEnvelope[]) => all.filter((e) => e.payload['board'] === board).map((e) => e.id);
       expect(onBoard(received)).toEqual(onBoard(events));
     }
+    // the group has read to the end of every partition it fetched from
+    await until(() => bus.consumerLag().some((l) => l.groupId === `keyed-${run}` && l.topic === topic), 'a lag reading');
+    expect(bus.consumerLag().filter((l) => l.groupId === `keyed-${run}`).every((l) => l.lag === 0)).toBe(true);
     await subscription.stop();
+    expect(bus.consumerLag().some((l) => l.groupId === `keyed-${run}`)).toBe(false);
   });
 
   it('retries a failing handler, then moves the message to the dead-letter topic; malformed messages go there at once', async () => {

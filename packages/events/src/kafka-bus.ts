@@ -19,6 +19,7 @@ import {
   silentLogger,
   sleep,
   type BusSubscription,
+  type ConsumerLag,
   type EventBus,
   type EventLogger,
   type SubscribeOptions,
@@ -113,6 +114,8 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
   let adminReady: Promise<void> | undefined;
   const knownTopics = new Map<string, Promise<void>>();
   const subscriptions = new Set<BusSubscription>();
+  /** Lag per `group\u0000topic\u0000partition`, from each consumer's last batch. */
+  const lags = new Map<string, ConsumerLag>();
   let closed = false;
 
   producer.on(producer.events.DISCONNECT, () => {
@@ -232,6 +235,10 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       joined = true;
     });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const lag = Number(payload.offsetLag);
+      lags.set(`${groupId}\u0000${payload.topic}\u0000${payload.partition}`, { groupId, topic: payload.topic, partition: payload.partition, lag: Number.isFinite(lag) ? lag : 0 });
+    });
     // The first fetch after joining has resolved the group's starting offsets: from now on nothing is missed.
     consumer.on(consumer.events.FETCH, () => {
       if (joined) markReady();
@@ -309,6 +316,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
           stopping = true;
           failReady(new Error(`Subscription of group ${groupId} stopped before it was ready`));
           subscriptions.delete(subscription);
+          for (const [key, lag] of lags) if (lag.groupId === groupId) lags.delete(key);
           await consumer.disconnect();
         })();
         return stopped;
@@ -342,6 +350,8 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     },
 
     subscribe,
+
+    consumerLag: () => [...lags.values()],
 
     async close() {
       closed = true;

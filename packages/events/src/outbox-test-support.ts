@@ -1,4 +1,4 @@
-import type { EventBus } from './bus.ts';
+import { byAggregate, type EventBus } from './bus.ts';
 import { createEvent, type EventEnvelope } from './envelope.ts';
 import type { RawSql, TransactionalSql } from './outbox.ts';
 
@@ -29,20 +29,22 @@ CREATE TABLE "ProcessedEvent" (
 
 /** A bus that records what it is given and can be switched off to simulate a broker outage. */
 export function recordingBus() {
-  const published: { topic: string; event: EventEnvelope }[] = [];
+  /** Each event with the message key the bus would give it. */
+  const published: { topic: string; event: EventEnvelope; key: string }[] = [];
   const state = { down: false, failedCalls: 0 };
   const bus: EventBus = {
     kind: 'memory',
-    async publish(topic, events) {
+    async publish(topic, events, options) {
       if (state.down) {
         state.failedCalls++;
         throw new Error('broker unavailable');
       }
-      for (const event of events) published.push({ topic, event });
+      for (const event of events) published.push({ topic, event, key: (options?.orderingKey ?? byAggregate)(event) });
     },
     async subscribe() {
       throw new Error('not used');
     },
+    consumerLag: () => [],
     async close() {},
   };
   return { bus, published, state };

@@ -146,6 +146,7 @@ describe('outbox on PostgreSQL', () => {
         async subscribe() {
           throw new Error('not used');
         },
+        consumerLag: () => [],
         async close() {},
       },
     });

@@ -73,6 +73,24 @@ describe('outbox on PGlite', () => {
     expect(published.map((p) => p.event)).toEqual(events);
   });
 
+  it("publishes each event under the relay's ordering key (default: its aggregate)", async () => {
+    const db = await embeddedDatabase();
+    const { bus, published } = recordingBus();
+    const tenantId = randomUUID();
+    const events = [sampleEvent(tenantId, 'deal-1', 0), sampleEvent(tenantId, 'deal-2', 1)];
+    await db.$transaction((tx) => appendOutbox(tx, events));
+    const keyed = createOutboxRelay({ db, bus, topic: 'crm.sales.events', pollMs: 10, orderingKey: (e) => `board:${e.tenantId}` });
+    await keyed.flush();
+    await keyed.stop();
+    expect(published.map((p) => p.key)).toEqual([`board:${tenantId}`, `board:${tenantId}`]);
+
+    await db.$transaction((tx) => appendOutbox(tx, sampleEvent(tenantId, 'deal-3', 2)));
+    const plain = createOutboxRelay({ db, bus, topic: 'crm.sales.events', pollMs: 10 });
+    await plain.flush();
+    await plain.stop();
+    expect(published.at(-1)?.key).toBe('deal-3');
+  });
+
   it('markProcessed is idempotent per consumer', async () => {
     const db = await embeddedDatabase();
     const eventId = randomUUID();

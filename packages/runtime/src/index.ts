@@ -4,3 +4,4 @@ export * from './cache.ts';
 export * from './logger.ts';
 export * from './http.ts';
 export * from './subgraph.ts';
+export * from './metrics.ts';

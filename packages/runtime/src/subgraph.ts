@@ -12,6 +12,7 @@ import { maskError } from './errors.ts';
 import { createGraphQLHandler, HttpError, listen, type GraphQLHttpOptions, type Listening } from './http.ts';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import type { Logger } from './logger.ts';
+import { createSubgraphMetrics, type ConsumerLagSource, type SubgraphMetrics } from './metrics.ts';
 
 export type { GraphQLSchemaModule };
 
@@ -24,6 +25,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   ready?: () => Promise<boolean>;
   /** Public routes served without the gateway signature (e.g. platform's JWKS). Return true when handled. */
   routes?: GraphQLHttpOptions<TContext>['routes'];
+  /** The deployable's event consumers, for `events_consumer_lag` at `/metrics`. */
+  events?: ConsumerLagSource;
   logger: Logger;
 }
 
@@ -35,26 +38,29 @@ export interface SubgraphServer {
   close(): Promise<void>;
   /** Stops listening and shuts Apollo down for good. */
   stop(): Promise<void>;
+  /** Served at `GET /metrics` (Prometheus text format). */
+  metrics: SubgraphMetrics;
 }
 
 export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const schema = buildSubgraphSchema(options.modules);
+  const metrics = createSubgraphMetrics(options.name, { events: options.events });
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: false,
     // shutdown is ordered by the deployable (server, relay, bus, database), not by Apollo's signal handler
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin],
     formatError: maskError((error) => options.logger.error({ err: error }, 'unexpected resolver error')),
   });
   await apollo.start();
   const handler = createGraphQLHandler<TContext>({
     server: apollo,
     ready: options.ready,
-    routes: options.routes,
+    routes: async (req, res) => (await metrics.route(req, res)) || ((await options.routes?.(req, res)) ?? false),
     context: async (req: IncomingMessage) => {
       const raw = req.headers[IDENTITY_HEADER];
       const identity = verifyIdentity(Array.isArray(raw) ? raw[0] : raw, options.signingSecret);
@@ -65,6 +71,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   let listening: Listening | undefined;
   return {
     name: options.name,
+    metrics,
     async listen(port: number, host?: string) {
       listening = await listen(handler, port, host);
       options.logger.info({ url: listening.url }, `${options.name} subgraph listening`);
