@@ -18,6 +18,7 @@
  * | WS_MAX_CONNECTIONS_PER_TENANT | subscription connections per tenant per instance (4429)  | 1000                             |
  * | RATE_LIMIT_PER_TENANT     | requests per minute per tenant                              | 6000                             |
  * | RATE_LIMIT_PER_USER       | requests per minute per user                                | 3000                             |
+ * | RATE_LIMIT_PER_API_KEY    | requests per minute per API key (besides its tenant's)      | 3000                             |
  * | RATE_LIMIT_PER_ANONYMOUS_ADDRESS | requests per minute per anonymous client address     | 300                              |
  * | MAX_OPERATION_COST        | most expensive operation accepted (demand control)          | 10000                            |
  * | COST_BUDGET_PER_MINUTE    | cost points per tenant per minute                           | 500000                           |
@@ -60,6 +61,7 @@ const schema = z.object({
   WS_MAX_CONNECTIONS_PER_TENANT: z.coerce.number().int().positive().default(1_000),
   RATE_LIMIT_PER_TENANT: z.coerce.number().int().positive().default(6_000),
   RATE_LIMIT_PER_USER: z.coerce.number().int().positive().default(3_000),
+  RATE_LIMIT_PER_API_KEY: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_ANONYMOUS_ADDRESS: z.coerce.number().int().positive().default(300),
   MAX_OPERATION_COST: z.coerce.number().int().positive().optional(),
   COST_BUDGET_PER_MINUTE: z.coerce.number().int().positive().default(500_000),
@@ -80,7 +82,7 @@ export interface GatewayEnvironment {
   introspection: boolean | 'everyone' | 'authenticated' | 'nobody' | undefined;
   corsOrigins: string[];
   subscriptions: { allowedOrigins?: string[]; maxConnectionsPerTenant: number };
-  rateLimit: { perTenant: number; perUser: number; perAnonymousAddress: number };
+  rateLimit: { perTenant: number; perUser: number; perAnonymousAddress: number; perApiKey?: number };
   demandControl: { maxCost?: number; budgetPerMinute: number };
   metrics: boolean;
   logLevel: string;
@@ -113,7 +115,13 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
       ...(env.WS_ALLOWED_ORIGINS?.length ? { allowedOrigins: env.WS_ALLOWED_ORIGINS } : {}),
       maxConnectionsPerTenant: env.WS_MAX_CONNECTIONS_PER_TENANT,
     },
-    rateLimit: { perTenant: env.RATE_LIMIT_PER_TENANT, perUser: env.RATE_LIMIT_PER_USER, perAnonymousAddress: env.RATE_LIMIT_PER_ANONYMOUS_ADDRESS },
+    rateLimit: {
+      perTenant: env.RATE_LIMIT_PER_TENANT,
+      perUser: env.RATE_LIMIT_PER_USER,
+      perAnonymousAddress: env.RATE_LIMIT_PER_ANONYMOUS_ADDRESS,
+      // unset: RATE_LIMIT_DEFAULTS.perApiKey
+      ...(env.RATE_LIMIT_PER_API_KEY ? { perApiKey: env.RATE_LIMIT_PER_API_KEY } : {}),
+    },
     demandControl: {
       ...(env.MAX_OPERATION_COST ? { maxCost: env.MAX_OPERATION_COST } : {}),
       budgetPerMinute: env.COST_BUDGET_PER_MINUTE,

@@ -4,9 +4,11 @@
  * `POST|GET /graphql` runs federated queries and mutations (Apollo Gateway over the committed
  * supergraph); the same port and path accept graphql-ws connections for live pipeline boards.
  * `GET /health` and `GET /ready` serve probes, `GET /metrics` Prometheus metrics.
+ * `GET /bi/queries/<name-or-id>` runs a tenant's named persisted query for BI tools (JSON or CSV, ETags).
  *
  * Policies of the public edge, in the order a request meets them: CORS allowlist and preflights,
- * request id, body size / JSON shape (HTTP front), authentication, request rate limits, token
+ * request id, body size / JSON shape (HTTP front), authentication (access tokens and API keys),
+ * request rate limits, persisted-only API keys, token
  * limit (parse), CSRF prevention, operation limits and fragment cycles (validation),
  * introspection policy, page-size caps, demand control (cost limit and tenant budget), then
  * execution with masked errors and `extensions.cost` in the response.
@@ -36,7 +38,10 @@ import { useIntrospectionPolicy, type IntrospectionAccess } from './plugins/useI
 import { useCors } from './plugins/useCors.ts';
 import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
 import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
+import { authenticateWith, useBiQueries } from './bi/useBiQueries.ts';
 import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
+import { API_KEY_HEADER, apiKeyVerifyUrl, platformApiKeyLookup, type ApiKeyCacheOptions, type ApiKeyLookup } from './auth/api-keys.ts';
+import { usePersistedOnly } from './auth/persisted-only.ts';
 
 export type { GatewayContext, SubgraphName };
 export { SUBGRAPH_NAMES };
@@ -81,7 +86,9 @@ export interface GatewayOptions {
   /** `/metrics` endpoint. Default on. */
   metrics?: MetricsOptions;
   /** Finer settings of authentication (issuer, audience, algorithms, JWKS caching). */
-  auth?: Omit<AuthOptions, 'jwksUrl' | 'cache' | 'logger'>;
+  auth?: Omit<AuthOptions, 'jwksUrl' | 'cache' | 'logger' | 'apiKeys'>;
+  /** Partners' API keys: answer caching (a revocation applies within `cacheTtlSeconds`, default 30) and the platform lookup. */
+  apiKeys?: ApiKeyGatewayOptions;
   /** Keep-alive pool and timeouts towards subgraphs. */
   subgraphs?: Omit<IdentityForwardingOptions, 'signingSecret' | 'logger'>;
   /** Subscription limits (queue size, keep-alive, topic). */
@@ -90,6 +97,15 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Interface to listen on. Default `127.0.0.1` (use `0.0.0.0` in containers). */
   host?: string;
+}
+
+export interface ApiKeyGatewayOptions extends ApiKeyCacheOptions {
+  /** The platform's verification route. Default: `/internal/api-keys/verify` next to the platform subgraph url. */
+  verifyUrl?: string;
+  /** Timeout of one verification, ms. Default 3 000. */
+  timeoutMs?: number;
+  /** Replaces the platform lookup (tests). */
+  lookup?: ApiKeyLookup;
 }
 
 export interface Gateway {
@@ -134,7 +150,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const mask = maskError((error) => logger.error({ err: error }, 'unexpected error'));
   const formatError = (formatted: GraphQLFormattedError, error: unknown) => mask(hideSuggestions(formatted), error);
 
-  const auth = useAuth({ ...options.auth, jwksUrl: options.jwksUrl, cache: options.cache, logger });
+  const { verifyUrl, timeoutMs, lookup, ...apiKeyCache } = options.apiKeys ?? {};
+  const auth = useAuth({
+    ...options.auth,
+    jwksUrl: options.jwksUrl,
+    cache: options.cache,
+    logger,
+    apiKeys: {
+      ...apiKeyCache,
+      lookup: lookup ?? platformApiKeyLookup({ url: verifyUrl ?? apiKeyVerifyUrl(options.subgraphUrls.platform), signingSecret: options.signingSecret, ...(timeoutMs ? { timeoutMs } : {}) }),
+    },
+  });
   const production = isProduction();
   const store = createLimitStore(options.cache, logger, options.limitStore);
   const limits = useOperationLimits(options.limits);
@@ -161,6 +187,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       subscriptionsOverHttpGuard(),
       ...limits.plugins,
       useIntrospectionPolicy({ access: introspection, production }),
+      usePersistedOnly({ grantOf: (identity) => auth.apiKeyOf(identity), onReject: () => metrics.rejected('persisted_only') }),
       useDemandControl({
         ...options.demandControl,
         supergraphSdl: options.supergraphSdl,
@@ -189,17 +216,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const requestIds = useRequestId();
   const rateLimitHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
+  // GET /bi/queries/<name-or-id>: tenants' named persisted queries for BI tools, JSON or CSV
+  const bi = useBiQueries({
+    apollo,
+    authenticate: authenticateWith(auth),
+    ...(rateLimit ? { rateLimit: (identity, req) => rateLimit.check(identity, req.socket.remoteAddress) } : {}),
+    schema: () => apiSchema,
+    cache: options.cache,
+    logger,
+  });
   const graphql = createGraphQLHandler<GatewayContext>({
     server: apollo,
     maxBodyBytes: options.maxBodyBytes,
     ready: async () => apiSchema !== undefined,
+    routes: bi.route,
     responseHeaders: (req) => rateLimitHeaders.get(req) ?? {},
     context: async (req) => {
       const requestId = req.headers[REQUEST_ID_HEADER] as string;
-      const authorization = req.headers.authorization;
       let identity;
       try {
-        identity = await auth.identify(authorization, requestId);
+        identity = await auth.authenticate({ authorization: req.headers.authorization, [API_KEY_HEADER]: req.headers[API_KEY_HEADER] }, requestId);
       } catch (error) {
         if (error instanceof AuthError) throw auth.httpError(error);
         throw error;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createLogger, MemoryCache } from '@crm/runtime';
+import { ApiKeyLookupError } from '../auth/api-keys.ts';
 import { AuthError, useAuth, type AuthOptions } from './useAuth.ts';
 
 const logger = createLogger('auth-test');
@@ -163,5 +164,48 @@ describe('useAuth without reachable keys', () => {
     await expect(auth.verifyToken('abc.def.ghi')).rejects.toMatchObject({ failure: 'invalid' });
     await expect(auth.verifyToken(none)).rejects.toMatchObject({ failure: 'invalid' });
     expect(jwks.requests).toBe(0);
+  });
+});
+
+describe('useAuth with API keys', () => {
+  const apiKey = `crm_${'p'.repeat(43)}`;
+  const grant = { apiKeyId: randomUUID(), tenantId: randomUUID(), roles: ['SALES_MANAGER'], persistedOnly: true, expiresAt: null };
+
+  it('acts as the key’s tenant and role, with actor kind apikey and no user, from either header', async () => {
+    const jwks = await jwksServer([]);
+    const auth = authFor(jwks, { apiKeys: { lookup: async (key) => (key === apiKey ? grant : null) } });
+    const expected = { tenantId: grant.tenantId, userId: null, roles: ['SALES_MANAGER'], requestId: 'r1', actorKind: 'apikey', apiKeyId: grant.apiKeyId };
+    const viaBearer = await auth.authenticate({ authorization: `Bearer ${apiKey}` }, 'r1');
+    expect(viaBearer).toEqual(expected);
+    expect(auth.apiKeyOf(viaBearer)).toEqual(grant);
+    expect(await auth.authenticate({ 'x-api-key': apiKey }, 'r1')).toEqual(expected);
+    expect(await auth.identify(`Bearer ${apiKey}`, 'r1')).toEqual(expected);
+    expect(auth.apiKeyOf(await auth.authenticate({}, 'r2'))).toBeUndefined();
+    expect(jwks.requests).toBe(0);
+  });
+
+  it('answers every unknown, malformed or refused key with the same 401', async () => {
+    const auth = authFor(await jwksServer([]), { apiKeys: { lookup: async () => null } });
+    for (const headers of [{ 'x-api-key': apiKey }, { authorization: `Bearer ${apiKey}` }, { 'x-api-key': 'crm_short' }]) {
+      const error = await auth.authenticate(headers, 'r').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      const http = auth.httpError(error as AuthError);
+      expect(http).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', message: 'The API key is invalid, expired or revoked' });
+    }
+    const withoutLookup = authFor(await jwksServer([]));
+    await expect(withoutLookup.authenticate({ 'x-api-key': apiKey }, 'r')).rejects.toMatchObject({ failure: 'invalid', credential: 'apikey' });
+  });
+
+  it('is a 503 when the platform cannot be asked', async () => {
+    const auth = authFor(await jwksServer([]), {
+      apiKeys: {
+        lookup: async () => {
+          throw new ApiKeyLookupError('down');
+        },
+      },
+      logger: createLogger('auth-test', 'silent'),
+    });
+    const error = (await auth.authenticate({ 'x-api-key': apiKey }, 'r').catch((e: unknown) => e)) as AuthError;
+    expect(auth.httpError(error)).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
   });
 });

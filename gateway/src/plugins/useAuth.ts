@@ -1,5 +1,6 @@
 /**
- * Who is calling: `Authorization: Bearer <access token>` issued by the platform subgraph.
+ * Who is calling: `Authorization: Bearer <access token>` issued by the platform subgraph, or a
+ * partner's API key (`Authorization: Bearer crm_…` or `x-api-key: crm_…`, see `auth/api-keys.ts`).
  *
  * Tokens are JWTs signed with the platform's keys (EdDSA/Ed25519; ES256 and RS256 keys are
  * accepted when the JWKS publishes them). The algorithm allowlist is explicit, so `alg: none`
@@ -8,6 +9,9 @@
  * - No Authorization header: an anonymous identity (tenantId null). Subgraphs decide what
  *   anonymous callers may do (e.g. `login`).
  * - A header that is present but not a valid, unexpired token: HTTP 401, code UNAUTHENTICATED.
+ * - An API key acts as its tenant with its role (actor kind `apikey`, no user). An unknown,
+ *   revoked or expired key is one and the same 401 UNAUTHENTICATED, which never tells whether
+ *   the key exists (in this tenant or another).
  *
  * Verified tokens are remembered (bounded, until they expire), so a client sending the same
  * token again costs a map lookup instead of a signature check.
@@ -15,6 +19,8 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { HttpError, type Cache, type Identity, type Logger } from '@crm/runtime';
 import { JwksStore, JwksUnavailableError, type JwksStoreOptions } from '../auth/jwks.ts';
+import { ApiKeyLookupError, createApiKeyVerifier, type ApiKeyCacheOptions, type ApiKeyGrant, type ApiKeyLookup } from '../auth/api-keys.ts';
+import { credentialsOf, MalformedCredentialsError, type PresentedHeaders } from '../auth/credentials.ts';
 
 export const SUPPORTED_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'RS256'] as const;
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -37,6 +43,11 @@ export interface AuthOptions {
   verifiedTokenCacheSize?: number;
   /** JWKS caching and rotation settings. Defaults: see `JwksStoreOptions`. */
   jwks?: Pick<JwksStoreOptions, 'cacheKey' | 'ttlSeconds' | 'localTtlMs' | 'refetchCooldownMs' | 'fetchTimeoutMs'>;
+  /**
+   * How API keys are verified: `lookup` asks the platform, answers are cached (defaults:
+   * `API_KEY_CACHE_DEFAULTS`). Without it every API key is refused.
+   */
+  apiKeys?: ApiKeyCacheOptions & { lookup: ApiKeyLookup };
 }
 
 /** Who a valid access token speaks for. */
@@ -55,6 +66,8 @@ export class AuthError extends Error {
   constructor(
     readonly failure: AuthFailure,
     message: string,
+    /** What was presented: an access token or an API key. */
+    readonly credential: 'token' | 'apikey' = 'token',
   ) {
     super(message);
     this.name = 'AuthError';
@@ -66,6 +79,10 @@ export interface Authenticator {
   verifyToken(token: string): Promise<VerifiedToken>;
   /** Identity for an `Authorization` header value; anonymous when there is none. Throws `AuthError`. */
   identify(authorization: string | undefined, requestId: string): Promise<Identity>;
+  /** Identity for a request's `Authorization` and `x-api-key` headers; anonymous without either. Throws `AuthError`. */
+  authenticate(headers: PresentedHeaders, requestId: string): Promise<Identity>;
+  /** The API key grant behind an identity returned by `authenticate` (undefined for users and anonymous callers). */
+  apiKeyOf(identity: Identity): ApiKeyGrant | undefined;
   /** The HTTP answer for a failed authentication: 401 (or 503 when keys are unavailable). */
   httpError(error: AuthError): HttpError;
 }
@@ -82,6 +99,13 @@ export function bearerToken(authorization: string): string {
 export function toIdentity(token: VerifiedToken, requestId: string): Identity {
   return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId };
 }
+
+/** The identity an API key acts as: its tenant and role, no user, actor kind `apikey`. */
+export function apiKeyIdentity(grant: ApiKeyGrant, requestId: string): Identity {
+  return { tenantId: grant.tenantId, userId: null, roles: [...grant.roles], requestId, actorKind: 'apikey', apiKeyId: grant.apiKeyId };
+}
+
+const INVALID_API_KEY = 'The API key is invalid, expired or revoked';
 
 export function useAuth(options: AuthOptions): Authenticator {
   const jwks = new JwksStore({ ...options.jwks, url: options.jwksUrl, cache: options.cache, logger: options.logger });
@@ -133,16 +157,52 @@ export function useAuth(options: AuthOptions): Authenticator {
     return result;
   }
 
+  const apiKeys = options.apiKeys ? createApiKeyVerifier({ ...options.apiKeys, cache: options.cache, logger: options.logger }) : undefined;
+  const grants = new WeakMap<Identity, ApiKeyGrant>();
+
+  async function verifyApiKey(key: string, requestId: string): Promise<Identity> {
+    let grant: ApiKeyGrant | null;
+    try {
+      grant = apiKeys ? await apiKeys.verify(key) : null;
+    } catch (error) {
+      if (!(error instanceof ApiKeyLookupError)) throw error;
+      const failure = new AuthError('unavailable', 'Authentication is temporarily unavailable; retry shortly', 'apikey');
+      failure.cause = error;
+      throw failure;
+    }
+    if (!grant) throw new AuthError('invalid', INVALID_API_KEY, 'apikey');
+    const identity = apiKeyIdentity(grant, requestId);
+    grants.set(identity, grant);
+    return identity;
+  }
+
+  async function authenticate(headers: PresentedHeaders, requestId: string): Promise<Identity> {
+    let credentials;
+    try {
+      credentials = credentialsOf(headers);
+    } catch (error) {
+      if (error instanceof MalformedCredentialsError) throw new AuthError('malformed', error.message, error.credential);
+      throw error;
+    }
+    if (credentials.kind === 'none') return { tenantId: null, userId: null, roles: [], requestId };
+    if (credentials.kind === 'apikey') return verifyApiKey(credentials.key, requestId);
+    return toIdentity(await verifyToken(credentials.token), requestId);
+  }
+
   return {
     verifyToken,
-    async identify(authorization, requestId) {
-      if (authorization === undefined || authorization === '') return { tenantId: null, userId: null, roles: [], requestId };
-      return toIdentity(await verifyToken(bearerToken(authorization)), requestId);
-    },
+    authenticate,
+    apiKeyOf: (identity) => grants.get(identity),
+    identify: (authorization, requestId) => authenticate({ authorization }, requestId),
     httpError(error) {
       if (error.failure === 'unavailable') {
-        options.logger.error({ err: error.cause }, 'cannot verify access tokens: signing keys unavailable');
+        options.logger.error({ err: error.cause }, `cannot verify ${error.credential === 'apikey' ? 'API keys: the platform is unavailable' : 'access tokens: signing keys unavailable'}`);
         return new HttpError(503, 'INTERNAL_SERVER_ERROR', error.message, { 'retry-after': '5' });
+      }
+      if (error.credential === 'apikey') {
+        return new HttpError(401, 'UNAUTHENTICATED', error.message, {
+          'www-authenticate': `Bearer error="invalid_token", error_description="${INVALID_API_KEY}"`,
+        });
       }
       const description = error.failure === 'expired' ? 'The access token expired' : 'The access token is invalid';
       return new HttpError(401, 'UNAUTHENTICATED', error.message, {

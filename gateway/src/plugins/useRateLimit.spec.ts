@@ -36,3 +36,22 @@ describe('useRateLimit', () => {
     await expect(limiter.check(anonymous, '10.0.0.2')).resolves.toMatchObject({ 'ratelimit-policy': '"address";q=1;w=60' });
   });
 });
+
+describe('useRateLimit for API keys', () => {
+  const apiKey = (apiKeyId: string): Identity => ({ tenantId: 't1', userId: null, roles: ['TENANT_ADMIN'], requestId: 'r', actorKind: 'apikey', apiKeyId });
+
+  it('limits each key on its own, besides its tenant', async () => {
+    const rejected: LimitName[] = [];
+    const limiter = useRateLimit({ store: new MemoryLimitStore(), perTenant: 10, perApiKey: 2, clock: () => now, onReject: (l) => rejected.push(l) });
+    expect(await limiter.check(apiKey('k1'), undefined)).toMatchObject({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+      'ratelimit-policy': '"tenant";q=10;w=60, "apikey";q=2;w=60',
+    });
+    await limiter.check(apiKey('k1'), undefined);
+    const error = await limiter.check(apiKey('k1'), undefined).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, code: 'RATE_LIMITED', message: 'Too many requests for this API key; retry in 40 s', headers: { 'retry-after': '40' } });
+    expect(rejected).toEqual(['apikey']);
+    await expect(limiter.check(apiKey('k2'), undefined)).resolves.toMatchObject({ 'ratelimit-remaining': '1' });
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Request rate limits per tenant, per user and, for anonymous callers, per client address:
+ * Request rate limits per tenant, per user, per API key and, for anonymous callers, per client address:
  * sliding windows in Redis (atomic Lua, shared by every replica; see `limit-store.ts` for the
  * fail-open choice when Redis is unreachable).
  *
@@ -8,7 +8,7 @@
  * `RateLimit-Policy` listing them all; over a limit the answer is HTTP 429, `retry-after` and
  * `extensions.code` RATE_LIMITED.
  */
-import { HttpError, tenantKey, globalKey, ErrorCode, type Identity } from '@crm/runtime';
+import { HttpError, tenantKey, globalKey, ErrorCode, isApiKeyIdentity, type Identity } from '@crm/runtime';
 import type { LimitStore } from '../limit-store.ts';
 
 export interface RateLimitOptions {
@@ -16,6 +16,8 @@ export interface RateLimitOptions {
   perTenant?: number;
   /** Requests per window for one user. Default 3 000. */
   perUser?: number;
+  /** Requests per window for one API key (counted besides its tenant's limit). Default 3 000. */
+  perApiKey?: number;
   /** Requests per window for one anonymous client address (sign-in and the like). Default 300. */
   perAnonymousAddress?: number;
   /** Window length, ms. Default 60 000. */
@@ -26,9 +28,12 @@ export interface RateLimitOptions {
   clock?: () => number;
 }
 
-export type LimitName = 'tenant' | 'user' | 'address';
+export type LimitName = 'tenant' | 'user' | 'apikey' | 'address';
 
-export const RATE_LIMIT_DEFAULTS = { perTenant: 6_000, perUser: 3_000, perAnonymousAddress: 300, windowMs: 60_000 } as const;
+export const RATE_LIMIT_DEFAULTS = { perTenant: 6_000, perUser: 3_000, perApiKey: 3_000, perAnonymousAddress: 300, windowMs: 60_000 } as const;
+
+/** How a limit is named in messages. */
+const LIMIT_LABELS: Record<LimitName, string> = { tenant: 'tenant', user: 'user', apikey: 'API key', address: 'address' };
 
 export interface RateLimiter {
   /** Counts one request; returns the `RateLimit-*` headers or throws a 429 `HttpError`. */
@@ -45,6 +50,9 @@ export function useRateLimit(options: RateLimitOptions & { store: LimitStore }):
         ? [
             { name: 'tenant', key: tenantKey(identity.tenantId, 'rate', 'tenant'), limit: settings.perTenant },
             ...(identity.userId ? [{ name: 'user' as const, key: tenantKey(identity.tenantId, 'rate', 'user', identity.userId), limit: settings.perUser }] : []),
+            ...(isApiKeyIdentity(identity)
+              ? [{ name: 'apikey' as const, key: tenantKey(identity.tenantId, 'rate', 'apikey', identity.apiKeyId), limit: settings.perApiKey }]
+              : []),
           ]
         : [{ name: 'address', key: globalKey('rate', 'address', address ?? 'unknown'), limit: settings.perAnonymousAddress }];
 
@@ -55,7 +63,7 @@ export function useRateLimit(options: RateLimitOptions & { store: LimitStore }):
         const { name, limit } = limits[at]!;
         const retryAfter = Math.max(1, Math.ceil(results[at]!.retryAfterMs / 1000));
         settings.onReject?.(name);
-        throw new HttpError(429, ErrorCode.RATE_LIMITED, `Too many requests for this ${name}; retry in ${retryAfter} s`, {
+        throw new HttpError(429, ErrorCode.RATE_LIMITED, `Too many requests for this ${LIMIT_LABELS[name]}; retry in ${retryAfter} s`, {
           ...headers(limits, limit, 0, results[at]!.resetMs, windowSeconds),
           'retry-after': String(retryAfter),
         });

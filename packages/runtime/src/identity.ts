@@ -20,7 +20,20 @@ export interface Identity {
   roles: string[];
   /** Correlates logs across gateway and subgraphs. */
   requestId: string;
+  /**
+   * What authenticated the caller: a user's access token (`user`, also when absent) or a
+   * partner's API key (`apikey`, then `userId` is null and `apiKeyId` is set).
+   */
+  actorKind?: ActorKind;
+  /** The API key behind the request, when `actorKind` is `apikey`. */
+  apiKeyId?: string;
 }
+
+export type ActorKind = 'user' | 'apikey';
+
+/** Whether the caller is a partner's API key rather than a signed-in user. */
+export const isApiKeyIdentity = (identity: Identity): identity is Identity & { actorKind: 'apikey'; apiKeyId: string } =>
+  identity.actorKind === 'apikey' && typeof identity.apiKeyId === 'string';
 
 export const ANONYMOUS = (requestId: string): Identity => ({ tenantId: null, userId: null, roles: [], requestId });
 

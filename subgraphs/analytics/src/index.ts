@@ -1,7 +1,8 @@
 /**
  * The analytics subgraph: read models built from other domains' events, served through
  * federation. Today it holds the pipeline summary (deal count and value per stage), fed by the
- * sales events and contributed to the supergraph as `Pipeline.summary` and `Query.pipelineSummary`.
+ * sales events and contributed to the supergraph as `Pipeline.summary` and `Query.pipelineSummary`,
+ * and the tenants' named persisted queries that BI tools run through the gateway's `/bi` route.
  */
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@crm/db';
@@ -18,6 +19,8 @@ export type { Services } from './services.ts';
 export type { PipelineSummaryModel, StageSummaryModel, CurrencyAmountModel } from './modules/pipeline-summary/lib/summary.ts';
 export type { ApplyOutcome } from './modules/pipeline-summary/services/deal-projection.ts';
 export { PIPELINE_SUMMARY_CONSUMER } from './modules/pipeline-summary/services/deal-projection.ts';
+export { canManagePersistedQueries, PERSISTED_QUERY_DELETED, PERSISTED_QUERY_REGISTERED, type PersistedQueriesService } from './modules/saved-queries/services/persisted-queries.ts';
+export { checkDocument, type CheckedDocument } from './modules/saved-queries/lib/document.ts';
 export { InvalidEventError } from './modules/pipeline-summary/lib/sales-events.ts';
 export type { ConsumerTuning } from './modules/pipeline-summary/services/pipeline-summary-consumer.ts';
 
@@ -53,11 +56,12 @@ export interface AnalyticsSubgraph {
 export async function createAnalyticsSubgraph(deps: AnalyticsSubgraphDeps): Promise<AnalyticsSubgraph> {
   const logger = deps.logger.child({ subgraph: 'analytics' });
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
-  const services = createServices({ prisma, logger });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('analytics'), logger });
+  const services = createServices({ prisma, logger, onCommit: () => relay.nudge() });
 
   const server = await createSubgraphServer<Context>({
     name: 'analytics',
+    events: deps.bus,
     modules: schemaModules(),
     signingSecret: deps.signingSecret,
     logger,

@@ -11,6 +11,9 @@ import { CurrencyAmount } from './modules/pipeline-summary/resolvers/CurrencyAmo
 import { PipelineSummary } from './modules/pipeline-summary/resolvers/PipelineSummary.ts';
 import { StageSummary } from './modules/pipeline-summary/resolvers/StageSummary.ts';
 import { Query } from './modules/pipeline-summary/resolvers/Query.ts';
+import { Mutation as SavedQueriesMutation } from './modules/saved-queries/resolvers/Mutation.ts';
+import { PersistedQuery } from './modules/saved-queries/resolvers/PersistedQuery.ts';
+import { Query as SavedQueriesQuery } from './modules/saved-queries/resolvers/Query.ts';
 import { DateTimeScalar, DecimalScalar } from './scalars.ts';
 
 const sdl = (module: string) => parse(readFileSync(fileURLToPath(new URL(`./modules/${module}/schema.graphql`, import.meta.url)), 'utf8'));
@@ -25,6 +28,15 @@ const pipelineSummaryResolvers: Resolvers = {
   CurrencyAmount,
 };
 
+const savedQueriesResolvers: Resolvers = {
+  Query: SavedQueriesQuery,
+  Mutation: SavedQueriesMutation,
+  PersistedQuery,
+};
+
 export function schemaModules(): GraphQLSchemaModule[] {
-  return [{ typeDefs: sdl('pipeline-summary'), resolvers: pipelineSummaryResolvers as GraphQLSchemaModule['resolvers'] }];
+  return [
+    { typeDefs: sdl('pipeline-summary'), resolvers: pipelineSummaryResolvers as GraphQLSchemaModule['resolvers'] },
+    { typeDefs: sdl('saved-queries'), resolvers: savedQueriesResolvers as GraphQLSchemaModule['resolvers'] },
+  ];
 }

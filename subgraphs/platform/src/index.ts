@@ -5,8 +5,8 @@
  * `GET /.well-known/jwks.json` (no gateway signature needed), and it consumes the events of every
  * domain into the append-only audit log (consumer group `platform.audit`).
  *
- * For the gateway: `services.apiKeys.verify(key)` turns a presented API key into the identity it
- * acts as (or null), and `services.membership.isActive(tenantId, userId)` tells whether a token's
+ * For the gateway: `POST /internal/api-keys/verify` (gateway-signed; see `verify-route.ts`) and
+ * `services.apiKeys.verify(key)` turn a presented API key into the identity it acts as (or null), and `services.membership.isActive(tenantId, userId)` tells whether a token's
  * user is still active.
  */
 import { dirname, join } from 'node:path';
@@ -19,6 +19,7 @@ import { createContextFactory, type Context } from './context.ts';
 import { subscribeAuditLog, type AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
 import { createAuditLogService } from './modules/audit/services/audit-log.ts';
 import { createJwksRoute, JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
+import { createApiKeyVerifyRoute } from './modules/api-keys/lib/verify-route.ts';
 import { platformModules } from './schema.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -34,9 +35,10 @@ export type { InviteUserInput, AcceptInvitationInput } from './modules/users/ser
 export type { RecordsTransfer, RecordsTransferredPayload } from './modules/users/services/membership.ts';
 export { AUDIT_CONSUMER } from './modules/audit/services/audit-log.ts';
 export type { Actor } from './lib/events.ts';
-export { SYSTEM_ACTOR, userActor } from './lib/events.ts';
+export { SYSTEM_ACTOR, userActor, actorOf } from './lib/events.ts';
 export { ACCESS_TOKEN } from './modules/auth/lib/access-token.ts';
 export { JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
+export { API_KEY_VERIFY_PATH, type ApiKeyVerifyAnswer } from './modules/api-keys/lib/verify-route.ts';
 export { Role } from './__generated__/prisma/client.ts';
 export type { TenantModel, UserModel, TeamModel, ApiKeyModel, AuditEntryModel, InvitationModel } from './__generated__/prisma/models.ts';
 
@@ -89,8 +91,11 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     },
   });
 
+  const jwksRoute = createJwksRoute(services.signingKeys);
+  const apiKeyVerifyRoute = createApiKeyVerifyRoute(services.apiKeys, deps.signingSecret);
   const server = await createSubgraphServer<Context>({
     name: 'platform',
+    events: deps.bus,
     modules: platformModules,
     signingSecret: deps.signingSecret,
     createContext: createContextFactory({ prisma, services, logger }),
@@ -98,7 +103,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       await prisma.$queryRaw`SELECT 1`;
       return true;
     },
-    routes: createJwksRoute(services.signingKeys),
+    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)),
     logger,
   });
 

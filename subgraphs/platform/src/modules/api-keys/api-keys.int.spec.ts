@@ -3,8 +3,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forTenant } from '@crm/db';
 import { topicOf, type EventEnvelope } from '@crm/events';
+import { IDENTITY_HEADER, signIdentity } from '@crm/runtime';
 import { createServices } from '../../services.ts';
-import { graphql, seedTenant, startTestPlatform, type TestPlatform } from '../../test-support.ts';
+import { graphql, identity, seedTenant, startTestPlatform, TEST_SIGNING_SECRET, type TestPlatform } from '../../test-support.ts';
+import { API_KEY_VERIFY_PATH } from './lib/verify-route.ts';
 import { LAST_USED_RESOLUTION_MS } from './services/api-keys.ts';
 
 let t: TestPlatform;
@@ -55,7 +57,7 @@ describe('createApiKey', () => {
     expect(JSON.stringify(row)).not.toContain(key.slice(12));
 
     const event = await waitForEvent('platform.apikey.created', apiKey.id);
-    expect(event.payload).toEqual({ apiKeyId: apiKey.id, name: 'Zapier', role: 'SALES_REP', prefix: apiKey.prefix, expiresAt: null });
+    expect(event.payload).toEqual({ apiKeyId: apiKey.id, name: 'Zapier', role: 'SALES_REP', prefix: apiKey.prefix, expiresAt: null, persistedOnly: false });
     expect(JSON.stringify(event)).not.toContain(key.slice(12));
     expect(JSON.stringify(event)).not.toContain(row.keyHash);
   });
@@ -94,7 +96,7 @@ describe('verifyApiKey', () => {
     const { key, apiKey } = await services.apiKeys.create(tenant.id, { name: 'ERP', role: 'SALES_MANAGER' }, { userId: admin.id, kind: 'user' });
     const db = forTenant(t.platform.prisma, tenant.id);
 
-    expect(await services.apiKeys.verify(key)).toEqual({ tenantId: tenant.id, roles: ['SALES_MANAGER'], apiKeyId: apiKey.id });
+    expect(await services.apiKeys.verify(key)).toEqual({ tenantId: tenant.id, roles: ['SALES_MANAGER'], apiKeyId: apiKey.id, persistedOnly: false, expiresAt: null });
     const firstUse = (await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
     expect(firstUse?.getTime()).toBe(now.getTime());
 
@@ -117,6 +119,49 @@ describe('verifyApiKey', () => {
     for (const bogus of ['', 'crm_', `crm_${'A'.repeat(43)}`, key.slice(0, -1), `${key}x`, `Bearer ${key}`]) {
       expect(await services.apiKeys.verify(bogus)).toBeNull();
     }
+  });
+});
+
+describe(`POST ${API_KEY_VERIFY_PATH}`, () => {
+  const ask = (body: unknown, signed = true) =>
+    fetch(`${t.url}${API_KEY_VERIFY_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(signed ? { [IDENTITY_HEADER]: signIdentity(identity(null), TEST_SIGNING_SECRET) } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('answers the gateway who a key acts as, persisted-only included, and the same "invalid" for every bad key', async () => {
+    const { as, tenant } = await seedTenant(t.platform);
+    const created = await graphql<CreatedKey & { createApiKey: { apiKey: { persistedOnly: boolean } } }>(
+      t.url,
+      as.admin,
+      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id persistedOnly } } }`,
+      { input: { name: 'BI', role: 'SALES_MANAGER', persistedOnly: true } },
+    );
+    const { key, apiKey } = created.data!.createApiKey;
+    expect(apiKey.persistedOnly).toBe(true);
+
+    const answer = await ask({ key });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ valid: true, tenantId: tenant.id, roles: ['SALES_MANAGER'], apiKeyId: apiKey.id, persistedOnly: true, expiresAt: null });
+    const row = await forTenant(t.platform.prisma, tenant.id).apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    expect(row.lastUsedAt).not.toBeNull();
+
+    await graphql(t.url, as.admin, REVOKE, { id: apiKey.id });
+    for (const bogus of [key, `crm_${'A'.repeat(43)}`, 'not a key']) {
+      expect(await (await ask({ key: bogus })).json()).toEqual({ valid: false });
+    }
+  });
+
+  it('refuses callers without the gateway signature and malformed bodies', async () => {
+    const unsigned = await ask({ key: `crm_${'A'.repeat(43)}` }, false);
+    expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    for (const body of ['{', '[]', { key: 42 }, { key: 'x'.repeat(2000) }]) {
+      const result = await ask(body);
+      expect(result.status).toBe(400);
+    }
+    expect((await fetch(`${t.url}${API_KEY_VERIFY_PATH}`)).status).toBe(405);
   });
 });
 

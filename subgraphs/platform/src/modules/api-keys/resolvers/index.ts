@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
 import { authorize } from '../../../context.ts';
-import { userActor } from '../../../lib/events.ts';
+import { actorOf } from '../../../lib/events.ts';
 
 export const apiKeysResolvers: Resolvers = {
   Query: {
@@ -9,13 +9,13 @@ export const apiKeysResolvers: Resolvers = {
   Mutation: {
     createApiKey: async (_parent, { input }, ctx) => {
       const { tenantId } = authorize(ctx, 'apikey', 'create');
-      const created = await ctx.services.apiKeys.create(tenantId, input, userActor(ctx.identity.userId));
+      const created = await ctx.services.apiKeys.create(tenantId, input, actorOf(ctx.identity));
       ctx.log.info({ apiKeyId: created.apiKey.id, prefix: created.apiKey.prefix }, 'api key created');
       return created;
     },
     revokeApiKey: async (_parent, { id }, ctx) => {
       const { tenantId } = authorize(ctx, 'apikey', 'delete');
-      const revoked = await ctx.services.apiKeys.revoke(tenantId, id, userActor(ctx.identity.userId));
+      const revoked = await ctx.services.apiKeys.revoke(tenantId, id, actorOf(ctx.identity));
       ctx.log.info({ apiKeyId: revoked.id }, 'api key revoked');
       return revoked;
     },

@@ -23,12 +23,15 @@ const createApiKeyInput = z.object({
   name: z.string().trim().min(1).max(200),
   role: z.enum(KEY_ROLES, { message: `role must be one of ${KEY_ROLES.join(', ')}` }),
   expiresAt: z.coerce.date().nullish(),
+  persistedOnly: z.boolean().nullish(),
 });
 export interface CreateApiKeyInput {
   name: string;
   /** Any role but SYSTEM_ADMIN. */
   role: Role;
   expiresAt?: Date | string | null;
+  /** Only persisted operations may be run with the key. Default false. */
+  persistedOnly?: boolean | null;
 }
 
 export interface CreatedApiKey {
@@ -42,6 +45,10 @@ export interface ApiKeyIdentity {
   tenantId: string;
   roles: string[];
   apiKeyId: string;
+  /** The key may only run persisted operations. */
+  persistedOnly: boolean;
+  /** When the key stops working, or null. */
+  expiresAt: Date | null;
 }
 
 export interface ApiKeyEventPayload extends Record<string, unknown> {
@@ -50,6 +57,7 @@ export interface ApiKeyEventPayload extends Record<string, unknown> {
   role: Role;
   prefix: string;
   expiresAt: string | null;
+  persistedOnly: boolean;
 }
 
 export interface ApiKeyService {
@@ -80,6 +88,7 @@ interface KeyLookup {
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  persistedOnly: boolean;
 }
 
 const payloadOf = (key: ApiKeyModel): ApiKeyEventPayload => ({
@@ -88,6 +97,7 @@ const payloadOf = (key: ApiKeyModel): ApiKeyEventPayload => ({
   role: key.role,
   prefix: key.prefix,
   expiresAt: key.expiresAt?.toISOString() ?? null,
+  persistedOnly: key.persistedOnly,
 });
 
 export function createApiKeyService({ prisma, afterCommit, clock = () => new Date() }: ApiKeyServiceDeps): ApiKeyService {
@@ -107,6 +117,7 @@ export function createApiKeyService({ prisma, afterCommit, clock = () => new Dat
             keyHash: secret.hash,
             createdById: actor.userId,
             expiresAt: data.expiresAt ?? null,
+            persistedOnly: data.persistedOnly ?? false,
           },
         });
         await appendOutbox(
@@ -146,7 +157,7 @@ export function createApiKeyService({ prisma, afterCommit, clock = () => new Dat
     async verify(key) {
       if (!looksLikeApiKey(key)) return null;
       const [found] = await prisma.$queryRaw<KeyLookup[]>`
-        SELECT "id"::text AS "id", "tenantId"::text AS "tenantId", "role", "expiresAt", "revokedAt", "lastUsedAt"
+        SELECT "id"::text AS "id", "tenantId"::text AS "tenantId", "role", "expiresAt", "revokedAt", "lastUsedAt", "persistedOnly"
         FROM platform_find_api_key(${hashApiKey(key)}::text)`;
       const now = clock();
       if (!found || found.revokedAt || (found.expiresAt && found.expiresAt.getTime() <= now.getTime())) return null;
@@ -159,7 +170,7 @@ export function createApiKeyService({ prisma, afterCommit, clock = () => new Dat
           }),
         );
       }
-      return { tenantId: found.tenantId, roles: [found.role], apiKeyId: found.id };
+      return { tenantId: found.tenantId, roles: [found.role], apiKeyId: found.id, persistedOnly: found.persistedOnly, expiresAt: found.expiresAt };
     },
   };
 }
