@@ -6,7 +6,17 @@
  */
 import DataLoader from 'dataloader';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
-import type { ActivityModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+import type {
+  ActivityModel,
+  DealCollaboratorModel,
+  DealContactModel,
+  DealLineItemModel,
+  DealModel,
+  DealStageChangeModel,
+  PipelineModel,
+  ProductModel,
+  StageModel,
+} from './__generated__/prisma/models.ts';
 import { firstActivitiesByDeal } from './modules/activities/services/activities.ts';
 import type { TenantDb } from './context.ts';
 import { isId } from './modules/common/lib/input.ts';
@@ -33,6 +43,14 @@ export interface Loaders {
   activityById: DataLoader<string, ActivityModel | null>;
   /** A deal's first 100 live activities, oldest first. */
   activitiesByDealId: DataLoader<string, ActivityModel[]>;
+  /** Products by id, archived ones included (deal lines keep naming them). */
+  productById: DataLoader<string, ProductModel | null>;
+  /** A deal's lines in order. */
+  lineItemsByDealId: DataLoader<string, DealLineItemModel[]>;
+  /** A deal's collaborators in the order they were added. */
+  collaboratorsByDealId: DataLoader<string, DealCollaboratorModel[]>;
+  /** A deal's contacts, primary first, then in the order they were added. */
+  contactsByDealId: DataLoader<string, DealContactModel[]>;
 }
 
 export interface LoaderDeps {
@@ -51,6 +69,22 @@ function byId<T extends Row>(tenantId: string | null, find: ((ids: string[]) => 
     const rows = await find(ids);
     const found = new Map(rows.filter((row) => row.tenantId === tenantId).map((row) => [row.id, row]));
     return keys.map((key) => found.get(key) ?? null);
+  });
+}
+
+/** Rows of many deals with one `findMany`, grouped by deal in the order the query returned them. */
+function byDeal<T extends { dealId: string; tenantId: string }>(tenantId: string | null, find: ((ids: string[]) => Promise<T[]>) | null) {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const ids = [...new Set(keys.filter(isId))];
+    if (tenantId === null || find === null || ids.length === 0) return keys.map(() => []);
+    const grouped = new Map<string, T[]>();
+    for (const row of await find(ids)) {
+      if (row.tenantId !== tenantId) continue;
+      const list = grouped.get(row.dealId);
+      if (list) list.push(row);
+      else grouped.set(row.dealId, [row]);
+    }
+    return keys.map((key) => grouped.get(key) ?? []);
   });
 }
 
@@ -116,6 +150,16 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       const grouped = await firstActivitiesByDeal(deps.prisma, tenantId, ids);
       return keys.map((key) => grouped.get(key) ?? []);
     }),
+    productById: byId(tenantId, db && ((ids) => db.product.findMany({ where: { id: { in: ids } } }))),
+    lineItemsByDealId: byDeal(tenantId, db && ((ids) => db.dealLineItem.findMany({ where: { dealId: { in: ids } }, orderBy: [{ dealId: 'asc' }, { position: 'asc' }] }))),
+    collaboratorsByDealId: byDeal(
+      tenantId,
+      db && ((ids) => db.dealCollaborator.findMany({ where: { dealId: { in: ids } }, orderBy: [{ addedAt: 'asc' }, { userId: 'asc' }] })),
+    ),
+    contactsByDealId: byDeal(
+      tenantId,
+      db && ((ids) => db.dealContact.findMany({ where: { dealId: { in: ids } }, orderBy: [{ isPrimary: 'desc' }, { addedAt: 'asc' }, { contactId: 'asc' }] })),
+    ),
   };
   return loaders;
 }

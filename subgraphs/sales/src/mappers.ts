@@ -2,7 +2,17 @@
  * What each GraphQL type's resolvers receive as parent: the database row for sales' own
  * entities, and a bare reference for entities other subgraphs own.
  */
-import type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
+import type {
+  ActivityModel,
+  BoardChangeModel,
+  DealContactModel,
+  DealLineItemModel,
+  DealModel,
+  DealStageChangeModel,
+  PipelineModel,
+  ProductModel,
+  StageModel,
+} from './__generated__/prisma/models.ts';
 
 export type PipelineMapper = PipelineModel;
 export type StageMapper = StageModel;
@@ -10,6 +20,10 @@ export type DealMapper = DealModel;
 export type ActivityMapper = ActivityModel;
 export type DealStageChangeMapper = DealStageChangeModel;
 export type PipelineBoardEventMapper = BoardChangeModel;
+export type ProductMapper = ProductModel;
+/** A deal's line, with the deal's currency its amounts are in. */
+export type DealLineItemMapper = DealLineItemModel & { currency: string };
+export type DealContactMapper = DealContactModel;
 
 /** Reference to a user of the platform subgraph. */
 export interface UserReference {
@@ -24,3 +38,10 @@ export interface AccountReference {
   id: string;
 }
 export type AccountMapper = AccountReference;
+
+/** Reference to a contact of the customer subgraph. */
+export interface ContactReference {
+  __typename: 'Contact';
+  id: string;
+}
+export type ContactMapper = ContactReference;

@@ -4,13 +4,19 @@
  */
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { createActivityService, type ActivityService } from './modules/activities/services/activities.ts';
+import { createDealPeopleService, type DealPeopleService } from './modules/deal-people/services/deal-people.ts';
 import { createDealService, type DealService } from './modules/deals/services/deals.ts';
+import { createLineItemService, type LineItemService } from './modules/line-items/services/line-items.ts';
 import { createPipelineService, type PipelineService } from './modules/pipelines/services/pipelines.ts';
+import { createProductService, type ProductService } from './modules/products/services/products.ts';
 
 export interface SalesServices {
   pipelines: PipelineService;
   deals: DealService;
   activities: ActivityService;
+  products: ProductService;
+  lineItems: LineItemService;
+  dealPeople: DealPeopleService;
 }
 
 export interface SalesServiceDeps {
@@ -24,5 +30,8 @@ export function createSalesServices(deps: SalesServiceDeps): SalesServices {
     pipelines: createPipelineService(deps),
     deals: createDealService(deps),
     activities: createActivityService(deps),
+    products: createProductService(deps),
+    lineItems: createLineItemService(deps),
+    dealPeople: createDealPeopleService(deps),
   };
 }

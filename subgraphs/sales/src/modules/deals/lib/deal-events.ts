@@ -43,7 +43,12 @@ export type DealStageChangedPayload = {
 
 /** Fields of a deal an update can change, as they appear in `changed` (amounts in minor units). */
 export type DealChangedField = 'name' | 'amountMinor' | 'currency' | 'ownerId' | 'accountId' | 'expectedCloseDate';
-export type DealChanges = Partial<Record<DealChangedField, { from: string | null; to: string | null }>>;
+/**
+ * What else a change can touch on a deal: its line items (`from`/`to` are line counts), a
+ * collaborator (user id; `from` null when added, `to` null when removed) or a linked contact (contact id, likewise).
+ */
+export type DealRelationField = 'lineItems' | 'collaborator' | 'contact';
+export type DealChanges = Partial<Record<DealChangedField | DealRelationField, { from: string | null; to: string | null }>>;
 
 export type DealUpdatedPayload = {
   dealId: string;

@@ -22,6 +22,7 @@ import { DealEventType, dealCreated, dealLifecycleEvent, dealStageChanged, dealU
 import { parseDate, type Expectation } from '../lib/deal-rules.ts';
 import { formatAmount, MoneyError, parseAmount, parseCurrency } from '../lib/money.ts';
 import { actorId, commitDealChange, conflictWith, lockDealForChange, writeWithEvents, type Tx } from './deal-changes.ts';
+import { hasLineItems } from '../../line-items/services/line-items.ts';
 import { DEAL_ORDER } from './deal-queries.ts';
 
 export interface CreateDealInput {
@@ -316,6 +317,11 @@ export function createDealService(deps: DealServiceDeps): DealService {
           valid.amount === undefined && currency === current.currency
             ? current.amountMinor
             : checked(() => parseAmount(valid.amount ?? formatAmount(current.amountMinor, current.currency), currency));
+        // While a deal has line items its amount is theirs (and their prices are in its currency).
+        if ((amountMinor !== current.amountMinor || currency !== current.currency) && (await hasLineItems(tx, tenantId, current.id))) {
+          const field = currency !== current.currency ? 'currency' : 'amount';
+          throw badInput(`${field} cannot be set on a deal with line items: its amount is derived from them (use setDealLineItems)`, field);
+        }
         const next = {
           name: valid.name ?? current.name,
           amountMinor,
