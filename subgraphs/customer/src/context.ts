@@ -41,8 +41,11 @@ export function actorOf(identity: Identity): Actor {
 const ADMIN_ROLES = new Set(['TENANT_ADMIN', 'SYSTEM_ADMIN']);
 
 /** Like {@link requireTenant}, and FORBIDDEN unless the caller is a tenant (or system) admin. */
-export function requireTenantAdmin(context: Pick<Context, 'tenantId' | 'db' | 'identity'>): { tenantId: string; db: TenantDb } {
+export function requireTenantAdmin(
+  context: Pick<Context, 'tenantId' | 'db' | 'identity'>,
+  message = 'Only tenant admins may delete records for good',
+): { tenantId: string; db: TenantDb } {
   const scoped = requireTenant(context);
-  if (!context.identity.roles.some((role) => ADMIN_ROLES.has(role.toUpperCase()))) throw forbidden('Only tenant admins may delete records for good');
+  if (!context.identity.roles.some((role) => ADMIN_ROLES.has(role.toUpperCase()))) throw forbidden(message);
   return scoped;
 }

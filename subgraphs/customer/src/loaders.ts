@@ -4,7 +4,8 @@
  */
 import DataLoader from 'dataloader';
 import { unauthenticated } from '@crm/runtime';
-import type { AccountModel, ContactModel, ContactRelationshipModel, LeadModel } from './__generated__/prisma/models.ts';
+import type { AccountModel, ContactModel, ContactRelationshipModel, CustomFieldDefinitionModel, LeadModel } from './__generated__/prisma/models.ts';
+import type { CustomFieldEntity } from './lib/custom-fields.ts';
 import type { TenantDb } from './context.ts';
 import { isUuid } from './lib/validation.ts';
 
@@ -20,6 +21,8 @@ export interface Loaders {
   childrenOfAccount: DataLoader<string, AccountModel[]>;
   /** Links of a contact to live contacts, both directions. */
   relationshipsOfContact: DataLoader<string, ContactLink[]>;
+  /** Live custom field definitions of a record type, oldest first (one query for all types). */
+  customFieldDefinitions: DataLoader<CustomFieldEntity, CustomFieldDefinitionModel[]>;
 }
 
 /** One side of a contact relationship, seen from the contact it was loaded for. */
@@ -63,6 +66,13 @@ export function createLoaders(db: TenantDb | null): Loaders {
     return db;
   };
   return {
+    customFieldDefinitions: new DataLoader<CustomFieldEntity, CustomFieldDefinitionModel[]>(async (entities) => {
+      const rows = await scoped().customFieldDefinition.findMany({
+        where: { entity: { in: [...new Set(entities)] }, archivedAt: null },
+        orderBy: [{ createdAt: 'asc' }, { key: 'asc' }],
+      });
+      return entities.map((entity) => rows.filter((row) => row.entity === entity));
+    }),
     account: entityLoader((ids) => scoped().account.findMany({ where: { id: { in: ids } } })),
     contact: entityLoader((ids) => scoped().contact.findMany({ where: { id: { in: ids } } })),
     lead: entityLoader((ids) => scoped().lead.findMany({ where: { id: { in: ids } } })),

@@ -2,7 +2,8 @@
  * GraphQL type -> database row, so field resolvers receive the Prisma model.
  * Read by codegen (`export type <GraphQLType>Mapper`).
  */
-import type { AccountModel, ContactModel, LeadModel } from './__generated__/prisma/models.ts';
+import type { AccountModel, ContactModel, CustomFieldDefinitionModel, LeadModel } from './__generated__/prisma/models.ts';
+import type { CustomFieldValueObject } from './lib/custom-fields.ts';
 import type { Page } from './lib/list-query.ts';
 import type { ContactLink } from './loaders.ts';
 
@@ -13,3 +14,15 @@ export type AccountConnectionMapper = Page<AccountModel>;
 export type ContactConnectionMapper = Page<ContactModel>;
 export type LeadConnectionMapper = Page<LeadModel>;
 export type ContactRelationshipMapper = ContactLink;
+export type CustomFieldDefinitionMapper = CustomFieldDefinitionModel;
+type ValueOf<T extends CustomFieldValueObject['__typename']> = Extract<CustomFieldValueObject, { __typename: T }>;
+export type TextValueMapper = ValueOf<'TextValue'>;
+export type NumberValueMapper = ValueOf<'NumberValue'>;
+export type CurrencyValueMapper = ValueOf<'CurrencyValue'>;
+export type DateValueMapper = ValueOf<'DateValue'>;
+export type BooleanValueMapper = ValueOf<'BooleanValue'>;
+export type SelectValueMapper = ValueOf<'SelectValue'>;
+export type MultiSelectValueMapper = ValueOf<'MultiSelectValue'>;
+export type UrlValueMapper = ValueOf<'UrlValue'>;
+export type EmailValueMapper = ValueOf<'EmailValue'>;
+export type ReferenceValueMapper = ValueOf<'ReferenceValue'>;

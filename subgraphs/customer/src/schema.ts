@@ -6,6 +6,7 @@ import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { resolvers as accounts } from './modules/accounts/index.ts';
 import { resolvers as common } from './modules/common/index.ts';
 import { resolvers as contacts } from './modules/contacts/index.ts';
+import { resolvers as customFields } from './modules/custom-fields/index.ts';
 import { resolvers as leads } from './modules/leads/index.ts';
 
 const sdl = (module: string) => gql(readFileSync(new URL(`./modules/${module}/schema.graphql`, import.meta.url), 'utf8'));
@@ -15,6 +16,7 @@ const modules: [string, Resolvers][] = [
   ['accounts', accounts],
   ['contacts', contacts],
   ['leads', leads],
+  ['custom-fields', customFields],
 ];
 
 export function customerSchemaModules(): GraphQLSchemaModule[] {

@@ -2,12 +2,14 @@
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { createAccountsService, type AccountsService } from './modules/accounts/services/accounts.ts';
 import { createContactsService, type ContactsService } from './modules/contacts/services/contacts.ts';
+import { createCustomFieldDefinitionsService, type CustomFieldDefinitionsService } from './modules/custom-fields/services/definitions.ts';
 import { createLeadsService, type LeadsService } from './modules/leads/services/leads.ts';
 
 export interface CustomerServices {
   accounts: AccountsService;
   contacts: ContactsService;
   leads: LeadsService;
+  customFields: CustomFieldDefinitionsService;
 }
 
 export interface CustomerServicesDeps {
@@ -21,5 +23,6 @@ export function createCustomerServices(deps: CustomerServicesDeps): CustomerServ
     accounts: createAccountsService(deps),
     contacts: createContactsService(deps),
     leads: createLeadsService(deps),
+    customFields: createCustomFieldDefinitionsService(deps),
   };
 }

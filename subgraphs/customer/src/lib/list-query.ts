@@ -6,7 +6,9 @@
  * startsWith, isNull`; list fields `has, hasSome, hasEvery, isEmpty`); several operators on one
  * field must all hold. `and`, `or` and `not` nest, and relation fields (a contact's `account`, an
  * account's `contact`) match when at least one live related record matches. `contains` and
- * `startsWith` ignore case; `neq` also matches records where the field is empty.
+ * `startsWith` ignore case; `neq` also matches records where the field is empty. `customField:
+ * { key, ... }` compares one of the tenant's custom fields (see `withCustomFields`); such filters and
+ * custom field ordering compile to SQL in sql-where.ts, the rest to Prisma.
  *
  * Cursors are opaque: the sort values of the last row plus its id, bound to the ordering they were
  * issued for, so a cursor used with another `orderBy` is rejected rather than silently skipping rows.
@@ -15,7 +17,14 @@ import { badInput } from '@crm/runtime';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
 import { isUuid } from './validation.ts';
 
-export type FieldKind = 'id' | 'string' | 'int' | 'dateTime' | 'enum' | 'stringList';
+export type FieldKind = 'id' | 'string' | 'int' | 'dateTime' | 'enum' | 'stringList' | 'number' | 'date' | 'boolean' | 'optionList';
+
+/** How a custom field's value is read from the record's `customFields` JSON (see custom-fields.ts). */
+export interface CustomFieldRef {
+  key: string;
+  /** `number` and `amount` compare numerically (`amount` is a currency's `amountMinor`), `date` as a date. */
+  read: 'text' | 'number' | 'amount' | 'date' | 'boolean' | 'list';
+}
 
 export interface FieldSpec {
   /** Prisma field name. */
@@ -24,6 +33,8 @@ export interface FieldSpec {
   nullable: boolean;
   /** Allowed values of an enum field. */
   values?: readonly string[];
+  /** Set for a custom field; `column` is then `cf:<key>`. */
+  custom?: CustomFieldRef;
 }
 
 export interface RelationSpec {
@@ -45,12 +56,16 @@ export interface EntitySpec {
   groupFields: Record<string, string>;
   /** Where clause of the live (not deleted) records. */
   live: Where;
+  /** The tenant's custom fields by key (added per request by `withCustomFields`). */
+  customFields?: Record<string, FieldSpec>;
 }
 
 export type Where = Record<string, unknown>;
 export type SortDirection = 'ASC' | 'DESC';
 export interface OrderInput {
-  field: string;
+  field?: string | null;
+  /** Key of a custom field to sort by, instead of `field`. */
+  customField?: string | null;
   direction?: SortDirection | null;
 }
 
@@ -68,7 +83,20 @@ const OPERATORS: Record<FieldKind, readonly string[]> = {
   dateTime: ['eq', 'neq', 'in', 'lt', 'lte', 'gt', 'gte', 'isNull'],
   enum: ['eq', 'neq', 'in', 'isNull'],
   stringList: ['has', 'hasSome', 'hasEvery', 'isEmpty'],
+  number: ['eq', 'neq', 'in', 'lt', 'lte', 'gt', 'gte', 'isNull'],
+  date: ['eq', 'neq', 'in', 'lt', 'lte', 'gt', 'gte', 'isNull'],
+  boolean: ['eq', 'neq', 'isNull'],
+  optionList: ['has', 'hasSome', 'hasEvery', 'isEmpty'],
 };
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -92,7 +120,19 @@ function scalarValue(spec: FieldSpec, value: unknown, path: string): unknown {
       return date;
     }
     case 'enum':
+    case 'optionList':
       if (typeof value !== 'string' || !spec.values?.includes(value)) throw bad(`must be one of ${spec.values?.join(', ')}`);
+      return value;
+    case 'number': {
+      const number = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isFinite(number)) throw bad('must be a number');
+      return number;
+    }
+    case 'date':
+      if (typeof value !== 'string' || !isIsoDate(value)) throw bad('must be a date (YYYY-MM-DD)');
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw bad('must be a boolean');
       return value;
   }
 }
@@ -170,6 +210,8 @@ function compileNode(entity: EntitySpec, filter: unknown, path: string, depth: n
       out.push(key === 'and' ? { AND: parts } : { OR: parts });
     } else if (key === 'not') {
       out.push({ NOT: and(compileNode(entity, value, keyPath, depth + 1)) });
+    } else if (key === 'customField') {
+      out.push(...compileCustomField(entity, value, keyPath));
     } else if (entity.fields[key]) {
       out.push(...compileField(entity.fields[key], value, keyPath));
     } else if (entity.relations[key]) {
@@ -184,6 +226,28 @@ function compileNode(entity: EntitySpec, filter: unknown, path: string, depth: n
 }
 
 const and = (parts: Where[]): Where => (parts.length === 1 ? parts[0]! : { AND: parts });
+
+/** `customField: { key, <operator>: value }`: the key must be one of the tenant's live fields. */
+function compileCustomField(entity: EntitySpec, value: unknown, path: string): Where[] {
+  if (!isObject(value)) throw badInput(`${path}: must be an operator object with a key`, path);
+  const { key, ...ops } = value;
+  const spec = typeof key === 'string' ? entity.customFields?.[key] : undefined;
+  if (!spec) throw badInput(`${path}.key: ${entity.name} has no custom field ${String(key)}`, `${path}.key`);
+  return compileField(spec, ops, path);
+}
+
+/** The entity's spec with the tenant's custom fields, which filters and `orderBy` may then use. */
+export function withCustomFields(entity: EntitySpec, fields: Record<string, FieldSpec>): EntitySpec {
+  return { ...entity, customFields: fields };
+}
+
+/** Whether a compiled where clause or sort keys reach into custom fields (they need SQL, see sql-where.ts). */
+export function usesCustomFields(where: Where, keys: readonly SortKey[] = []): boolean {
+  if (keys.some((key) => key.custom)) return true;
+  const walk = (node: unknown): boolean =>
+    Array.isArray(node) ? node.some(walk) : isObject(node) && Object.entries(node).some(([k, v]) => k.startsWith('cf:') || walk(v));
+  return walk(where);
+}
 
 /**
  * Compiles a GraphQL filter (or none) into a Prisma where clause; BAD_USER_INPUT names the
@@ -203,11 +267,12 @@ export function stateWhere(state: RecordState | null | undefined): Where {
   return { deletedAt: null };
 }
 
-interface SortKey {
+export interface SortKey {
   column: string;
   kind: FieldKind;
   nullable: boolean;
   desc: boolean;
+  custom?: CustomFieldRef;
 }
 
 /** Validated `orderBy` plus the `id` tie-break; the default is newest first. */
@@ -217,12 +282,17 @@ export function sortKeys(entity: EntitySpec, orderBy: readonly OrderInput[] | nu
   const keys: SortKey[] = [];
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
-    const name = entity.sortFields[entry.field];
-    const spec = name ? entity.fields[name] : undefined;
-    if (!spec) throw badInput(`orderBy.${index}.field: ${entity.name} cannot be sorted by ${entry.field}`, `orderBy.${index}.field`);
-    if (seen.has(spec.column)) throw badInput(`orderBy.${index}.field: ${entry.field} is listed twice`, `orderBy.${index}.field`);
+    const custom = entry.customField != null;
+    if (custom === (entry.field != null)) throw badInput(`orderBy.${index}: give either field or customField`, `orderBy.${index}`);
+    const path = `orderBy.${index}.${custom ? 'customField' : 'field'}`;
+    const label = custom ? entry.customField! : entry.field!;
+    const name = custom ? undefined : entity.sortFields[label];
+    const spec = custom ? entity.customFields?.[label] : name ? entity.fields[name] : undefined;
+    if (!spec) throw badInput(`${path}: ${entity.name} cannot be sorted by ${custom ? 'custom field ' : ''}${label}`, path);
+    if (spec.kind === 'optionList') throw badInput(`${path}: a multi-select field cannot be sorted by`, path);
+    if (seen.has(spec.column)) throw badInput(`${path}: ${label} is listed twice`, path);
     seen.add(spec.column);
-    keys.push({ column: spec.column, kind: spec.kind, nullable: spec.nullable, desc: entry.direction === 'DESC' });
+    keys.push({ column: spec.column, kind: spec.kind, nullable: spec.nullable, desc: entry.direction === 'DESC', custom: spec.custom });
   });
   if (!seen.has('id')) keys.push({ column: 'id', kind: 'id', nullable: false, desc: keys[0]!.desc });
   return keys;
@@ -238,9 +308,18 @@ export function prismaOrder(keys: SortKey[], backwards: boolean): Where[] {
 
 const signature = (keys: SortKey[]) => keys.map((key) => `${key.column}:${key.desc ? 'd' : 'a'}`).join(',');
 
+/** The value a row sorts by under `key` (a custom field's from the row's `customFields`). */
+function sortValue(key: SortKey, row: object): unknown {
+  if (!key.custom) return (row as Record<string, unknown>)[key.column];
+  const fields = (row as { customFields?: unknown }).customFields;
+  const value = isObject(fields) ? fields[key.custom.key] : undefined;
+  if (key.custom.read === 'amount') return isObject(value) && typeof value.amountMinor === 'string' ? Number(value.amountMinor) : null;
+  return value;
+}
+
 export function encodeCursor(keys: SortKey[], row: object): string {
   const values = keys.map((key) => {
-    const value = (row as Record<string, unknown>)[key.column];
+    const value = sortValue(key, row);
     return value instanceof Date ? value.toISOString() : (value ?? null);
   });
   return Buffer.from(JSON.stringify({ k: signature(keys), v: values })).toString('base64url');
@@ -264,7 +343,7 @@ function decodeCursor(keys: SortKey[], cursor: string, argument: 'after' | 'befo
     try {
       return scalarValue({ column: key.column, kind: key.kind, nullable: key.nullable, values: undefined }, value, argument);
     } catch {
-      if (key.kind === 'enum' && typeof value === 'string') return value;
+      if ((key.kind === 'enum' || key.kind === 'optionList') && typeof value === 'string') return value;
       throw invalid();
     }
   });

@@ -6,7 +6,7 @@
 import { withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
 import { badInput, notFound } from '@crm/runtime';
-import type { PrismaClient } from '../__generated__/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Actor, TenantDb } from '../context.ts';
 import {
   compileFilter,
@@ -20,8 +20,14 @@ import {
   type Page,
   type PageArgs,
   type RecordState,
+  type SortKey,
   type Where,
+  usesCustomFields,
+  withCustomFields,
 } from './list-query.ts';
+import { customFieldSpecs, type CustomFieldEntity, type FieldDefinition } from './custom-fields.ts';
+import { accountSpec, contactSpec, leadSpec } from './entities.ts';
+import { orderToSql, whereToSql, type RecordTable } from './sql-where.ts';
 import { isUuid } from './validation.ts';
 
 export type RecordKind = 'account' | 'contact' | 'lead';
@@ -48,11 +54,57 @@ const delegateOf = <T>(client: unknown, kind: RecordKind): Delegate<T> => (clien
 
 const and = (...parts: Where[]): Where => ({ AND: parts.filter((part) => Object.keys(part).length > 0) });
 
-/** One Relay page of `kind` records; filter, ordering and page arguments are validated first. */
-export async function listPage<T extends object>(db: TenantDb, kind: RecordKind, spec: EntitySpec, args: ListArgs): Promise<Page<T>> {
-  const keys = sortKeys(spec, args.orderBy);
+export const ENTITY_OF: Record<RecordKind, CustomFieldEntity> = { account: 'ACCOUNT', contact: 'CONTACT', lead: 'LEAD' };
+const TABLE_OF: Record<RecordKind, RecordTable> = { account: 'Account', contact: 'Contact', lead: 'Lead' };
+const SPECS: Record<RecordTable, EntitySpec> = { Account: accountSpec, Contact: contactSpec, Lead: leadSpec };
+
+/** The tenant's live custom field definitions of a record type, oldest first. */
+export function liveDefinitions(db: TenantDb, kind: RecordKind): Promise<FieldDefinition[]> {
+  return db.customFieldDefinition.findMany({ where: { entity: ENTITY_OF[kind], archivedAt: null }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }] });
+}
+
+/** `spec` with the tenant's custom fields when the filter or ordering names one (else as it is, without a query). */
+async function specFor(db: TenantDb, kind: RecordKind, spec: EntitySpec, filter: unknown, orderBy?: readonly OrderInput[] | null): Promise<EntitySpec> {
+  const mentioned = (orderBy ?? []).some((entry) => entry.customField != null) || JSON.stringify(filter ?? null).includes('"customField"');
+  return mentioned ? withCustomFields(spec, customFieldSpecs(await liveDefinitions(db, kind))) : spec;
+}
+
+/** The tenant condition, on top of row-level security, for the SQL of custom field queries. */
+const tenantSql = (alias: string) => Prisma.sql`${Prisma.raw(alias)}."tenantId" = NULLIF(current_setting('app.tenant_id', true), '')::uuid`;
+const tableSql = (kind: RecordKind, alias: string) => Prisma.raw(`"${TABLE_OF[kind]}" ${alias}`);
+
+/** A page whose filter or ordering uses custom fields: ids in SQL, then the rows through Prisma. */
+async function sqlPage<T extends object>(db: TenantDb, kind: RecordKind, spec: EntitySpec, keys: SortKey[], args: ListArgs, base: Where): Promise<Page<T>> {
   const plan = planPage(keys, args);
+  const table = TABLE_OF[kind];
+  const where = whereToSql(spec, table, 't', and(base, ...plan.where), SPECS);
+  const rows =
+    plan.size === 0
+      ? []
+      : await db.$transaction(async (tx) => {
+          const ids = await tx.$queryRaw<{ id: string }[]>(
+            Prisma.sql`SELECT t.id FROM ${tableSql(kind, 't')} WHERE ${tenantSql('t')} AND ${where} ORDER BY ${orderToSql(spec, 't', keys, plan.backwards)} LIMIT ${plan.take}`,
+          );
+          return rowsInOrder<T & { id: string }>(tx, kind, ids.map((row) => row.id));
+        });
+  const countWhere = whereToSql(spec, table, 't', base, SPECS);
+  let total: Promise<number> | undefined;
+  const count = async () => {
+    const [row] = await db.$transaction((tx) =>
+      tx.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM ${tableSql(kind, 't')} WHERE ${tenantSql('t')} AND ${countWhere}`),
+    );
+    return row?.n ?? 0;
+  };
+  return toPage(keys, plan, rows, args, () => (total ??= count()));
+}
+
+/** One Relay page of `kind` records; filter, ordering and page arguments are validated first. */
+export async function listPage<T extends object>(db: TenantDb, kind: RecordKind, entity: EntitySpec, args: ListArgs): Promise<Page<T>> {
+  const spec = await specFor(db, kind, entity, args.filter, args.orderBy);
+  const keys = sortKeys(spec, args.orderBy);
   const base = and(stateWhere(args.state), compileFilter(spec, args.filter));
+  if (usesCustomFields(base, keys)) return sqlPage<T>(db, kind, spec, keys, args, base);
+  const plan = planPage(keys, args);
   const delegate = delegateOf<T>(db, kind);
   const rows = plan.size === 0 ? [] : await delegate.findMany({ where: and(base, ...plan.where), orderBy: plan.orderBy, take: plan.take });
   let total: Promise<number> | undefined;
@@ -71,11 +123,23 @@ export async function groupCounts(
   spec: EntitySpec,
   args: { field: string; filter?: unknown; state?: RecordState | null },
 ): Promise<GroupCount[]> {
-  const column = groupColumn(spec, args.field);
-  const where = and(stateWhere(args.state), compileFilter(spec, args.filter));
-  const groups = await delegateOf(db, kind).groupBy({ by: [column], where, _count: { _all: true } });
+  const entity = await specFor(db, kind, spec, args.filter);
+  const column = groupColumn(entity, args.field);
+  const where = and(stateWhere(args.state), compileFilter(entity, args.filter));
+  let groups: { key: unknown; count: number }[];
+  if (usesCustomFields(where)) {
+    const condition = whereToSql(entity, TABLE_OF[kind], 't', where, SPECS);
+    groups = await db.$transaction((tx) =>
+      tx.$queryRaw<{ key: unknown; count: number }[]>(
+        Prisma.sql`SELECT ${Prisma.raw(`t."${column}"`)} AS key, count(*)::int AS count FROM ${tableSql(kind, 't')} WHERE ${tenantSql('t')} AND ${condition} GROUP BY 1`,
+      ),
+    );
+  } else {
+    const rows = await delegateOf(db, kind).groupBy({ by: [column], where, _count: { _all: true } });
+    groups = rows.map((group) => ({ key: group[column], count: group._count._all }));
+  }
   return groups
-    .map((group) => ({ key: group[column] == null ? null : String(group[column]), count: group._count._all }))
+    .map((group) => ({ key: group.key == null ? null : String(group.key), count: group.count }))
     .sort((a, b) => b.count - a.count || String(a.key ?? '').localeCompare(String(b.key ?? '')));
 }
 
@@ -135,7 +199,7 @@ export async function changeTrash(
 }
 
 /** Rows of `ids` in that order (rows that vanished meanwhile are left out). */
-export async function rowsInOrder<T extends { id: string }>(db: TenantDb, kind: RecordKind, ids: string[]): Promise<T[]> {
+export async function rowsInOrder<T extends { id: string }>(db: Pick<TenantDb, RecordKind>, kind: RecordKind, ids: string[]): Promise<T[]> {
   if (ids.length === 0) return [];
   const rows = await delegateOf<T>(db, kind).findMany({ where: { id: { in: ids } } });
   const byId = new Map(rows.map((row) => [row.id, row]));

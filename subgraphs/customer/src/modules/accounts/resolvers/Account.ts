@@ -1,5 +1,6 @@
 import type { AccountResolvers } from '../../../__generated__/resolvers-types.ts';
 import { requireTenant } from '../../../context.ts';
+import { customFieldResolvers } from '../../custom-fields/resolvers/record-fields.ts';
 
 export const Account: AccountResolvers = {
   /** Batched through the request's loader; an id of another tenant resolves to null. */
@@ -13,4 +14,5 @@ export const Account: AccountResolvers = {
   children: (account, _args, context) => context.loaders.childrenOfAccount.load(account.id),
   owner: (account) => (account.ownerId ? { id: account.ownerId } : null),
   contacts: (account, _args, context) => context.loaders.contactsOfAccount.load(account.id),
+  ...customFieldResolvers('ACCOUNT'),
 };

@@ -16,6 +16,8 @@ import { createAccountMergeService, type AccountMergeService } from './merge.ts'
 import { accountSpec } from '../../../lib/entities.ts';
 import type { Page } from '../../../lib/list-query.ts';
 import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
+import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
+import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { optionalDomain, optionalText, optionalUuid, parseInput, parsePatch, requiredName } from '../../../lib/validation.ts';
 
 export interface NewAccount {
@@ -28,6 +30,8 @@ export interface NewAccount {
   /** Parent company (an account of the same tenant). */
   parentId?: string | null;
   ownerId?: string | null;
+  /** Custom field values: on create required ones must be given; on update others stay as they are. */
+  customFields?: readonly CustomFieldInput[] | null;
 }
 
 export interface RevenueInput {
@@ -52,6 +56,8 @@ export interface AccountUpsert {
   annualRevenue?: RevenueInput | null;
   parentId?: string | null;
   ownerId?: string | null;
+  /** Custom field values: on create required ones must be given; on update others stay as they are. */
+  customFields?: readonly CustomFieldInput[] | null;
 }
 
 /** Payload of `customer.account.updated` (version 1): the new values of the changed fields. */
@@ -158,10 +164,13 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
       return { id: randomUUID(), tenantId, ...columnsOf(data) };
     });
     const created = await withTenantTransaction(prisma, tenantId, async (tx) => {
+      const data = [];
       for (const [index, row] of rows.entries()) {
         if (row.parentId) await checkParent(tx, row.parentId, null, inputs.length === 1 ? 'parentId' : `inputs.${index}.parentId`);
+        const prefix = inputs.length === 1 ? '' : `inputs.${index}.`;
+        data.push({ ...row, customFields: await customFieldValues(tx, 'account', inputs[index]!.customFields, { creating: true, prefix }) });
       }
-      const accounts = await tx.account.createManyAndReturn({ data: rows });
+      const accounts = await tx.account.createManyAndReturn({ data });
       await appendOutbox(
         tx,
         accounts.map((account) =>
@@ -212,9 +221,14 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
             existing = matches[0] ?? null;
           }
           if (patch.parentId) await checkParent(tx, patch.parentId, existing?.id ?? null, at('parentId'));
+          const customFields = await customFieldValues(tx, 'account', input.customFields, {
+            creating: !existing,
+            current: existing?.customFields,
+            prefix: `${path.join('.')}.`,
+          });
           if (existing) {
             if (existing.deletedAt) throw conflict(`Account ${existing.id} is in the trash; restore it first`, { field: at('id') });
-            const changes = columnsOf(patch);
+            const changes = { ...columnsOf(patch), ...(customFields ? { customFields } : {}) };
             const updated = await tx.account.update({ where: { id: existing.id }, data: changes });
             await appendOutbox(
               tx,
@@ -223,7 +237,7 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
             return { outcome: 'UPDATED' as const, record: updated };
           }
           if (!patch.name) throw badInput(`${at('name')}: name is required to create an account`, at('name'));
-          const created = await tx.account.create({ data: { id: randomUUID(), tenantId, ...columnsOf(patch), name: patch.name } });
+          const created = await tx.account.create({ data: { id: randomUUID(), tenantId, ...columnsOf(patch), name: patch.name, customFields } });
           await appendOutbox(
             tx,
             createEvent<AccountCreatedPayload>({

@@ -1,5 +1,6 @@
 import type { ContactRelationshipResolvers, ContactResolvers } from '../../../__generated__/resolvers-types.ts';
 import { requireTenant } from '../../../context.ts';
+import { customFieldResolvers } from '../../custom-fields/resolvers/record-fields.ts';
 import { jsonList, type EmailEntry, type PhoneEntry, type PostalAddress, type SocialLink } from '../../../lib/contact-details.ts';
 
 export const Contact: ContactResolvers = {
@@ -16,6 +17,7 @@ export const Contact: ContactResolvers = {
   relationships: (contact, _args, context) => context.loaders.relationshipsOfContact.load(contact.id),
   owner: (contact) => (contact.ownerId ? { id: contact.ownerId } : null),
   accounts: (contact, _args, context) => context.loaders.accountsOfContact.load(contact.id),
+  ...customFieldResolvers('CONTACT'),
 };
 
 export const ContactRelationship: ContactRelationshipResolvers = {};

@@ -29,6 +29,8 @@ import { createMergeService, type MergeService } from './merge.ts';
 import type { Page } from '../../../lib/list-query.ts';
 import { runBatch, type BatchResult } from '../../../lib/batch.ts';
 import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
+import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
+import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { isUuid, optionalEmail, optionalPhone, optionalUuid, parseInput, parsePatch, requiredName, tagList } from '../../../lib/validation.ts';
 
 export interface NewContact {
@@ -46,6 +48,8 @@ export interface NewContact {
   ownerId?: string | null;
   /** Accounts the contact works at; the first becomes the primary one. */
   accountIds?: string[] | null;
+  /** Values of the tenant's custom fields; required ones must be given. */
+  customFields?: readonly CustomFieldInput[] | null;
 }
 
 export const CONTACT_CREATED = 'customer.contact.created';
@@ -65,6 +69,8 @@ export interface ContactUpsert {
   lifecycleStage?: ContactModel['lifecycleStage'] | null;
   tags?: string[] | null;
   ownerId?: string | null;
+  /** Custom field values to set or clear; the others stay as they are. */
+  customFields?: readonly CustomFieldInput[] | null;
 }
 
 export interface EmailInput {
@@ -221,7 +227,8 @@ export function createContactsService({ prisma, onCommit }: ContactsServiceDeps)
             throw badInput(`accountIds: no such account: ${missing.join(', ')}`, 'accountIds');
           }
         }
-        const created = await tx.contact.create({ data: { id, tenantId, ...data } });
+        const customFields = await customFieldValues(tx, 'contact', input.customFields, { creating: true });
+        const created = await tx.contact.create({ data: { id, tenantId, ...data, customFields } });
         if (accountIds.length) {
           await tx.accountContact.createMany({
             data: accountIds.map((accountId, index) => ({ tenantId, accountId, contactId: id, isPrimary: index === 0 })),
@@ -264,7 +271,12 @@ export function createContactsService({ prisma, onCommit }: ContactsServiceDeps)
             existing = matches[0] ?? null;
           }
           const current = { emails: jsonList<EmailEntry>(existing?.emails), phones: jsonList<PhoneEntry>(existing?.phones) };
-          const patch = { ...fields, ...contactChannels({ email, phone, emails, phones }, current, path) };
+          const customFields = await customFieldValues(tx, 'contact', input.customFields, {
+            creating: !existing,
+            current: existing?.customFields,
+            prefix: `${path.join('.')}.`,
+          });
+          const patch = { ...fields, ...contactChannels({ email, phone, emails, phones }, current, path), ...(customFields ? { customFields } : {}) };
           if (existing) {
             if (existing.deletedAt) throw conflict(`Contact ${existing.id} is in the trash; restore it first`, { field: `${path.join('.')}.id` });
             const updated = await tx.contact.update({ where: { id: existing.id }, data: patch });

@@ -12,6 +12,8 @@ import type { Actor, TenantDb } from '../../../context.ts';
 import { leadSpec } from '../../../lib/entities.ts';
 import type { Page } from '../../../lib/list-query.ts';
 import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
+import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
+import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { optionalEmail, optionalText, optionalUuid, parseInput, requiredName } from '../../../lib/validation.ts';
 
 export interface NewLead {
@@ -20,6 +22,8 @@ export interface NewLead {
   company?: string | null;
   source?: string | null;
   ownerId?: string | null;
+  /** Values of the tenant's custom fields; required ones must be given. */
+  customFields?: readonly CustomFieldInput[] | null;
 }
 
 export const LEAD_CREATED = 'customer.lead.created';
@@ -67,7 +71,8 @@ export function createLeadsService({ prisma, onCommit }: LeadsServiceDeps): Lead
     async create(tenantId, actor, input) {
       const data = parseInput(leadInput, input);
       const lead = await withTenantTransaction(prisma, tenantId, async (tx) => {
-        const created = await tx.lead.create({ data: { id: randomUUID(), tenantId, ...data } });
+        const customFields = await customFieldValues(tx, 'lead', input.customFields, { creating: true });
+        const created = await tx.lead.create({ data: { id: randomUUID(), tenantId, ...data, customFields } });
         await appendOutbox(
           tx,
           createEvent<LeadCreatedPayload>({
