@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 
 log "starting PostgreSQL, Redis and Kafka (if not running)"
 bash scripts/infra/up.sh
+log "headless Chromium for the browser tests (Debian package, if missing)"
+bash scripts/infra/chromium.sh
 
 source scripts/lib/real-env.sh
 log "applying migrations"

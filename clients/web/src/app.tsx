@@ -1,12 +1,23 @@
 /**
- * The app shell: signed out it shows the sign-in form, signed in the deals board. Each session
- * gets its own API client (and cache), made when the session starts and closed when it ends.
+ * The app: signed out it shows the sign-in form, signed in the screen of the current URL
+ * (deals board, contacts, accounts, leads and their record pages). Each session gets its own
+ * API client (and cache), made when the session starts and closed when it ends.
  */
 import { ApolloProvider } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { createApiClient, type ApiClient } from './apollo.ts';
 import { graphqlHttpUrl, graphqlWsUrl } from './environment.ts';
+import { AppShell } from './components/app-shell.tsx';
+import { Link } from './components/link.tsx';
+import { Empty } from './components/states.tsx';
+import { useRoute, type Route } from './lib/route.ts';
+import { AccountScreen } from './screens/account-screen.tsx';
+import { AccountsScreen } from './screens/accounts-screen.tsx';
+import { ContactScreen } from './screens/contact-screen.tsx';
+import { ContactsScreen } from './screens/contacts-screen.tsx';
 import { DealsScreen } from './screens/deals-screen.tsx';
+import { LeadScreen } from './screens/lead-screen.tsx';
+import { LeadsScreen } from './screens/leads-screen.tsx';
 import { SignInScreen } from './screens/sign-in-screen.tsx';
 import { authorizationOf, endSession, useSession, type Session } from './session.ts';
 
@@ -39,15 +50,49 @@ function useApiClient(session: Session | null): ApiClient | null {
   return current && current.session === session ? current.api : null;
 }
 
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'board':
+      return <DealsScreen />;
+    case 'contacts':
+      return <ContactsScreen />;
+    case 'contact':
+      return <ContactScreen key={route.id} id={route.id} />;
+    case 'accounts':
+      return <AccountsScreen />;
+    case 'account':
+      return <AccountScreen key={route.id} id={route.id} />;
+    case 'leads':
+      return <LeadsScreen />;
+    case 'lead':
+      return <LeadScreen key={route.id} id={route.id} />;
+    case 'not-found':
+      return (
+        <div className="screen">
+          <h1>Page not found</h1>
+          <Empty>There is nothing at {route.path}.</Empty>
+          <Link href="/">Go to the deals board</Link>
+        </div>
+      );
+  }
+}
+
 export function App() {
   const session = useSession();
   const api = useApiClient(session);
+  const route = useRoute();
   useSignOutOnExpiry(session);
 
   if (!api) return null;
   return (
     <ApolloProvider client={api.client}>
-      {session ? <DealsScreen key={session.accessToken} session={session} /> : <SignInScreen />}
+      {session ? (
+        <AppShell key={session.accessToken} session={session} route={route}>
+          <Screen route={route} />
+        </AppShell>
+      ) : (
+        <SignInScreen />
+      )}
     </ApolloProvider>
   );
 }

@@ -1,38 +1,35 @@
-/** One deal on the board, with a button that moves it to the pipeline's next stage. */
-import { useMutation } from '@apollo/client/react';
+/**
+ * One deal on the board. Its handle picks it up: drag it with a pointer, or focus the handle,
+ * press Space or Enter, move between stages with the arrow keys and drop with Space or Enter
+ * (Escape cancels).
+ */
+import { useDraggable } from '@dnd-kit/core';
 import { useId } from 'react';
 import type { BoardDealFragment } from '../gql/graphql';
-import { errorMessage } from '../lib/api-error.ts';
 import { formatMoney } from '../lib/money.ts';
-import { MoveDealMutation } from '../operations.ts';
 
 export interface DealCardProps {
   deal: BoardDealFragment;
-  /** The stage after the deal's current one; null on the last stage. */
-  next: { id: string; name: string } | null;
+  /** Days a deal may stand in its stage before it is stale; null = never. */
+  rottingDays: number | null;
+  /** True while a move of this deal waits for the API. */
+  pending: boolean;
 }
 
-export function DealCard({ deal, next }: DealCardProps) {
-  const [moveDeal, { loading, error }] = useMutation(MoveDealMutation);
+export function DealCard({ deal, rottingDays, pending }: DealCardProps) {
   const titleId = useId();
-
-  function moveToNext() {
-    if (!next) return;
-    moveDeal({
-      variables: { id: deal.id, stageId: next.id },
-      // Show the move at once; Apollo rolls it back if the API refuses it.
-      optimisticResponse: {
-        __typename: 'Mutation',
-        moveDeal: { __typename: 'Deal', id: deal.id, stage: { __typename: 'Stage', id: next.id, name: next.name } },
-      },
-    }).catch(() => {
-      // The error is rendered from the mutation state below.
-    });
-  }
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: deal.id, data: { dealId: deal.id } });
+  const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
+  const classes = ['deal-card', isDragging ? 'dragging' : '', deal.isStale ? 'stale' : '', pending ? 'pending' : ''].filter(Boolean).join(' ');
 
   return (
-    <article className="deal-card" aria-labelledby={titleId}>
-      <h3 id={titleId}>{deal.name}</h3>
+    <article ref={setNodeRef} style={style} className={classes} aria-labelledby={titleId} data-deal-id={deal.id} aria-busy={pending}>
+      <div className="deal-card-top">
+        <h3 id={titleId}>{deal.name}</h3>
+        <button type="button" className="drag-handle" {...attributes} {...listeners} aria-label={`Move ${deal.name}`}>
+          <span aria-hidden="true">⠿</span>
+        </button>
+      </div>
       <p className="amount">{formatMoney(deal.amount, deal.currency)}</p>
       <dl className="facts">
         <div>
@@ -44,16 +41,12 @@ export function DealCard({ deal, next }: DealCardProps) {
           <dd>{deal.owner?.name ?? 'Unassigned'}</dd>
         </div>
       </dl>
-      {next ? (
-        <button type="button" onClick={moveToNext} disabled={loading} aria-label={`Move ${deal.name} to ${next.name}`}>
-          Move to {next.name} →
-        </button>
-      ) : null}
-      {error ? (
-        <p className="error" role="alert">
-          {errorMessage(error)}
+      {deal.isStale ? (
+        <p className="stale-marker" title={rottingDays !== null ? `In this stage for more than ${rottingDays} days` : undefined}>
+          <span aria-hidden="true">⏳</span> Stale{rottingDays !== null ? `: over ${rottingDays} days in this stage` : ''}
         </p>
       ) : null}
+      {pending ? <p className="muted">Saving…</p> : null}
     </article>
   );
 }

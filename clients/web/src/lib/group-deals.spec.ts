@@ -37,6 +37,16 @@ describe('groupDealsByStage', () => {
     expect(columns[2]?.totals).toEqual([{ currency: 'USD', amount: '5000' }]);
   });
 
+  it('weights each column’s totals by its stage probability', () => {
+    const columns = groupDealsByStage(stages, [deal('a', 'lead', '1000'), deal('b', 'proposal', '300.50'), deal('c', 'won', '7')]);
+
+    expect(columns.map((c) => c.weighted)).toEqual([
+      [{ currency: 'USD', amount: '100.00' }],
+      [{ currency: 'USD', amount: '150.2500' }],
+      [{ currency: 'USD', amount: '7.00' }],
+    ]);
+  });
+
   it('leaves out deals whose stage is not in the pipeline', () => {
     const columns = groupDealsByStage(stages, [deal('x', 'elsewhere', '1'), deal('y', 'won', '2')]);
 

@@ -1,13 +1,15 @@
 /**
  * Board layout: the deals of a pipeline grouped into one column per stage, in stage order,
- * with each column's totals per currency.
+ * with each column's totals per currency, plain and weighted by the stage's win probability.
  */
-import { totalsByCurrency, type MoneyTotal } from './money.ts';
+import { percentOf, totalsByCurrency, type MoneyTotal } from './money.ts';
 
 /** What the board needs to know about a stage. */
 export interface BoardStageLike {
   id: string;
   position: number;
+  /** Win probability of a deal in this stage, 0..100. */
+  probability?: number;
 }
 
 /** What the board needs to know about a deal. */
@@ -24,6 +26,8 @@ export interface StageColumn<S extends BoardStageLike, D extends BoardDealLike> 
   deals: D[];
   /** Sum of the column's amounts, one entry per currency. */
   totals: MoneyTotal[];
+  /** The totals at the stage's win probability (expected value), one entry per currency. */
+  weighted: MoneyTotal[];
 }
 
 function byPosition(a: BoardStageLike, b: BoardStageLike): number {
@@ -43,7 +47,10 @@ export function groupDealsByStage<S extends BoardStageLike, D extends BoardDealL
   for (const deal of deals) byStage.get(deal.stage.id)?.push(deal);
   return [...stages].sort(byPosition).map((stage) => {
     const stageDeals = byStage.get(stage.id) ?? [];
-    return { stage, deals: stageDeals, totals: totalsByCurrency(stageDeals) };
+    const totals = totalsByCurrency(stageDeals);
+    const probability = stage.probability ?? 100;
+    const weighted = totals.map((t) => ({ currency: t.currency, amount: percentOf(t.amount, probability) }));
+    return { stage, deals: stageDeals, totals, weighted };
   });
 }
 

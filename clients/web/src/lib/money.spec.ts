@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDecimals, formatMoney, totalsByCurrency } from './money.ts';
+import { addDecimals, formatMoney, percentOf, totalsByCurrency } from './money.ts';
 
 describe('addDecimals', () => {
   it('adds exactly where floating point would not', () => {
@@ -46,5 +46,18 @@ describe('formatMoney', () => {
 
   it('falls back to amount and code for a code the runtime does not know', () => {
     expect(formatMoney('10', 'NOT-A-CODE', 'en-US')).toBe('10 NOT-A-CODE');
+  });
+});
+
+describe('percentOf', () => {
+  it('weights an amount by a whole percentage, exactly', () => {
+    expect(percentOf('12000', 25)).toBe('3000.00');
+    expect(percentOf('0.10', 33)).toBe('0.0330');
+    expect(percentOf('9007199254740993', 100)).toBe('9007199254740993.00');
+    expect(percentOf('-50', 10)).toBe('-5.00');
+  });
+
+  it('refuses a fractional percentage', () => {
+    expect(() => percentOf('1', 12.5)).toThrow(RangeError);
   });
 });

@@ -80,3 +80,13 @@ export function formatMoney(amount: string, currency: string, locale?: string): 
   const formatter = formatterFor(currency, locale);
   return formatter ? formatter.format(amount as Intl.StringNumericLiteral) : `${amount} ${currency}`;
 }
+
+/**
+ * `percent`% of a decimal amount, exactly (the result has two more decimals): the weighted
+ * value of a deal at its stage's win probability.
+ */
+export function percentOf(amount: string, percent: number): string {
+  if (!Number.isInteger(percent)) throw new RangeError(`Not a whole percentage: ${percent}`);
+  const value = parseDecimal(amount);
+  return renderDecimal({ units: value.units * BigInt(percent), scale: value.scale + 2 });
+}

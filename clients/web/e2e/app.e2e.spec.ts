@@ -1,0 +1,258 @@
+/**
+ * The web app in a real browser, against the whole product started in-process on real
+ * PostgreSQL, Kafka and Redis: sign-in, contacts and accounts (create, validation messages,
+ * inline edit, record pages), and the live pipeline board, where a deal dragged by one person
+ * moves on a colleague's screen, and a move made on an out-of-date board is refused (CONFLICT)
+ * and explained. Screenshots of the main screens are saved to docs/screenshots/.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Listening } from '@crm/runtime';
+import type { Stack } from '@crm/stack';
+import { serveWebApp } from '@crm/stack/web';
+import { createAccount, createPipeline, createTenantWithUsers, gqlOk, startRealStack, STANDARD_STAGES } from '@crm/testkit';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { openBrowser, requireChromium, type Person } from './browser.ts';
+
+const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(webDir, '..', '..');
+const screenshots = join(repoRoot, 'docs', 'screenshots');
+const DESKTOP = { width: 1280, height: 860 };
+const TABLET = { width: 820, height: 1180 };
+
+let stack: Stack;
+let web: Listening;
+const people: Person[] = [];
+
+/** Builds the app once for this file, as `pnpm --filter @crm/web build` does. */
+async function buildWebApp(): Promise<void> {
+  await promisify(execFile)(process.execPath, [join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: webDir,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+beforeAll(async () => {
+  requireChromium();
+  await buildWebApp();
+  stack = await startRealStack();
+  web = await serveWebApp(join(webDir, 'dist'), Number(new URL(stack.gatewayUrl).port), 0);
+  await mkdir(screenshots, { recursive: true });
+}, 300_000);
+
+afterAll(async () => {
+  for (const person of people) await person.close().catch(() => undefined);
+  await web?.close();
+  await stack?.stop();
+});
+
+/** A workspace of its own: an admin and a manager, the standard pipeline and one account. */
+async function seedWorkspace() {
+  const slug = `web-${randomUUID().slice(0, 8)}`;
+  const password = `pw-${randomUUID()}`;
+  const { users } = await createTenantWithUsers(stack, { name: 'Web Test Inc', slug }, [
+    { email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password },
+    { email: `manager@${slug}.test`, name: 'Max Manager', role: 'SALES_MANAGER', password },
+  ]);
+  const admin = users[0]!;
+  const pipeline = await createPipeline(stack.gatewayUrl, admin.token, 'New business', STANDARD_STAGES);
+  await createAccount(stack.gatewayUrl, admin.token, { name: 'Globex', domain: `globex-${slug}.example`, industry: 'Manufacturing' });
+  return { slug, password, admin, pipeline, adminEmail: `admin@${slug}.test`, managerEmail: `manager@${slug}.test` };
+}
+
+async function open(viewport: { width: number; height: number }): Promise<Person> {
+  const person = await openBrowser(viewport);
+  people.push(person);
+  return person;
+}
+
+async function signIn(page: Page, email: string, password: string, workspace: string): Promise<void> {
+  await page.goto(web.url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel(/Workspace/).fill(workspace);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
+}
+
+function column(page: Page, stageId: string): Locator {
+  return page.locator(`section.column[data-stage-id="${stageId}"]`);
+}
+
+function card(page: Page, stageId: string, dealName: string): Locator {
+  return column(page, stageId).locator('article.deal-card', { hasText: dealName });
+}
+
+/** Drags a deal by its handle onto a stage column, with the mouse, in small steps. */
+async function drag(page: Page, dealName: string, stageId: string): Promise<void> {
+  const handle = page.getByRole('button', { name: `Move ${dealName}` });
+  const from = (await handle.boundingBox())!;
+  const target = column(page, stageId);
+  await target.scrollIntoViewIfNeeded();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(to.x + to.width / 2, to.y + Math.min(to.height / 2, 120), { steps: 15 });
+  await page.mouse.up();
+}
+
+describe('web app', () => {
+  it('signs in, creates an account and a contact, and moves a deal that a colleague sees move live', async () => {
+    // What each browser showed when the test failed, for the report.
+    onTestFailed(async () => {
+      for (const [index, person] of people.entries()) {
+        await person.page.screenshot({ path: join(tmpdir(), `crm-web-e2e-failure-${index}.png`) }).catch(() => undefined);
+      }
+    });
+    const ws = await seedWorkspace();
+    const [qualification, discovery, proposal] = ws.pipeline.stages;
+    const admin = await open(DESKTOP);
+    const page = admin.page;
+
+    // Sign-in: a wrong password is refused with the API's message, then the right one works.
+    await page.goto(web.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'sign-in.png') });
+    await page.getByLabel('Email').fill(ws.adminEmail);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByLabel(/Workspace/).fill(ws.slug);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await signIn(page, ws.adminEmail, ws.password, ws.slug);
+    expect(await page.evaluate<string[]>('Object.keys(sessionStorage)')).toContain('crm.session');
+
+    // Account: created from the form, shown on its record page.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Globex', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New account' }).click();
+    const accountForm = page.getByRole('form', { name: 'New account' });
+    await accountForm.getByLabel('Name').fill('Initech');
+    await accountForm.getByLabel('Domain').fill(`initech-${ws.slug}.example`);
+    await accountForm.getByLabel('Industry').fill('Software');
+    await accountForm.getByLabel('Employees').fill('120');
+    await accountForm.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Initech', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/accounts\/.+/);
+
+    // Contact: the API's validation message appears under the field, then the contact is created.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+    await page.getByText('There are no contacts yet.').waitFor();
+    await page.getByRole('button', { name: 'New contact' }).click();
+    const contactForm = page.getByRole('form', { name: 'New contact' });
+    await contactForm.getByLabel('First name').fill('Grace');
+    await contactForm.getByLabel('Last name').fill('Hopper');
+    await contactForm.getByLabel('Email').fill('not-an-address');
+    await contactForm.getByLabel('Account').selectOption({ label: 'Initech' });
+    await contactForm.getByRole('button', { name: 'Create contact' }).click();
+    const emailError = contactForm.locator('.field-error');
+    await emailError.waitFor();
+    expect(await emailError.textContent()).toMatch(/e-mail/i);
+    expect(await contactForm.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await contactForm.getByLabel('Email').fill(`grace@initech-${ws.slug}.example`);
+    await contactForm.getByRole('button', { name: 'Create contact' }).click();
+    await page.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Initech' }).waitFor();
+
+    // Inline edit: a bad value shows the API's message, a good one is saved.
+    await page.getByRole('button', { name: 'Edit email' }).click();
+    await page.getByRole('textbox', { name: 'Email' }).fill('still-not-an-address');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const inlineError = page.locator('.inline-field .field-error');
+    await inlineError.waitFor();
+    expect(await inlineError.textContent()).toMatch(/e-mail/i);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Edit phone' }).click();
+    await page.getByRole('textbox', { name: 'Phone' }).fill('+1 555 0100');
+    await page.getByRole('textbox', { name: 'Phone' }).press('Enter');
+    await page.getByText('+1 555 0100').waitFor();
+    await page.screenshot({ path: join(screenshots, 'contact.png') });
+
+    await page.getByRole('link', { name: 'Contacts' }).first().click();
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await page.getByRole('searchbox').fill('nobody-matches-this');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No contacts match these filters.').waitFor();
+    await page.getByRole('searchbox').fill('Grace');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'contacts.png') });
+
+    // A deal, created on the board in the first stage.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Deals' }).click();
+    await page.getByRole('region', { name: 'New business board' }).waitFor();
+    await page.getByRole('button', { name: 'New deal' }).click();
+    const dealForm = page.getByRole('form', { name: 'New deal' });
+    await dealForm.getByLabel('Name').fill('Initech — Platform licence');
+    await dealForm.getByLabel('Amount').fill('48000');
+    await dealForm.getByLabel('Account').selectOption({ label: 'Initech' });
+    await dealForm.getByRole('button', { name: 'Create deal' }).click();
+    await card(page, qualification!.id, 'Initech — Platform licence').waitFor();
+    expect(await column(page, qualification!.id).locator('.totals').textContent()).toContain('$48,000.00');
+
+    // The manager, in a browser of their own at tablet width, watches the same board; and a
+    // second admin board stops receiving live updates, so it goes out of date.
+    const manager = await open(TABLET);
+    await signIn(manager.page, ws.managerEmail, ws.password, ws.slug);
+    await card(manager.page, qualification!.id, 'Initech — Platform licence').waitFor();
+    await manager.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+    const stale = await open(DESKTOP);
+    await stale.context.routeWebSocket(/\/graphql$/, () => {
+      // Accept the socket and never answer: this board gets no live updates.
+    });
+    await signIn(stale.page, ws.adminEmail, ws.password, ws.slug);
+    await card(stale.page, qualification!.id, 'Initech — Platform licence').waitFor();
+
+    // The admin drags the deal to Discovery; it moves on the manager's board without a reload.
+    await drag(page, 'Initech — Platform licence', discovery!.id);
+    await card(page, discovery!.id, 'Initech — Platform licence').waitFor();
+    await card(manager.page, discovery!.id, 'Initech — Platform licence').waitFor();
+    expect(await card(manager.page, qualification!.id, 'Initech — Platform licence').count()).toBe(0);
+    expect(await column(manager.page, discovery!.id).locator('.totals').textContent()).toContain('weighted $12,000.00 at 25%');
+    await page.screenshot({ path: join(screenshots, 'board.png') });
+    await manager.page.screenshot({ path: join(screenshots, 'board-tablet.png') });
+
+    // On the out-of-date board the deal still shows in Qualification; moving it from there is
+    // refused with CONFLICT, explained, and the board shows where the deal really is.
+    // (Keyboard only: Space picks the deal up, each arrow key goes one stage, Space drops it.)
+    await stale.page.getByRole('button', { name: 'Move Initech — Platform licence' }).focus();
+    await stale.page.keyboard.press('Space');
+    await stale.page.locator('article.deal-card.dragging').waitFor();
+    await stale.page.keyboard.press('ArrowRight');
+    await stale.page.locator(`section.column.over[data-stage-id="${discovery!.id}"]`).waitFor();
+    await stale.page.keyboard.press('ArrowRight');
+    await stale.page.locator(`section.column.over[data-stage-id="${proposal!.id}"]`).waitFor();
+    await stale.page.keyboard.press('Space');
+    const notice = stale.page.locator('.notice.conflict');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('It is now in Discovery.');
+    await card(stale.page, discovery!.id, 'Initech — Platform licence').waitFor();
+    expect(await card(stale.page, proposal!.id, 'Initech — Platform licence').count()).toBe(0);
+
+    // The API agrees with every board.
+    const { deals } = await gqlOk<{ deals: Array<{ name: string; stage: { id: string } }> }>(
+      stack.gatewayUrl,
+      'query($p: ID!) { deals(pipelineId: $p) { name stage { id } } }',
+      { p: ws.pipeline.id },
+      { token: ws.admin.token },
+    );
+    expect(deals).toEqual([{ name: 'Initech — Platform licence', stage: { id: discovery!.id } }]);
+
+    // Sign-out forgets the token.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('crm.session')")).toBeNull();
+
+    expect(admin.problems).toEqual([]);
+    expect(manager.problems).toEqual([]);
+    expect(stale.problems).toEqual([]);
+  }, 240_000);
+});

@@ -1,0 +1,56 @@
+/** The signed-in frame: skip link, header with the sections, the user and sign-out, then the screen. */
+import type { ReactNode } from 'react';
+import type { Route } from '../lib/route.ts';
+import { endSession, type Session } from '../session.ts';
+import { Link } from './link.tsx';
+
+/** `SALES_MANAGER` → `Sales manager`. */
+export function roleLabel(role: string): string {
+  const words = role.toLowerCase().replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const SECTIONS = [
+  { href: '/', label: 'Deals', screens: ['board'] },
+  { href: '/contacts', label: 'Contacts', screens: ['contacts', 'contact'] },
+  { href: '/accounts', label: 'Accounts', screens: ['accounts', 'account'] },
+  { href: '/leads', label: 'Leads', screens: ['leads', 'lead'] },
+] as const;
+
+export function AppShell({ session, route, children }: { session: Session; route: Route; children: ReactNode }) {
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <span className="brand">CRM</span>
+        <nav aria-label="Sections">
+          <ul className="nav">
+            {SECTIONS.map((section) => {
+              const current = (section.screens as readonly string[]).includes(route.screen);
+              return (
+                <li key={section.href}>
+                  <Link href={section.href} aria-current={current ? 'page' : undefined}>
+                    {section.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="account">
+          <span>
+            {session.user.name} <span className="muted">· {roleLabel(session.user.role)}</span>
+          </span>
+          <button type="button" onClick={endSession}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

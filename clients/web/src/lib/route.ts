@@ -1,0 +1,79 @@
+/**
+ * The app's screens as URLs (`/contacts/42`), read from and written to the browser history.
+ * The product's server answers every path with the app, so each URL can be reloaded or shared.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { screen: 'board' }
+  | { screen: 'contacts' }
+  | { screen: 'contact'; id: string }
+  | { screen: 'accounts' }
+  | { screen: 'account'; id: string }
+  | { screen: 'leads' }
+  | { screen: 'lead'; id: string }
+  | { screen: 'not-found'; path: string };
+
+const COLLECTIONS = { contacts: 'contact', accounts: 'account', leads: 'lead' } as const;
+type Collection = keyof typeof COLLECTIONS;
+
+function isCollection(segment: string): segment is Collection {
+  return Object.hasOwn(COLLECTIONS, segment);
+}
+
+/** The route of a path; unknown paths give `not-found`. */
+export function parseRoute(pathname: string): Route {
+  const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments.length === 0 || (segments.length === 1 && segments[0] === 'deals')) return { screen: 'board' };
+  const [collection, id, ...rest] = segments;
+  if (collection && isCollection(collection) && rest.length === 0) {
+    return id ? { screen: COLLECTIONS[collection], id } : { screen: collection };
+  }
+  return { screen: 'not-found', path: pathname };
+}
+
+/** The path of a route (inverse of {@link parseRoute}). */
+export function pathOf(route: Route): string {
+  switch (route.screen) {
+    case 'board':
+      return '/';
+    case 'contacts':
+    case 'accounts':
+    case 'leads':
+      return `/${route.screen}`;
+    case 'contact':
+    case 'account':
+    case 'lead':
+      return `/${route.screen}s/${encodeURIComponent(route.id)}`;
+    case 'not-found':
+      return route.path;
+  }
+}
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+function currentPath(): string {
+  return window.location.pathname;
+}
+
+/** Goes to a path, adding it to the history (the back button returns). */
+export function navigate(path: string): void {
+  if (path === window.location.pathname) return;
+  window.history.pushState(null, '', path);
+  for (const listener of listeners) listener();
+  window.scrollTo(0, 0);
+}
+
+/** The current route; re-renders on navigation and on back/forward. */
+export function useRoute(): Route {
+  return parseRoute(useSyncExternalStore(subscribe, currentPath));
+}

@@ -1,0 +1,102 @@
+/** Leads: searchable, filterable by status, sortable, page by page; and a form to add one. */
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useReducer, useState, type FormEvent } from 'react';
+import { FormErrors, FormField, textOf } from '../components/form-field.tsx';
+import { RecordList, type ListColumn } from '../components/record-list.tsx';
+import type { LeadRowFragment, LeadSortField } from '../gql/graphql';
+import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
+import { enumLabel, formatDate, LEAD_STATUSES, optionsOf } from '../lib/labels.ts';
+import { listReducer, pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
+import { navigate, pathOf } from '../lib/route.ts';
+import { CreateLeadMutation, LeadsQuery } from '../operations.ts';
+
+const INITIAL: ListState<LeadSortField> = { search: '', choice: '', sort: { field: 'CREATED_AT', direction: 'DESC' }, page: null };
+
+const COLUMNS: ReadonlyArray<ListColumn<LeadRowFragment, LeadSortField>> = [
+  { key: 'name', label: 'Name', sortField: 'NAME', render: (l) => l.name },
+  { key: 'company', label: 'Company', sortField: 'COMPANY', render: (l) => l.company ?? '—' },
+  { key: 'email', label: 'Email', sortField: 'EMAIL', render: (l) => l.email ?? '—' },
+  { key: 'status', label: 'Status', sortField: 'STATUS', render: (l) => enumLabel(l.status) },
+  { key: 'score', label: 'Score', sortField: 'SCORE', render: (l) => l.score },
+  { key: 'created', label: 'Created', sortField: 'CREATED_AT', render: (l) => formatDate(l.createdAt) },
+];
+
+const LEAD_FIELDS = ['name', 'email', 'company', 'source'] as const;
+
+export function LeadsScreen() {
+  const [state, dispatch] = useReducer(listReducer<LeadSortField>, INITIAL);
+  const [creating, setCreating] = useState(false);
+  const filter = searchFilter(state.search, ['name', 'company', 'email'], state.choice ? [{ status: { eq: state.choice } }] : []);
+  const { data, previousData, loading, error, refetch } = useQuery(LeadsQuery, {
+    variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] },
+    // Lists show what is cached at once and refresh it: records change under other people's hands.
+    fetchPolicy: 'cache-and-network',
+    notifyOnNetworkStatusChange: true,
+  });
+  const page = (data ?? previousData)?.leadsConnection;
+
+  return (
+    <div className="screen">
+      <div className="toolbar">
+        <h1>Leads</h1>
+        <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+          {creating ? 'Close' : 'New lead'}
+        </button>
+      </div>
+      {creating ? <CreateLeadForm onCancel={() => setCreating(false)} /> : null}
+      <RecordList
+        noun="leads"
+        state={state}
+        dispatch={dispatch}
+        searchLabel="Search name, company or email"
+        choice={{ label: 'Status', options: optionsOf(LEAD_STATUSES) }}
+        columns={COLUMNS}
+        page={page}
+        loading={loading}
+        error={error}
+        onRetry={() => void refetch().catch(() => undefined)}
+        hrefOf={(l) => pathOf({ screen: 'lead', id: l.id })}
+        titleOf={(l) => l.name}
+      />
+    </div>
+  );
+}
+
+function CreateLeadForm({ onCancel }: { onCancel: () => void }) {
+  const [create, { loading }] = useMutation(CreateLeadMutation);
+  const [errors, setErrors] = useState<FieldErrors>(NO_FIELD_ERRORS);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    try {
+      const { data } = await create({
+        variables: { input: { name: textOf(form, 'name') ?? '', email: textOf(form, 'email'), company: textOf(form, 'company'), source: textOf(form, 'source') } },
+      });
+      if (data) navigate(pathOf({ screen: 'lead', id: data.createLead.id }));
+    } catch (error) {
+      setErrors(fieldErrorsOf(error, LEAD_FIELDS));
+    }
+  }
+
+  return (
+    <form className="card create-form" onSubmit={onSubmit} aria-label="New lead" noValidate>
+      <h2>New lead</h2>
+      <div className="form-grid">
+        <FormField label="Name" name="name" autoComplete="off" error={errors.byField.name} autoFocus />
+        <FormField label="Email" name="email" type="email" autoComplete="off" error={errors.byField.email} />
+        <FormField label="Company" name="company" autoComplete="off" error={errors.byField.company} />
+        <FormField label="Source" name="source" autoComplete="off" placeholder="web, referral, event…" error={errors.byField.source} />
+      </div>
+      <FormErrors messages={errors.general} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={loading}>
+          {loading ? 'Creating…' : 'Create lead'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
