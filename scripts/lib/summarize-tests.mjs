@@ -21,8 +21,15 @@ for (const file of args) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  // suites that failed to load count as failures too
-  failed += (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
+  // A file that failed without a failing test (it did not load, or a beforeAll/afterAll hook
+  // failed) fails every test it did not pass: vitest reports those as skipped.
+  for (const result of report.testResults ?? []) {
+    const assertions = result.assertionResults ?? [];
+    if (result.status !== 'failed' || assertions.some((a) => a.status === 'failed')) continue;
+    const notRun = assertions.filter((a) => a.status !== 'passed').length;
+    failed += Math.max(1, notRun);
+    skipped -= notRun;
+  }
 }
 if (typecheck !== 0) {
   console.log('type-check or lint failed (see above)');
