@@ -16,3 +16,4 @@ export { applyMigrations, diffMigrations, readMigrationsList, MIGRATION_LOCK_TOM
 export { createMigration, type CreateMigrationOptions, type CreatedMigration } from './cli/create-migration.ts';
 export { databaseConfigFor, DOMAINS, migrateAll, prismaPathsOf, type DatabaseEnv, type Domain, type MigrateAllOptions } from './cli/migrate.ts';
 export { generateClient } from './cli/generate-client.ts';
+export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './keyset-cursor.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forTenant, withTenantTransaction } from '@crm/db';
 import { createEvent, topicOf, type EventDomain } from '@crm/events';
 import { graphql, seedTenant, startTestPlatform, type TestPlatform } from '../../test-support.ts';
-import { AUDITED_DOMAINS } from './services/audit-consumer.ts';
+import { AUDITED_DOMAINS, UNAUDITED_TYPES } from './services/audit-consumer.ts';
 
 let t: TestPlatform;
 
@@ -89,6 +89,19 @@ describe('audit consumer', () => {
       changes: { name: { from: 'a', to: 'b0' } },
       requestId: 'req-0',
     });
+  });
+
+  it('leaves out notifications delivered to users: they repeat a change already audited', async () => {
+    const { tenant, admin } = await seedTenant(t.platform);
+    const [type] = [...UNAUDITED_TYPES] as [string];
+    const notification = createEvent({ type, tenantId: tenant.id, actor: { userId: null, kind: 'system' }, aggregateId: randomUUID(), payload: { recipientId: admin.id } });
+    const change = domainEvent('platform', tenant.id, admin.id, randomUUID(), 0, { changed: { name: { from: 'a', to: 'b' } } });
+    // the bus keeps per-key order only: the change goes under the notification's key so it is consumed after it
+    const sameKey = { orderingKey: () => notification.aggregateId };
+    await t.bus.publish(topicOf('platform'), [notification, change], sameKey);
+    const recorded = () => forTenant(t.platform.prisma, tenant.id).auditEntry.findMany({ where: { recordId: { in: [notification.aggregateId, change.aggregateId] } } });
+    await until(async () => (await recorded()).length >= 1);
+    expect((await recorded()).map((entry) => entry.action)).toEqual(['platform.thing.updated']);
   });
 
   it('keeps the whole payload when the event names no changed fields', async () => {

@@ -6,14 +6,13 @@
  * the outbox in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { withTenantTransaction } from '@crm/db';
+import { decodeKeysetCursor, encodeKeysetCursor, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent, type EventEnvelope } from '@crm/events';
 import { badInput, conflict, forbidden, notFound, type Identity } from '@crm/runtime';
 import { Prisma, type PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { PersistedQueryModel } from '../../../__generated__/prisma/models.ts';
 import { isUuid } from '../../pipeline-summary/lib/ids.ts';
 import type { TenantDb } from '../../pipeline-summary/services/pipeline-summary.ts';
-import { decodeCursor, encodeCursor } from '../lib/cursor.ts';
 import { checkDocument, checkName } from '../lib/document.ts';
 
 export const PERSISTED_QUERY_REGISTERED = 'analytics.persisted_query.registered';
@@ -123,10 +122,10 @@ export function createPersistedQueriesService({ prisma, onCommit }: { prisma: Pr
     async list(db, args) {
       const first = args.first ?? DEFAULT_PAGE_SIZE;
       if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
-      const cursor = args.after ? decodeCursor(args.after) : null;
+      const cursor = args.after ? decodeKeysetCursor(args.after) : null;
       if (args.after && !cursor) throw badInput('after is not a valid cursor', 'after');
       const rows = await db.persistedQuery.findMany({
-        where: cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {},
+        where: cursor ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] } : {},
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: first + 1,
       });
@@ -134,7 +133,7 @@ export function createPersistedQueriesService({ prisma, onCommit }: { prisma: Pr
         nodes: rows.slice(0, first),
         hasNextPage: rows.length > first,
         hasPreviousPage: cursor !== null,
-        cursorOf: (node) => encodeCursor({ createdAt: node.createdAt, id: node.id }),
+        cursorOf: (node) => encodeKeysetCursor({ at: node.createdAt, id: node.id }),
       };
     },
 

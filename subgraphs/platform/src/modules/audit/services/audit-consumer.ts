@@ -10,6 +10,12 @@ import { AUDIT_CONSUMER, type AuditLogService } from './audit-log.ts';
 /** Every domain that publishes events. */
 export const AUDITED_DOMAINS: readonly EventDomain[] = ['platform', 'customer', 'sales', 'analytics', 'integration'];
 
+/**
+ * Events that change no record anyone acted on: a notification delivered to a user follows from
+ * an audited change and would only repeat it.
+ */
+export const UNAUDITED_TYPES: ReadonlySet<string> = new Set(['platform.notification.created']);
+
 export interface AuditConsumerTuning {
   /**
    * Consumer group. Default `platform.audit`. Override only to keep several independent stacks
@@ -38,6 +44,7 @@ export function subscribeAuditLog({ bus, auditLog, logger, ...tuning }: AuditCon
     ...(tuning.maxAttempts !== undefined ? { maxAttempts: tuning.maxAttempts } : {}),
     ...(tuning.retryBackoffMs !== undefined ? { retryBackoffMs: tuning.retryBackoffMs } : {}),
     handler: async (event) => {
+      if (UNAUDITED_TYPES.has(event.type)) return;
       const outcome = await auditLog.record(event);
       logger.debug({ eventId: event.id, type: event.type, tenantId: event.tenantId, outcome }, 'event audited');
     },

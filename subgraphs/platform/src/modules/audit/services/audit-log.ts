@@ -3,14 +3,13 @@
  * tenant admins read it with (by record, by actor, by time; newest first).
  */
 import { z } from 'zod';
-import { withTenantTransaction } from '@crm/db';
+import { decodeKeysetCursor, encodeKeysetCursor, withTenantTransaction } from '@crm/db';
 import { markProcessed, type EventEnvelope } from '@crm/events';
 import { badInput } from '@crm/runtime';
 import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { AuditEntryModel } from '../../../__generated__/prisma/models.ts';
 import type { TenantDb } from '../../../context.ts';
 import { isUuid, parseInput } from '../../../lib/arguments.ts';
-import { decodeCursor, encodeCursor } from '../lib/cursor.ts';
 
 /** Name under which processed events are recorded (shared by every replica and consumer group). */
 export const AUDIT_CONSUMER = 'platform.audit';
@@ -82,7 +81,7 @@ export function createAuditLogService({ prisma }: { prisma: PrismaClient }): Aud
     async list(db, query) {
       const { filter, first, after } = parseInput(auditLogQuery, query);
       if (filter?.from && filter.to && filter.from.getTime() > filter.to.getTime()) throw badInput('from must not be after to', 'filter.from');
-      const cursor = after ? decodeCursor(after) : null;
+      const cursor = after ? decodeKeysetCursor(after) : null;
       if (after && !cursor) throw badInput('after is not a valid cursor', 'after');
       const where: Prisma.AuditEntryWhereInput = {
         ...(filter?.recordId ? { recordId: filter.recordId } : {}),
@@ -91,7 +90,7 @@ export function createAuditLogService({ prisma }: { prisma: PrismaClient }): Aud
           ? { occurredAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } }
           : {}),
         ...(cursor
-          ? { OR: [{ occurredAt: { lt: cursor.occurredAt } }, { occurredAt: cursor.occurredAt, id: { lt: cursor.id } }] }
+          ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] }
           : {}),
       };
       const rows = await db.auditEntry.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: first + 1 });
@@ -99,7 +98,7 @@ export function createAuditLogService({ prisma }: { prisma: PrismaClient }): Aud
         entries: rows.slice(0, first),
         hasNextPage: rows.length > first,
         hasPreviousPage: !!cursor,
-        cursorOf: (entry) => encodeCursor({ occurredAt: entry.occurredAt, id: entry.id }),
+        cursorOf: (entry) => encodeKeysetCursor({ at: entry.occurredAt, id: entry.id }),
       };
     },
   };
