@@ -3,7 +3,9 @@
  * PostgreSQL, Kafka and Redis: sign-in, contacts and accounts (create, validation messages,
  * inline edit, record pages), and the live pipeline board, where a deal dragged by one person
  * moves on a colleague's screen, and a move made on an out-of-date board is refused (CONFLICT)
- * and explained. Screenshots of the main screens are saved to docs/screenshots/.
+ * and explained. Then the dashboard, a deal's page (line items, an edit refused with CONFLICT,
+ * a task), my activities and the admin settings (API keys, custom fields, webhooks, BI queries),
+ * which a sales manager does not see. Screenshots of the main screens are saved to docs/screenshots/.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +17,7 @@ import { promisify } from 'node:util';
 import type { Listening } from '@crm/runtime';
 import type { Stack } from '@crm/stack';
 import { serveWebApp } from '@crm/stack/web';
-import { createAccount, createPipeline, createTenantWithUsers, gqlOk, startRealStack, STANDARD_STAGES } from '@crm/testkit';
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, eventually, gqlOk, startRealStack, STANDARD_STAGES } from '@crm/testkit';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { openBrowser, requireChromium, type Person } from './browser.ts';
@@ -52,7 +54,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A workspace of its own: an admin and a manager, the standard pipeline and one account. */
+/**
+ * A workspace of its own: an admin and a manager, in one team the manager leads (so the manager's
+ * team scope covers the admin's deals), the standard pipeline and one account.
+ */
 async function seedWorkspace() {
   const slug = `web-${randomUUID().slice(0, 8)}`;
   const password = `pw-${randomUUID()}`;
@@ -61,6 +66,14 @@ async function seedWorkspace() {
     { email: `manager@${slug}.test`, name: 'Max Manager', role: 'SALES_MANAGER', password },
   ]);
   const admin = users[0]!;
+  const manager = users[1]!;
+  const { createTeam } = await gqlOk<{ createTeam: { id: string } }>(
+    stack.gatewayUrl,
+    'mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }',
+    { input: { name: 'Field sales', managerId: manager.id } },
+    { token: admin.token },
+  );
+  await gqlOk(stack.gatewayUrl, 'mutation($u: ID!, $t: ID) { assignUserToTeam(userId: $u, teamId: $t) { id } }', { u: admin.id, t: createTeam.id }, { token: admin.token });
   const pipeline = await createPipeline(stack.gatewayUrl, admin.token, 'New business', STANDARD_STAGES);
   await createAccount(stack.gatewayUrl, admin.token, { name: 'Globex', domain: `globex-${slug}.example`, industry: 'Manufacturing' });
   return { slug, password, admin, pipeline, adminEmail: `admin@${slug}.test`, managerEmail: `manager@${slug}.test` };
@@ -254,5 +267,172 @@ describe('web app', () => {
     expect(admin.problems).toEqual([]);
     expect(manager.problems).toEqual([]);
     expect(stale.problems).toEqual([]);
+  }, 240_000);
+  it('charts the pipeline, prices a deal line by line, lists my tasks and lets an admin create an API key', async () => {
+    onTestFailed(async () => {
+      for (const [index, person] of people.entries()) {
+        await person.page.screenshot({ path: join(tmpdir(), `crm-web-e2e-second-failure-${index}.png`) }).catch(() => undefined);
+      }
+    });
+    const ws = await seedWorkspace();
+    const [qualification, , proposal] = ws.pipeline.stages;
+    const api = (query: string, variables: Record<string, unknown> = {}) => gqlOk<Record<string, unknown>>(stack.gatewayUrl, query, variables, { token: ws.admin.token });
+    const deal = await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: qualification!.id, name: 'Hooli — Analytics suite', amount: '20000.00', currency: 'USD' });
+    await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: proposal!.id, name: 'Hooli — Support plan', amount: '8000.00', currency: 'USD' });
+    // The dashboard reads the analytics read model, which follows the deals' events.
+    await eventually(async () => {
+      const data = await api('query($p: ID!) { pipelineSummary(pipelineId: $p) { dealCount } }', { p: ws.pipeline.id });
+      return (data.pipelineSummary as { dealCount: number }).dealCount === 2;
+    }, 60_000, 250);
+
+    const admin = await open(DESKTOP);
+    const page = admin.page;
+    await signIn(page, ws.adminEmail, ws.password, ws.slug);
+    const sections = page.getByRole('navigation', { name: 'Sections' });
+
+    // Dashboard: totals, charts and the table by stage.
+    await sections.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    const totals = page.getByRole('list', { name: 'Pipeline totals' });
+    await totals.waitFor();
+    expect(await totals.textContent()).toContain('Open deals2');
+    expect(await totals.textContent()).toContain('Open pipeline$28,000.00');
+    // 20,000 at 10 % + 8,000 at 50 %.
+    expect(await totals.textContent()).toContain('Weighted pipeline$6,000.00');
+    await page.getByRole('row', { name: /Proposal 50% 1 \$8,000\.00 \$4,000\.00/ }).waitFor();
+    await page.locator('.chart .recharts-bar-rectangle').first().waitFor();
+    await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
+
+    // The deal's page, opened from its card on the board.
+    await sections.getByRole('link', { name: 'Deals' }).click();
+    await card(page, qualification!.id, 'Hooli — Analytics suite').getByRole('link', { name: 'Hooli — Analytics suite' }).click();
+    await page.getByRole('heading', { name: 'Hooli — Analytics suite', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/deals/${deal.id}`);
+    await page.getByText('Created in Qualification').waitFor();
+
+    // A product created on the page, then a line item with it: the deal's amount follows the lines.
+    await page.getByRole('button', { name: 'New product' }).click();
+    const productForm = page.getByRole('form', { name: 'New product' });
+    await productForm.getByLabel('Product name').fill('Analytics seat');
+    await productForm.getByLabel('SKU').fill(`SEAT-${ws.slug}`);
+    await productForm.getByLabel('List price').fill('1200.00');
+    await productForm.getByRole('button', { name: 'Create product' }).click();
+    const lineForm = page.getByRole('form', { name: 'New line item' });
+    await lineForm.waitFor();
+    await expect.poll(() => lineForm.getByLabel('Product').inputValue()).not.toBe('');
+    await lineForm.getByLabel('Quantity').fill('10');
+    await lineForm.getByLabel('Discount %').fill('10');
+    await lineForm.getByRole('button', { name: 'Add line' }).click();
+    const lines = page.getByRole('table', { name: 'Line items' });
+    await lines.getByRole('row', { name: /Analytics seat/ }).waitFor();
+    // 10 × 1,200.00 less 10 %.
+    expect(await lines.locator('tfoot').textContent()).toContain('$10,800.00');
+    await page.locator('.toolbar .amount-large', { hasText: '$10,800.00' }).waitFor();
+
+    // A colleague renames the deal meanwhile: this page's edit is refused and shows the deal as it is now.
+    await api('mutation($id: ID!) { updateDeal(id: $id, input: { name: "Hooli — Analytics suite (EMEA)" }) { id } }', { id: deal.id });
+    await page.getByRole('button', { name: 'Edit name' }).click();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Hooli — Analytics');
+    await page.getByRole('textbox', { name: 'Name' }).press('Enter');
+    const conflict = page.locator('.inline-field .field-error');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain('name “Hooli — Analytics suite (EMEA)”');
+    await page.getByRole('heading', { name: 'Hooli — Analytics suite (EMEA)', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // A task, due an hour ago, assigned to me.
+    await page.getByRole('button', { name: 'Add a task' }).click();
+    const taskForm = page.getByRole('form', { name: 'Add a task' });
+    await taskForm.getByLabel('Subject').fill('Send the security questionnaire');
+    await taskForm.getByLabel('Due').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+    await taskForm.getByRole('button', { name: 'Add task' }).click();
+    await page.getByRole('list', { name: 'Open activities' }).getByText('Send the security questionnaire').waitFor();
+    await page.screenshot({ path: join(screenshots, 'deal.png'), fullPage: true });
+
+    // My activities: the task is overdue; completing it clears the list.
+    await sections.getByRole('link', { name: 'My activities' }).click();
+    const overdue = page.getByRole('list', { name: 'Overdue activities' });
+    await overdue.getByText('Send the security questionnaire').waitFor();
+    await overdue.getByRole('link', { name: 'Hooli — Analytics suite (EMEA)' }).waitFor();
+    await overdue.getByRole('button', { name: 'Complete Send the security questionnaire' }).click();
+    await page.getByText('Nothing overdue. Well done.').waitFor();
+
+    // Settings: an API key limited to persisted queries; its secret is shown once.
+    await sections.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 2 }).waitFor();
+    await page.getByRole('row', { name: /Max Manager/ }).waitFor();
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByText('No API keys yet.').waitFor();
+    const keyForm = page.getByRole('form', { name: 'New API key' });
+    await keyForm.getByLabel('Key name').fill('Acme BI');
+    await keyForm.getByLabel('Acts as').selectOption('SALES_MANAGER');
+    await keyForm.getByLabel('Persisted queries only').check();
+    await keyForm.getByRole('button', { name: 'Create API key' }).click();
+    const secret = page.locator('.secret .copyable code');
+    await secret.waitFor();
+    const key = (await secret.textContent()) ?? '';
+    const keyRow = page.getByRole('table', { name: 'API keys' }).getByRole('row', { name: /Acme BI/ });
+    await keyRow.waitFor();
+    expect(await keyRow.textContent()).toContain('Sales manager');
+    expect(await keyRow.textContent()).toContain('Yes');
+    await page.screenshot({ path: join(screenshots, 'settings.png'), fullPage: true });
+    const { apiKeys } = await api('{ apiKeys { name prefix persistedOnly active } }');
+    expect(apiKeys).toEqual([expect.objectContaining({ name: 'Acme BI', persistedOnly: true, active: true })]);
+    expect(key.startsWith((apiKeys as Array<{ prefix: string }>)[0]!.prefix)).toBe(true);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.locator('.secret').count()).toBe(0);
+
+    // Custom fields: one defined for contacts, then archived.
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Custom fields' }).click();
+    const fieldForm = page.getByRole('form', { name: 'New custom field' });
+    await fieldForm.getByLabel('Label').fill('Customer tier');
+    await fieldForm.getByLabel('Key').fill('customer_tier');
+    await fieldForm.getByLabel('Type').selectOption('SELECT');
+    await fieldForm.getByLabel('Options').fill('Gold, Silver');
+    await fieldForm.getByRole('button', { name: 'Create field' }).click();
+    const fieldRow = page.getByRole('row', { name: /Customer tier/ });
+    await fieldRow.getByText('Active').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await fieldRow.getByRole('button', { name: 'Archive Customer tier' }).click();
+    await fieldRow.getByText(/^Archived/).waitFor();
+
+    // Webhooks: something that is not a URL is refused with the API's message; a URL is
+    // registered, its signing secret shown once, and it can be deleted.
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByText('No webhooks yet.').waitFor();
+    const hookForm = page.getByRole('form', { name: 'New webhook' });
+    await hookForm.getByLabel('URL').fill('not a url');
+    await hookForm.getByRole('button', { name: 'Register webhook' }).click();
+    await hookForm.locator('.field-error, .error').first().waitFor();
+    await hookForm.getByLabel('URL').fill('https://127.0.0.1:9/crm-events');
+    await hookForm.getByRole('button', { name: 'Register webhook' }).click();
+    await page.locator('.secret .copyable code', { hasText: 'whsec_' }).waitFor();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete webhook https://127.0.0.1:9/crm-events' }).click();
+    await page.getByText('No webhooks yet.').waitFor();
+
+    // BI queries: a named query and its GET URL.
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'BI queries' }).click();
+    const biForm = page.getByRole('form', { name: 'New BI query' });
+    await biForm.getByLabel('Query name').fill('open-deals');
+    await biForm.getByLabel('GraphQL query').fill(`query OpenDeals { deals(pipelineId: "${ws.pipeline.id}") { id name amount } }`);
+    await biForm.getByRole('button', { name: 'Register query' }).click();
+    await page.locator('.bi-queries code', { hasText: '/bi/queries/open-deals?format=csv' }).waitFor();
+    // the URL it shows works from the app's own origin
+    const token = String(await page.evaluate("JSON.parse(sessionStorage.getItem('crm.session') ?? '{}').accessToken ?? ''"));
+    const csv = await fetch(new URL('/bi/queries/open-deals?format=csv', web.url), { headers: { authorization: `Bearer ${token}` } });
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).split('\r\n')[0]).toBe('id,name,amount');
+
+    // A sales manager sees no Settings, and the settings URL tells them why.
+    const manager = await open(DESKTOP);
+    await signIn(manager.page, ws.managerEmail, ws.password, ws.slug);
+    expect(await manager.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await manager.page.goto(new URL('/settings/api-keys', web.url).toString());
+    await manager.page.getByText('Only workspace admins can change settings.').waitFor();
+
+    expect(admin.problems).toEqual([]);
+    expect(manager.problems).toEqual([]);
   }, 240_000);
 });

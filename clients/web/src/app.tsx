@@ -1,6 +1,7 @@
 /**
  * The app: signed out it shows the sign-in form, signed in the screen of the current URL
- * (deals board, contacts, accounts, leads and their record pages). Each session gets its own
+ * (deals board and deal pages, dashboard, my activities, contacts, accounts, leads and their
+ * record pages, settings for admins). Each session gets its own
  * API client (and cache), made when the session starts and closed when it ends.
  */
 import { ApolloProvider } from '@apollo/client/react';
@@ -14,10 +15,14 @@ import { useRoute, type Route } from './lib/route.ts';
 import { AccountScreen } from './screens/account-screen.tsx';
 import { AccountsScreen } from './screens/accounts-screen.tsx';
 import { ContactScreen } from './screens/contact-screen.tsx';
+import { ActivitiesScreen } from './screens/activities-screen.tsx';
 import { ContactsScreen } from './screens/contacts-screen.tsx';
+import { DashboardScreen } from './screens/dashboard-screen.tsx';
+import { DealScreen } from './screens/deal-screen.tsx';
 import { DealsScreen } from './screens/deals-screen.tsx';
 import { LeadScreen } from './screens/lead-screen.tsx';
 import { LeadsScreen } from './screens/leads-screen.tsx';
+import { SettingsScreen } from './screens/settings-screen.tsx';
 import { SignInScreen } from './screens/sign-in-screen.tsx';
 import { authorizationOf, endSession, useSession, type Session } from './session.ts';
 
@@ -66,6 +71,14 @@ function Screen({ route }: { route: Route }) {
       return <LeadsScreen />;
     case 'lead':
       return <LeadScreen key={route.id} id={route.id} />;
+    case 'deal':
+      return <DealScreen key={route.id} id={route.id} />;
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'activities':
+      return <ActivitiesScreen />;
+    case 'settings':
+      return <SettingsScreen section={route.section} />;
     case 'not-found':
       return (
         <div className="screen">

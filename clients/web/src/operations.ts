@@ -353,3 +353,519 @@ export const CreateLeadMutation = graphql(`
     }
   }
 `);
+
+export const ActivityItemFragment = graphql(`
+  fragment ActivityItem on Activity {
+    id
+    type
+    subject
+    body
+    dueAt
+    completedAt
+    isOverdue
+    version
+    createdAt
+    assignee {
+      id
+      name
+    }
+  }
+`);
+
+export const DealLineFragment = graphql(`
+  fragment DealLine on DealLineItem {
+    id
+    position
+    description
+    quantity
+    unitPrice
+    discountRateBps
+    discountAmount
+    taxRateBps
+    subtotal
+    discount
+    tax
+    total
+    product {
+      id
+      name
+      sku
+    }
+  }
+`);
+
+export const DealPageFragment = graphql(`
+  fragment DealPage on Deal {
+    id
+    name
+    amount
+    currency
+    version
+    status
+    closeReason
+    closedAt
+    expectedCloseDate
+    isStale
+    warnings
+    stageEnteredAt
+    createdAt
+    updatedAt
+    stage {
+      id
+      name
+      kind
+    }
+    pipeline {
+      id
+      name
+    }
+    account {
+      id
+      name
+    }
+    owner {
+      id
+      name
+    }
+    collaborators {
+      id
+      name
+    }
+    contacts {
+      role
+      isPrimary
+      contact {
+        id
+        name
+        email
+      }
+    }
+    lineItems {
+      ...DealLine
+    }
+  }
+`);
+
+export const DealQuery = graphql(`
+  query Deal($id: ID!) {
+    deal(id: $id) {
+      ...DealPage
+      stageHistory(first: 50) {
+        changedAt
+        secondsInFromStage
+        fromStage {
+          id
+          name
+        }
+        toStage {
+          id
+          name
+        }
+        changedBy {
+          id
+          name
+        }
+      }
+      activities(first: 100) {
+        ...ActivityItem
+      }
+    }
+  }
+`);
+
+/** Changes deal fields, refused with CONFLICT (and `extensions.current`) when the deal changed since `expectedVersion`. */
+export const UpdateDealMutation = graphql(`
+  mutation UpdateDeal($id: ID!, $input: UpdateDealInput!, $expectedVersion: Int) {
+    updateDeal(id: $id, input: $input, expectedVersion: $expectedVersion) {
+      ...DealPage
+    }
+  }
+`);
+
+export const SetDealLineItemsMutation = graphql(`
+  mutation SetDealLineItems($dealId: ID!, $expectedVersion: Int!, $items: [DealLineItemInput!]!) {
+    setDealLineItems(dealId: $dealId, expectedVersion: $expectedVersion, items: $items) {
+      ...DealPage
+    }
+  }
+`);
+
+export const AddDealCollaboratorMutation = graphql(`
+  mutation AddDealCollaborator($dealId: ID!, $userId: ID!) {
+    addDealCollaborator(dealId: $dealId, userId: $userId) {
+      ...DealPage
+    }
+  }
+`);
+
+export const RemoveDealCollaboratorMutation = graphql(`
+  mutation RemoveDealCollaborator($dealId: ID!, $userId: ID!) {
+    removeDealCollaborator(dealId: $dealId, userId: $userId) {
+      ...DealPage
+    }
+  }
+`);
+
+export const AddDealContactMutation = graphql(`
+  mutation AddDealContact($dealId: ID!, $contactId: ID!, $role: String, $isPrimary: Boolean) {
+    addDealContact(dealId: $dealId, contactId: $contactId, role: $role, isPrimary: $isPrimary) {
+      ...DealPage
+    }
+  }
+`);
+
+export const RemoveDealContactMutation = graphql(`
+  mutation RemoveDealContact($dealId: ID!, $contactId: ID!) {
+    removeDealContact(dealId: $dealId, contactId: $contactId) {
+      ...DealPage
+    }
+  }
+`);
+
+export const ContactOptionsQuery = graphql(`
+  query ContactOptions {
+    contactsConnection(first: 100, orderBy: [{ field: LAST_NAME, direction: ASC }, { field: FIRST_NAME, direction: ASC }]) {
+      nodes {
+        id
+        name
+        email
+      }
+    }
+  }
+`);
+
+export const UserOptionsQuery = graphql(`
+  query UserOptions {
+    users(first: 100) {
+      id
+      name
+      active
+    }
+  }
+`);
+
+export const ProductRowFragment = graphql(`
+  fragment ProductRow on Product {
+    id
+    name
+    sku
+    unitPrice
+    currency
+    taxRateBps
+    active
+  }
+`);
+
+export const ProductsQuery = graphql(`
+  query Products($first: Int, $after: String) {
+    products(first: $first, after: $after) {
+      nodes {
+        ...ProductRow
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const CreateProductMutation = graphql(`
+  mutation CreateProduct($input: CreateProductInput!) {
+    createProduct(input: $input) {
+      ...ProductRow
+    }
+  }
+`);
+
+export const CreateActivityMutation = graphql(`
+  mutation CreateActivity($input: CreateActivityInput!) {
+    createActivity(input: $input) {
+      ...ActivityItem
+    }
+  }
+`);
+
+export const CompleteActivityMutation = graphql(`
+  mutation CompleteActivity($id: ID!, $expectedVersion: Int) {
+    completeActivity(id: $id, expectedVersion: $expectedVersion) {
+      ...ActivityItem
+    }
+  }
+`);
+
+/**
+ * Deals of a pipeline with their activities: the source of the signed-in user's task list. Sized
+ * to stay within the gateway's cost budget (100 deals, as on the board, × 25 activities).
+ */
+export const PipelineActivitiesQuery = graphql(`
+  query PipelineActivities($pipelineId: ID!) {
+    deals(pipelineId: $pipelineId, first: 100) {
+      id
+      name
+      activities(first: 25) {
+        ...ActivityItem
+      }
+    }
+  }
+`);
+
+export const PipelineSummaryQuery = graphql(`
+  query PipelineSummary($pipelineId: ID!) {
+    pipelineSummary(pipelineId: $pipelineId) {
+      pipelineId
+      dealCount
+      updatedAt
+      amounts {
+        currency
+        amount
+      }
+      stages {
+        dealCount
+        amounts {
+          currency
+          amount
+        }
+        stage {
+          id
+          name
+          position
+          probability
+          kind
+        }
+      }
+    }
+  }
+`);
+
+export const SettingsUserFragment = graphql(`
+  fragment SettingsUser on User {
+    id
+    name
+    email
+    role
+    active
+    team {
+      id
+      name
+    }
+  }
+`);
+
+export const UsersAndTeamsQuery = graphql(`
+  query UsersAndTeams {
+    users(first: 100) {
+      ...SettingsUser
+    }
+    teams {
+      id
+      name
+      manager {
+        id
+        name
+      }
+      members {
+        id
+      }
+    }
+    invitations {
+      id
+      email
+      name
+      role
+      expiresAt
+      team {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const InviteUserMutation = graphql(`
+  mutation InviteUser($input: InviteUserInput!) {
+    inviteUser(input: $input) {
+      id
+      email
+      name
+      role
+      expiresAt
+    }
+  }
+`);
+
+export const DeactivateUserMutation = graphql(`
+  mutation DeactivateUser($id: ID!) {
+    deactivateUser(id: $id) {
+      ...SettingsUser
+    }
+  }
+`);
+
+export const ReactivateUserMutation = graphql(`
+  mutation ReactivateUser($id: ID!) {
+    reactivateUser(id: $id) {
+      ...SettingsUser
+    }
+  }
+`);
+
+export const CreateTeamMutation = graphql(`
+  mutation CreateTeam($input: CreateTeamInput!) {
+    createTeam(input: $input) {
+      id
+      name
+    }
+  }
+`);
+
+export const AssignUserToTeamMutation = graphql(`
+  mutation AssignUserToTeam($userId: ID!, $teamId: ID) {
+    assignUserToTeam(userId: $userId, teamId: $teamId) {
+      ...SettingsUser
+    }
+  }
+`);
+
+export const ApiKeyRowFragment = graphql(`
+  fragment ApiKeyRow on ApiKey {
+    id
+    name
+    role
+    prefix
+    createdAt
+    expiresAt
+    revokedAt
+    lastUsedAt
+    active
+    persistedOnly
+  }
+`);
+
+export const ApiKeysQuery = graphql(`
+  query ApiKeys {
+    apiKeys {
+      ...ApiKeyRow
+    }
+  }
+`);
+
+export const CreateApiKeyMutation = graphql(`
+  mutation CreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      key
+      apiKey {
+        ...ApiKeyRow
+      }
+    }
+  }
+`);
+
+export const RevokeApiKeyMutation = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      ...ApiKeyRow
+    }
+  }
+`);
+
+export const WebhookEndpointsQuery = graphql(`
+  query WebhookEndpoints {
+    webhookEndpoints(first: 100) {
+      id
+      url
+      description
+      events
+      active
+      secretHint
+      createdAt
+    }
+  }
+`);
+
+export const RegisterWebhookEndpointMutation = graphql(`
+  mutation RegisterWebhookEndpoint($input: RegisterWebhookEndpointInput!) {
+    registerWebhookEndpoint(input: $input) {
+      secret
+      endpoint {
+        id
+        url
+      }
+    }
+  }
+`);
+
+export const DeleteWebhookEndpointMutation = graphql(`
+  mutation DeleteWebhookEndpoint($id: ID!) {
+    deleteWebhookEndpoint(id: $id)
+  }
+`);
+
+export const CustomFieldRowFragment = graphql(`
+  fragment CustomFieldRow on CustomFieldDefinition {
+    id
+    entity
+    key
+    label
+    type
+    required
+    options
+    archivedAt
+  }
+`);
+
+export const CustomFieldDefinitionsQuery = graphql(`
+  query CustomFieldDefinitions($entity: CustomFieldEntity!) {
+    customFieldDefinitions(entity: $entity, includeArchived: true) {
+      ...CustomFieldRow
+    }
+  }
+`);
+
+export const CreateCustomFieldDefinitionMutation = graphql(`
+  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {
+    createCustomFieldDefinition(input: $input) {
+      ...CustomFieldRow
+    }
+  }
+`);
+
+export const ArchiveCustomFieldDefinitionMutation = graphql(`
+  mutation ArchiveCustomFieldDefinition($id: ID!) {
+    archiveCustomFieldDefinition(id: $id) {
+      ...CustomFieldRow
+    }
+  }
+`);
+
+export const PersistedQueriesQuery = graphql(`
+  query PersistedQueries {
+    persistedQueries(first: 100) {
+      edges {
+        node {
+          id
+          name
+          operationName
+          paginates
+          sha256
+          createdAt
+        }
+      }
+    }
+  }
+`);
+
+export const RegisterPersistedQueryMutation = graphql(`
+  mutation RegisterPersistedQuery($input: RegisterPersistedQueryInput!) {
+    registerPersistedQuery(input: $input) {
+      id
+      name
+    }
+  }
+`);
+
+export const DeletePersistedQueryMutation = graphql(`
+  mutation DeletePersistedQuery($id: ID!) {
+    deletePersistedQuery(id: $id)
+  }
+`);

@@ -1,5 +1,5 @@
 /**
- * Serves the built web app (clients/web/dist) and forwards `/graphql` — HTTP and WebSocket —
+ * Serves the built web app (clients/web/dist) and forwards `/graphql` (HTTP and WebSocket) and the BI routes `/bi/*`
  * to the gateway, so the browser talks to one origin.
  */
 import { createReadStream } from 'node:fs';
@@ -37,7 +37,7 @@ export async function serveWebApp(distDir: string, gatewayPort: number, port: nu
 
   const listening = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql') return proxy(req, res);
+    if (url.pathname === '/graphql' || url.pathname.startsWith('/bi/')) return proxy(req, res);
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(distDir, relative);
     const info = await stat(file).catch(() => null);

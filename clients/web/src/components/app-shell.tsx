@@ -1,6 +1,10 @@
-/** The signed-in frame: skip link, header with the sections, the user and sign-out, then the screen. */
+/**
+ * The signed-in frame: skip link, header with the sections (Settings for admins only), the user
+ * and sign-out, then the screen.
+ */
 import type { ReactNode } from 'react';
 import type { Route } from '../lib/route.ts';
+import { canManageSettings } from '../screens/settings-screen.tsx';
 import { endSession, type Session } from '../session.ts';
 import { Link } from './link.tsx';
 
@@ -11,11 +15,15 @@ export function roleLabel(role: string): string {
 }
 
 const SECTIONS = [
-  { href: '/', label: 'Deals', screens: ['board'] },
+  { href: '/dashboard', label: 'Dashboard', screens: ['dashboard'] },
+  { href: '/', label: 'Deals', screens: ['board', 'deal'] },
+  { href: '/activities', label: 'My activities', screens: ['activities'] },
   { href: '/contacts', label: 'Contacts', screens: ['contacts', 'contact'] },
   { href: '/accounts', label: 'Accounts', screens: ['accounts', 'account'] },
   { href: '/leads', label: 'Leads', screens: ['leads', 'lead'] },
 ] as const;
+
+const SETTINGS = { href: '/settings', label: 'Settings', screens: ['settings'] } as const;
 
 export function AppShell({ session, route, children }: { session: Session; route: Route; children: ReactNode }) {
   return (
@@ -27,7 +35,7 @@ export function AppShell({ session, route, children }: { session: Session; route
         <span className="brand">CRM</span>
         <nav aria-label="Sections">
           <ul className="nav">
-            {SECTIONS.map((section) => {
+            {(canManageSettings(session.user.role) ? [...SECTIONS, SETTINGS] : SECTIONS).map((section) => {
               const current = (section.screens as readonly string[]).includes(route.screen);
               return (
                 <li key={section.href}>

@@ -1,5 +1,5 @@
 /**
- * One deal on the board. Its handle picks it up: drag it with a pointer, or focus the handle,
+ * One deal on the board; its name opens the deal's page. Its handle picks it up: drag it with a pointer, or focus the handle,
  * press Space or Enter, move between stages with the arrow keys and drop with Space or Enter
  * (Escape cancels).
  */
@@ -7,6 +7,8 @@ import { useDraggable } from '@dnd-kit/core';
 import { useId } from 'react';
 import type { BoardDealFragment } from '../gql/graphql';
 import { formatMoney } from '../lib/money.ts';
+import { pathOf } from '../lib/route.ts';
+import { Link } from './link.tsx';
 
 export interface DealCardProps {
   deal: BoardDealFragment;
@@ -25,7 +27,9 @@ export function DealCard({ deal, rottingDays, pending }: DealCardProps) {
   return (
     <article ref={setNodeRef} style={style} className={classes} aria-labelledby={titleId} data-deal-id={deal.id} aria-busy={pending}>
       <div className="deal-card-top">
-        <h3 id={titleId}>{deal.name}</h3>
+        <h3 id={titleId}>
+          <Link href={pathOf({ screen: 'deal', id: deal.id })}>{deal.name}</Link>
+        </h3>
         <button type="button" className="drag-handle" {...attributes} {...listeners} aria-label={`Move ${deal.name}`}>
           <span aria-hidden="true">⠿</span>
         </button>

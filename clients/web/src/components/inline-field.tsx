@@ -9,7 +9,7 @@ export interface InlineFieldProps {
   label: string;
   name: string;
   value: string | null | undefined;
-  type?: 'text' | 'email' | 'tel' | 'number' | 'url';
+  type?: 'text' | 'email' | 'tel' | 'number' | 'url' | 'date';
   /** Saves the new value; resolves to an error message to show, or null when saved. */
   onSave: (value: string) => Promise<string | null>;
   /** Options make it a select instead of a text input. */

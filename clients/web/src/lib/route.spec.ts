@@ -9,11 +9,23 @@ describe('parseRoute', () => {
     expect(parseRoute('/contacts/')).toEqual({ screen: 'contacts' });
     expect(parseRoute('/accounts/a%201')).toEqual({ screen: 'account', id: 'a 1' });
     expect(parseRoute('/leads/42')).toEqual({ screen: 'lead', id: '42' });
+    expect(parseRoute('/deals/d1')).toEqual({ screen: 'deal', id: 'd1' });
+    expect(parseRoute('/dashboard')).toEqual({ screen: 'dashboard' });
+    expect(parseRoute('/activities')).toEqual({ screen: 'activities' });
+  });
+
+  it('opens the users section of the settings unless another one is named', () => {
+    expect(parseRoute('/settings')).toEqual({ screen: 'settings', section: 'users' });
+    expect(parseRoute('/settings/api-keys')).toEqual({ screen: 'settings', section: 'api-keys' });
+    expect(parseRoute('/settings/bi-queries')).toEqual({ screen: 'settings', section: 'bi-queries' });
+    expect(parseRoute('/settings/billing')).toEqual({ screen: 'not-found', path: '/settings/billing' });
   });
 
   it('reports anything else as not found', () => {
     expect(parseRoute('/contacts/1/edit')).toEqual({ screen: 'not-found', path: '/contacts/1/edit' });
     expect(parseRoute('/constructor')).toEqual({ screen: 'not-found', path: '/constructor' });
+    expect(parseRoute('/dashboard/1')).toEqual({ screen: 'not-found', path: '/dashboard/1' });
+    expect(parseRoute('/deals/1/edit')).toEqual({ screen: 'not-found', path: '/deals/1/edit' });
   });
 });
 
@@ -27,6 +39,11 @@ describe('pathOf', () => {
       { screen: 'account', id: 'a1' },
       { screen: 'leads' },
       { screen: 'lead', id: 'l1' },
+      { screen: 'deal', id: 'd 1' },
+      { screen: 'dashboard' },
+      { screen: 'activities' },
+      { screen: 'settings', section: 'users' },
+      { screen: 'settings', section: 'webhooks' },
     ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });

@@ -1,5 +1,6 @@
 /**
- * The app's screens as URLs (`/contacts/42`), read from and written to the browser history.
+ * The app's screens as URLs (`/contacts/42`, `/deals/7`, `/settings/api-keys`), read from and
+ * written to the browser history.
  * The product's server answers every path with the app, so each URL can be reloaded or shared.
  */
 import { useSyncExternalStore } from 'react';
@@ -12,7 +13,19 @@ export type Route =
   | { screen: 'account'; id: string }
   | { screen: 'leads' }
   | { screen: 'lead'; id: string }
+  | { screen: 'deal'; id: string }
+  | { screen: 'dashboard' }
+  | { screen: 'activities' }
+  | { screen: 'settings'; section: SettingsSection }
   | { screen: 'not-found'; path: string };
+
+/** The parts of the settings screen (tenant admins only), in the order they are listed. */
+export const SETTINGS_SECTIONS = ['users', 'api-keys', 'webhooks', 'custom-fields', 'bi-queries'] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+
+function isSettingsSection(segment: string): segment is SettingsSection {
+  return (SETTINGS_SECTIONS as readonly string[]).includes(segment);
+}
 
 const COLLECTIONS = { contacts: 'contact', accounts: 'account', leads: 'lead' } as const;
 type Collection = keyof typeof COLLECTIONS;
@@ -26,6 +39,12 @@ export function parseRoute(pathname: string): Route {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments.length === 0 || (segments.length === 1 && segments[0] === 'deals')) return { screen: 'board' };
   const [collection, id, ...rest] = segments;
+  if (collection === 'deals' && id && rest.length === 0) return { screen: 'deal', id };
+  if (segments.length === 1 && (collection === 'dashboard' || collection === 'activities')) return { screen: collection };
+  if (collection === 'settings' && rest.length === 0) {
+    if (!id) return { screen: 'settings', section: 'users' };
+    if (isSettingsSection(id)) return { screen: 'settings', section: id };
+  }
   if (collection && isCollection(collection) && rest.length === 0) {
     return id ? { screen: COLLECTIONS[collection], id } : { screen: collection };
   }
@@ -40,11 +59,16 @@ export function pathOf(route: Route): string {
     case 'contacts':
     case 'accounts':
     case 'leads':
+    case 'dashboard':
+    case 'activities':
       return `/${route.screen}`;
     case 'contact':
     case 'account':
     case 'lead':
+    case 'deal':
       return `/${route.screen}s/${encodeURIComponent(route.id)}`;
+    case 'settings':
+      return route.section === 'users' ? '/settings' : `/settings/${route.section}`;
     case 'not-found':
       return route.path;
   }

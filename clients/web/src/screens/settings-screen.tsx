@@ -1,0 +1,75 @@
+/**
+ * Settings of the workspace, for tenant admins: users and teams, API keys, webhooks, custom
+ * fields and BI queries, one section per URL (`/settings/api-keys`).
+ */
+import { ApiKeysSettings } from '../components/settings/api-keys-settings.tsx';
+import { BiQueriesSettings } from '../components/settings/bi-queries-settings.tsx';
+import { CustomFieldsSettings } from '../components/settings/custom-fields-settings.tsx';
+import { UsersSettings } from '../components/settings/users-settings.tsx';
+import { WebhooksSettings } from '../components/settings/webhooks-settings.tsx';
+import { Link } from '../components/link.tsx';
+import { Empty } from '../components/states.tsx';
+import { pathOf, SETTINGS_SECTIONS, type SettingsSection } from '../lib/route.ts';
+import { useSession } from '../session.ts';
+
+const LABELS: Record<SettingsSection, string> = {
+  users: 'Users and teams',
+  'api-keys': 'API keys',
+  webhooks: 'Webhooks',
+  'custom-fields': 'Custom fields',
+  'bi-queries': 'BI queries',
+};
+
+/** Who may open the settings. */
+export function canManageSettings(role: string | undefined): boolean {
+  return role === 'TENANT_ADMIN' || role === 'SYSTEM_ADMIN';
+}
+
+function Section({ section, currentUserId }: { section: SettingsSection; currentUserId: string }) {
+  switch (section) {
+    case 'users':
+      return <UsersSettings currentUserId={currentUserId} />;
+    case 'api-keys':
+      return <ApiKeysSettings />;
+    case 'webhooks':
+      return <WebhooksSettings />;
+    case 'custom-fields':
+      return <CustomFieldsSettings />;
+    case 'bi-queries':
+      return <BiQueriesSettings />;
+  }
+}
+
+export function SettingsScreen({ section }: { section: SettingsSection }) {
+  const session = useSession();
+  if (!canManageSettings(session?.user.role)) {
+    return (
+      <div className="screen">
+        <h1>Settings</h1>
+        <Empty>Only workspace admins can change settings. Ask an admin of your workspace.</Empty>
+        <Link href="/">Go to the deals board</Link>
+      </div>
+    );
+  }
+  return (
+    <div className="screen settings">
+      <div className="toolbar">
+        <h1>Settings</h1>
+      </div>
+      <nav aria-label="Settings" className="subnav">
+        <ul>
+          {SETTINGS_SECTIONS.map((s) => (
+            <li key={s}>
+              <Link href={pathOf({ screen: 'settings', section: s })} aria-current={s === section ? 'page' : undefined}>
+                {LABELS[s]}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="settings-body" aria-label={LABELS[section]} role="region">
+        <Section key={section} section={section} currentUserId={session?.user.id ?? ''} />
+      </div>
+    </div>
+  );
+}
