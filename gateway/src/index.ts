@@ -41,6 +41,7 @@ import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
 import { authenticateWith, useBiQueries } from './bi/useBiQueries.ts';
 import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
 import { API_KEY_HEADER, apiKeyVerifyUrl, platformApiKeyLookup, type ApiKeyCacheOptions, type ApiKeyLookup } from './auth/api-keys.ts';
+import { platformTeamFactsLookup, teamFactsUrl, type TeamFactsLookup } from './auth/team-facts.ts';
 import { usePersistedOnly } from './auth/persisted-only.ts';
 
 export type { GatewayContext, SubgraphName };
@@ -89,6 +90,8 @@ export interface GatewayOptions {
   auth?: Omit<AuthOptions, 'jwksUrl' | 'cache' | 'logger' | 'apiKeys'>;
   /** Partners' API keys: answer caching (a revocation applies within `cacheTtlSeconds`, default 30) and the platform lookup. */
   apiKeys?: ApiKeyGatewayOptions;
+  /** Team facts of signed-in users (for the `team` scope): cached `ttlSeconds` (default 60); `lookup` replaces the platform route (tests). */
+  teamFacts?: { ttlSeconds?: number; lookup?: TeamFactsLookup };
   /** Keep-alive pool and timeouts towards subgraphs. */
   subgraphs?: Omit<IdentityForwardingOptions, 'signingSecret' | 'logger'>;
   /** Subscription limits (queue size, keep-alive, topic). */
@@ -159,6 +162,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     apiKeys: {
       ...apiKeyCache,
       lookup: lookup ?? platformApiKeyLookup({ url: verifyUrl ?? apiKeyVerifyUrl(options.subgraphUrls.platform), signingSecret: options.signingSecret, ...(timeoutMs ? { timeoutMs } : {}) }),
+    },
+    teamFacts: {
+      ...(options.teamFacts?.ttlSeconds ? { ttlSeconds: options.teamFacts.ttlSeconds } : {}),
+      lookup: options.teamFacts?.lookup ?? platformTeamFactsLookup({ url: teamFactsUrl(options.subgraphUrls.platform), signingSecret: options.signingSecret }),
     },
   });
   const production = isProduction();

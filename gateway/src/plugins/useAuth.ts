@@ -13,6 +13,10 @@
  *   revoked or expired key is one and the same 401 UNAUTHENTICATED, which never tells whether
  *   the key exists (in this tenant or another).
  *
+ * A signed-in user's identity carries their team facts (`teamId`, `teamMemberIds`) from the
+ * platform, cached per user for a minute (`auth/team-facts.ts`), on `/graphql` and on
+ * subscriptions (as of the connection's start); API keys carry none.
+ *
  * Verified tokens are remembered (bounded, until they expire), so a client sending the same
  * token again costs a map lookup instead of a signature check.
  */
@@ -21,6 +25,7 @@ import { HttpError, type Cache, type Identity, type Logger } from '@crm/runtime'
 import { JwksStore, JwksUnavailableError, type JwksStoreOptions } from '../auth/jwks.ts';
 import { ApiKeyLookupError, createApiKeyVerifier, type ApiKeyCacheOptions, type ApiKeyGrant, type ApiKeyLookup } from '../auth/api-keys.ts';
 import { credentialsOf, MalformedCredentialsError, type PresentedHeaders } from '../auth/credentials.ts';
+import { createTeamFactsResolver, type TeamFactsLookup } from '../auth/team-facts.ts';
 
 export const SUPPORTED_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'RS256'] as const;
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -48,6 +53,11 @@ export interface AuthOptions {
    * `API_KEY_CACHE_DEFAULTS`). Without it every API key is refused.
    */
   apiKeys?: ApiKeyCacheOptions & { lookup: ApiKeyLookup };
+  /**
+   * Where a signed-in user's team facts come from (see `auth/team-facts.ts`), cached per user for
+   * `ttlSeconds` (default 60). Without it identities carry no team facts (teamless callers).
+   */
+  teamFacts?: { lookup: TeamFactsLookup; ttlSeconds?: number };
 }
 
 /** Who a valid access token speaks for. */
@@ -57,6 +67,9 @@ export interface VerifiedToken {
   roles: string[];
   /** When the token expires, ms since the epoch. */
   expiresAt: number;
+  /** The user's team facts (see `auth/team-facts.ts`), when the authenticator knows where to ask. */
+  teamId?: string | null;
+  teamMemberIds?: string[];
 }
 
 export type AuthFailure = 'malformed' | 'invalid' | 'expired' | 'unavailable';
@@ -97,7 +110,8 @@ export function bearerToken(authorization: string): string {
 }
 
 export function toIdentity(token: VerifiedToken, requestId: string): Identity {
-  return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId };
+  const team = token.teamMemberIds ? { teamId: token.teamId ?? null, teamMemberIds: token.teamMemberIds } : {};
+  return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId, ...team };
 }
 
 /** The identity an API key acts as: its tenant and role, no user, actor kind `apikey`. */
@@ -135,7 +149,15 @@ export function useAuth(options: AuthOptions): Authenticator {
     }
   }
 
+  // The signature check is remembered per token; team facts are looked up on every use (cached
+  // per user for a minute), so a change of teams applies without a new token.
   async function verifyToken(token: string): Promise<VerifiedToken> {
+    const verifiedToken = await verifySignature(token);
+    if (!teamFacts) return verifiedToken;
+    return { ...verifiedToken, ...(await teamFacts.factsOf(verifiedToken.tenantId, verifiedToken.userId)) };
+  }
+
+  async function verifySignature(token: string): Promise<VerifiedToken> {
     const known = verified.get(token);
     if (known) {
       if (known.expiresAt + verifyOptions.clockTolerance * 1000 > Date.now()) return known;
@@ -159,6 +181,7 @@ export function useAuth(options: AuthOptions): Authenticator {
 
   const apiKeys = options.apiKeys ? createApiKeyVerifier({ ...options.apiKeys, cache: options.cache, logger: options.logger }) : undefined;
   const grants = new WeakMap<Identity, ApiKeyGrant>();
+  const teamFacts = options.teamFacts ? createTeamFactsResolver({ ...options.teamFacts, cache: options.cache, logger: options.logger }) : undefined;
 
   async function verifyApiKey(key: string, requestId: string): Promise<Identity> {
     let grant: ApiKeyGrant | null;

@@ -12,10 +12,14 @@
  * - Subscribing to `pipelineBoard(pipelineId)`: the document is validated against the public schema,
  *   then `pipeline(id)` is asked through the federated path as the subscriber; a pipeline they
  *   cannot see is NOT_FOUND.
- * - Delivery: every gateway instance reads every sales event (its own consumer group). An event
- *   only reaches subscribers of its tenant and pipeline, and only those the deal resolves for
- *   (see subscriptions/board-fanout.ts); the work is done once per distinct (tenant, user and
- *   roles, selection and variables) per event and the message fanned out.
+ * - Subscribing to `notificationReceived`: signed-in users only (an API key has no notifications,
+ *   FORBIDDEN); the selection is rendered from the event itself (subscriptions/notification-subscription.ts).
+ * - Delivery: every gateway instance reads every sales and platform event (its own consumer group).
+ *   A board event only reaches subscribers of its tenant and pipeline, and only those the deal
+ *   resolves for (see subscriptions/board-fanout.ts); the work is done once per distinct (tenant,
+ *   user and roles, selection and variables) per event and the message fanned out. A
+ *   `platform.notification.created` event only reaches its recipient's own subscriptions
+ *   (subscriptions/notification-fanout.ts).
  * - Slow clients: a connection with more than `maxQueuedPerConnection` undelivered messages is
  *   closed with 4429. graphql-ws pings every `keepAliveMs` and drops sockets that do not answer.
  * - Queries and mutations sent over the socket run through the same federated path as HTTP.
@@ -36,6 +40,15 @@ import { SALES_EVENTS_TOPIC } from '../subscriptions/board-event.ts';
 import { BoardFanout } from '../subscriptions/board-fanout.ts';
 import { planBoardSubscription, type BoardSubscriptionPlan, type FederatedRequest } from '../subscriptions/board-subscription.ts';
 import { EventQueue } from '../subscriptions/event-queue.ts';
+import { NotificationFanout } from '../subscriptions/notification-fanout.ts';
+import {
+  NOTIFICATION_CREATED,
+  NOTIFICATION_FIELD,
+  PLATFORM_EVENTS_TOPIC,
+  planNotificationSubscription,
+  subscriptionRootField,
+  type NotificationSubscriptionPlan,
+} from '../subscriptions/notification-subscription.ts';
 import { federatedRunner } from '../subscriptions/federated.ts';
 import { CLOSE_FORBIDDEN, originAllowed } from '../subscriptions/connection-guard.ts';
 import { CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, Connections, type Connection } from '../subscriptions/connections.ts';
@@ -58,6 +71,8 @@ export interface SubscriptionsOptions {
   path?: string;
   /** Topic carrying deal events. Default `crm.sales.events`. */
   topic?: string;
+  /** Topic carrying `platform.notification.created`. Default `crm.platform.events`. */
+  notificationsTopic?: string;
   /** Consumer group prefix; a random suffix gives each gateway instance every event. Default `gateway.subscriptions`. */
   groupPrefix?: string;
   /** Undelivered messages per connection before it is closed with 4429. Default 1 000. */
@@ -89,6 +104,7 @@ export interface Subscriptions {
 /** What `onSubscribe` hands to `subscribe`/`execute` through graphql-ws. */
 type OperationContext =
   | { kind: 'board'; connection: Connection; plan: BoardSubscriptionPlan; schema: GraphQLSchema }
+  | { kind: 'notifications'; connection: Connection; plan: NotificationSubscriptionPlan; schema: GraphQLSchema }
   | { kind: 'operation'; identity: Identity; request: FederatedRequest & { operationName?: string } };
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -102,6 +118,7 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 100;
   const runFederated = federatedRunner(options.apollo);
   const fanout = new BoardFanout(runFederated, log);
+  const notifications = new NotificationFanout(log);
   const connections = new Connections({
     authenticator: options.authenticator,
     logger: log,
@@ -156,6 +173,17 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       return { schema, document: entry.document, operationName, contextValue };
     }
 
+    if (subscriptionRootField(entry.document, operationName) === NOTIFICATION_FIELD) {
+      const plan = planNotificationSubscription(schema, entry.document, operationName, payload.variables);
+      if (Array.isArray(plan)) return plan;
+      if (connection.subscriptions >= maxSubscriptions) {
+        return [gatewayError('BAD_USER_INPUT', `At most ${maxSubscriptions} subscriptions per connection`)];
+      }
+      if (!connection.identity.userId || connection.identity.actorKind === 'apikey') return [gatewayError('FORBIDDEN', 'Notifications belong to signed-in users')];
+      const contextValue: OperationContext = { kind: 'notifications', connection, plan: plan as NotificationSubscriptionPlan, schema };
+      return { schema, document: entry.document, operationName, variableValues: payload.variables ?? {}, contextValue };
+    }
+
     const plan = planBoardSubscription(schema, entry.document, operationName, payload.variables);
     if (Array.isArray(plan)) return plan;
     const board = plan as BoardSubscriptionPlan;
@@ -172,8 +200,8 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
 
   function subscribe(args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
     const context = args.contextValue as OperationContext;
-    if (context.kind !== 'board') return { errors: [new GraphQLError('Not a subscription')] };
-    const { connection, plan, schema } = context;
+    if (context.kind === 'operation') return { errors: [new GraphQLError('Not a subscription')] };
+    const { connection, schema } = context;
     const tenantId = connection.identity.tenantId;
     if (!tenantId) return { errors: [gatewayError('UNAUTHENTICATED', 'A tenant is required')] };
     connection.subscriptions++;
@@ -182,7 +210,12 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       connection.subscriptions--;
       remove();
     });
-    remove = fanout.registry.add({ tenantId, pipelineId: plan.pipelineId, identity: connection.identity, plan, schema, queue });
+    if (context.kind === 'notifications') {
+      remove = notifications.registry.add({ tenantId, userId: connection.identity.userId!, plan: context.plan, schema, queue });
+    } else {
+      const { plan } = context;
+      remove = fanout.registry.add({ tenantId, pipelineId: plan.pipelineId, identity: connection.identity, plan, schema, queue });
+    }
     return queue;
   }
 
@@ -242,10 +275,13 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       const topic = options.topic ?? SALES_EVENTS_TOPIC;
       busSubscription = await options.bus.subscribe({
         groupId: `${options.groupPrefix ?? 'gateway.subscriptions'}.${randomUUID()}`,
-        topics: [topic],
+        topics: [topic, options.notificationsTopic ?? PLATFORM_EVENTS_TOPIC],
         fromBeginning: false,
-        // events are prepared concurrently and queued in order; the consumer only waits when many are in flight
-        handler: (event) => fanout.accept(event),
+        // board events are prepared concurrently and queued in order; the consumer only waits when many are in flight
+        handler: async (event) => {
+          if (event.type === NOTIFICATION_CREATED) await notifications.deliver(event);
+          else if (!event.type.startsWith('platform.')) await fanout.accept(event);
+        },
       });
       await busSubscription.ready;
     },
@@ -254,7 +290,7 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       busSubscription = undefined;
       await server.dispose();
     },
-    stats: () => ({ connections: open.size, subscribers: fanout.registry.size }),
+    stats: () => ({ connections: open.size, subscribers: fanout.registry.size + notifications.registry.size }),
   };
 }
 

@@ -65,7 +65,7 @@ interface Staged {
 export const identityKey = (identity: Identity): string => [identity.tenantId ?? '', identity.userId ?? '', [...identity.roles].sort().join(',')].join('\u0000');
 
 export class BoardFanout {
-  readonly registry = new SubscriberRegistry<BoardSubscriber>();
+  readonly registry = new SubscriberRegistry<BoardSubscriber>((subscriber) => subscriber.pipelineId);
 
   private readonly retries: number;
   private readonly retryDelayMs: number;

@@ -4,3 +4,4 @@
  */
 export * from './permissions.ts';
 export * from './authorize.ts';
+export * from './principal.ts';

@@ -200,7 +200,8 @@ describe('GET /bi/queries/<name-or-id>', () => {
     const created = await gqlOk<{ createApiKey: { key: string } }>(
       stack.gatewayUrl,
       'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }',
-      { input: { name: 'Metabase', role: 'SALES_MANAGER', persistedOnly: true } },
+      // a key has no user: only a tenant-scoped role reads the tenant's records through it
+      { input: { name: 'Metabase', role: 'TENANT_ADMIN', persistedOnly: true } },
       { token: acme.admin.token },
     );
     const key = created.createApiKey.key;

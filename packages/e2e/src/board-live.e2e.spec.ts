@@ -17,7 +17,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A tenant with an admin, a manager and a rep, a board with open, won and lost stages, and deals owned by the rep or the admin. */
+/** A tenant with an admin, a manager leading a team with a rep, a board with open, won and lost stages, and deals owned by the rep or the admin. */
 async function seedBoard(label: string) {
   const slug = `${label}-${randomUUID().slice(0, 8)}`;
   const password = `pw-${randomUUID()}`;
@@ -28,6 +28,9 @@ async function seedBoard(label: string) {
   ]);
   const [admin, manager, rep] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
   const url = stack.gatewayUrl;
+  // the manager leads the rep's team, so the team's deals are theirs to see
+  const { createTeam: team } = await gqlOk<{ createTeam: { id: string } }>(url, 'mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }', { input: { name: `${label} team`, managerId: manager.id } }, { token: admin.token });
+  await gqlOk(url, 'mutation($u: ID!, $t: ID) { assignUserToTeam(userId: $u, teamId: $t) { id } }', { u: rep.id, t: team.id }, { token: admin.token });
   const { createPipeline: pipeline } = await gqlOk<{ createPipeline: { id: string; stages: Array<{ id: string; name: string; kind: string }> } }>(
     url,
     'mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id stages { id name kind } } }',
@@ -46,7 +49,8 @@ async function seedBoard(label: string) {
     { token: admin.token },
   );
   const open = pipeline.stages.filter((s) => s.kind === 'OPEN');
-  const account = await createAccount(url, admin.token, { name: `${label} Account`, domain: `${slug}.example` });
+  // the rep's account: they (and their manager) see it on their deals
+  const account = await createAccount(url, admin.token, { name: `${label} Account`, domain: `${slug}.example`, ownerId: rep.id });
   const deal = (i: number, owner: { id: string }) =>
     createDeal(url, admin.token, { pipelineId: pipeline.id, stageId: open[0]!.id, name: `${label} deal ${i}`, amount: `${i + 1}000.00`, currency: 'USD', accountId: account.id, ownerId: owner.id });
   const repDeals = [await deal(0, rep), await deal(1, rep), await deal(2, rep), await deal(3, rep)];
@@ -130,22 +134,23 @@ describe('pipelineBoard, per subscriber', () => {
     const acme = await seedBoard('scope');
     const base = stack.gateway.stats().subscribers;
     const rep = subscribe<{ pipelineBoard: BoardEvent }>(stack.wsUrl, acme.rep.token, BOARD, { pipelineId: acme.pipeline.id });
-    const manager = subscribe<{ pipelineBoard: BoardEvent }>(stack.wsUrl, acme.manager.token, BOARD, { pipelineId: acme.pipeline.id });
+    const admin = subscribe<{ pipelineBoard: BoardEvent }>(stack.wsUrl, acme.admin.token, BOARD, { pipelineId: acme.pipeline.id });
     try {
       await subscribersReady(stack.gateway, base + 2);
       // a deal the rep does not own, then one they do: events reach each subscriber in board order
       await move(acme, acme.adminDeal.id, acme.open[1]!.id);
       await move(acme, acme.repDeals[0]!.id, acme.open[1]!.id);
-      expect((await eventOf(manager, 'DEAL_MOVED', acme.adminDeal.id)).deal?.owner?.name).toBe('scope Admin');
-      await eventOf(manager, 'DEAL_MOVED', acme.repDeals[0]!.id);
+      expect((await eventOf(admin, 'DEAL_MOVED', acme.adminDeal.id)).deal?.owner?.name).toBe('scope Admin');
+      await eventOf(admin, 'DEAL_MOVED', acme.repDeals[0]!.id);
       await eventOf(rep, 'DEAL_MOVED', acme.repDeals[0]!.id);
 
-      // the rep got the first change exactly when they may read that deal through the API
+      // a Sales Rep reads only their own deals: the admin's deal is neither readable through the
+      // API nor sent to them live (its change came before the rep's own, which has arrived)
       const readable = await gql<{ deal: { id: string } | null }>(stack.gatewayUrl, 'query($id: ID!) { deal(id: $id) { id } }', { id: acme.adminDeal.id }, { token: acme.rep.token });
-      const repSawIt = events(rep).some((e) => e.dealId === acme.adminDeal.id);
-      expect(repSawIt).toBe(readable.data?.deal != null);
+      expect(readable.data?.deal).toBeNull();
+      expect(events(rep).some((e) => e.dealId === acme.adminDeal.id)).toBe(false);
     } finally {
-      await Promise.all([rep.close(), manager.close()]);
+      await Promise.all([rep.close(), admin.close()]);
     }
   });
 });

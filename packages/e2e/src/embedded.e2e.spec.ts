@@ -21,7 +21,8 @@ it('serves the demo tenant end to end without any external service', async () =>
   expect(stack.bus.kind).toBe('memory');
   expect(stack.cache.kind).toBe('memory');
 
-  const token = await login(stack.gatewayUrl, DEMO.users[2]!.email, DEMO.password, DEMO.tenantSlug);
+  // the demo's admin sees all its deals and accounts (its rep and manager own half the deals each)
+  const token = await login(stack.gatewayUrl, DEMO.users[0]!.email, DEMO.password, DEMO.tenantSlug);
   const { pipelines } = await gqlOk<{ pipelines: Array<{ id: string; stages: Array<{ id: string; name: string }> }> }>(
     stack.gatewayUrl,
     '{ pipelines { id stages { id name } } }',
@@ -37,6 +38,23 @@ it('serves the demo tenant end to end without any external service', async () =>
   );
   expect(deals).toHaveLength(8);
   expect(deals.every((d) => d.account.name && d.owner.name)).toBe(true);
+
+  // the manager leads a team with the rep: the manager sees the team's deals, the rep only their own
+  const dealsOf = async (email: string) => {
+    const as = await login(stack.gatewayUrl, email, DEMO.password, DEMO.tenantSlug);
+    const page = await gqlOk<{ deals: Array<{ owner: { name: string }; account: { name: string } | null }> }>(
+      stack.gatewayUrl,
+      'query($p: ID!) { deals(pipelineId: $p) { owner { name } account { name } } }',
+      { p: pipeline.id },
+      { token: as },
+    );
+    return page.deals;
+  };
+  const [manager, rep] = [DEMO.users[1]!, DEMO.users[2]!];
+  expect(await dealsOf(manager.email)).toHaveLength(8);
+  const repDeals = await dealsOf(rep.email);
+  expect(repDeals).toHaveLength(4);
+  expect(repDeals.every((d) => d.owner.name === rep.name && d.account !== null)).toBe(true);
 
   const watcher = subscribe<{ pipelineBoard: { type: string; deal: { name: string; account: { name: string } } } }>(
     stack.wsUrl,

@@ -47,7 +47,8 @@ describe('login and cross-subgraph reads', () => {
   });
 
   it('joins deals to accounts (customer) and owners (platform)', async () => {
-    const data = await gqlOk<{ deals: BoardDeal[] }>(stack.gatewayUrl, BOARD, { pipelineId: acme.pipeline.id }, { token: acme.rep.token });
+    // the admin's board shows every deal (a rep's only their own)
+    const data = await gqlOk<{ deals: BoardDeal[] }>(stack.gatewayUrl, BOARD, { pipelineId: acme.pipeline.id }, { token: acme.admin.token });
     expect(data.deals).toHaveLength(acme.deals.length);
     const first = data.deals.find((d) => d.name === 'acme deal 0')!;
     expect(first).toMatchObject({

@@ -14,7 +14,7 @@ let globex: SalesTenant;
 
 beforeAll(async () => {
   stack = await startRealStack();
-  [acme, globex] = [await seedSalesTenant(stack, 'activities-acme', 1), await seedSalesTenant(stack, 'activities-globex', 0)];
+  [acme, globex] = [await seedSalesTenant(stack, 'activities-acme', 2), await seedSalesTenant(stack, 'activities-globex', 0)];
 });
 afterAll(async () => {
   await stack?.stop();
@@ -25,7 +25,8 @@ const CREATE = `mutation Create($input: CreateActivityInput!) {
 
 describe('activities', () => {
   it('puts a task on a deal for a colleague, completes it once, and shows it on the deal', async () => {
-    const deal = acme.deals[0]!;
+    // the rep's own deal (the odd ones are theirs), so the rep reads it and the task on it
+    const deal = acme.deals[1]!;
     const created = await gqlOk<{ createActivity: { id: string; isOverdue: boolean; assignee: { name: string }; createdBy: { name: string }; deal: { name: string; account: { name: string } } } }>(
       stack.gatewayUrl,
       CREATE,
@@ -36,7 +37,7 @@ describe('activities', () => {
       isOverdue: false,
       assignee: { name: acme.rep.name },
       createdBy: { name: acme.admin.name },
-      deal: { name: deal.name, account: { name: acme.accounts[0]!.name } },
+      deal: { name: deal.name, account: { name: acme.accounts[1]!.name } },
     });
 
     const complete = 'mutation ($id: ID!, $v: Int) { completeActivity(id: $id, expectedVersion: $v) { completedAt version } }';
@@ -67,7 +68,9 @@ describe('activities', () => {
       { token: acme.admin.token },
     );
     const list = 'query ($id: ID!) { activities(recordType: ACCOUNT, recordId: $id) { id subject } }';
-    expect((await gqlOk<{ activities: unknown[] }>(stack.gatewayUrl, list, { id: account.id }, { token: acme.rep.token })).activities).toEqual([
+    // the note is the admin's (unassigned, written by them): a rep does not see it, the admin does
+    expect((await gqlOk<{ activities: unknown[] }>(stack.gatewayUrl, list, { id: account.id }, { token: acme.rep.token })).activities).toEqual([]);
+    expect((await gqlOk<{ activities: unknown[] }>(stack.gatewayUrl, list, { id: account.id }, { token: acme.admin.token })).activities).toEqual([
       { id: note.createActivity.id, subject: 'Renewal in spring' },
     ]);
     expect((await gqlOk<{ activities: unknown[] }>(stack.gatewayUrl, list, { id: account.id }, { token: globex.admin.token })).activities).toEqual([]);

@@ -39,8 +39,9 @@ interface BoardEvent {
 
 describe('pipelineBoard', () => {
   it('delivers a deal move with fields from three subgraphs, only to the right tenant', async () => {
-    const watcher = subscribe<BoardEvent>(stack.wsUrl, acme.rep.token, BOARD, { pipelineId: acme.pipeline.id });
-    const outsider = subscribe<BoardEvent>(stack.wsUrl, globex.rep.token, BOARD, { pipelineId: globex.pipeline.id });
+    // the moved deals are the admins': each tenant's admin watches (a rep sees only their own deals)
+    const watcher = subscribe<BoardEvent>(stack.wsUrl, acme.admin.token, BOARD, { pipelineId: acme.pipeline.id });
+    const outsider = subscribe<BoardEvent>(stack.wsUrl, globex.admin.token, BOARD, { pipelineId: globex.pipeline.id });
     try {
       await subscribersReady(stack.gateway, 2);
       const target = acme.pipeline.stages[2]!;

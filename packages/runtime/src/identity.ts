@@ -27,6 +27,17 @@ export interface Identity {
   actorKind?: ActorKind;
   /** The API key behind the request, when `actorKind` is `apikey`. */
   apiKeyId?: string;
+  /**
+   * The caller's team (the team they belong to, else the first team they manage), as the platform
+   * knows it when the gateway asked (cached up to a minute). Absent for API keys and anonymous
+   * callers, and from gateways that predate team facts: subgraphs then treat the caller as teamless.
+   */
+  teamId?: string | null;
+  /**
+   * Users of the teams the caller belongs to or manages (members and managers, the caller
+   * included): their records are "the team's" for the `team` scope of the permission table.
+   */
+  teamMemberIds?: string[];
 }
 
 export type ActorKind = 'user' | 'apikey';

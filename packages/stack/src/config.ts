@@ -27,8 +27,9 @@ export interface StackConfig {
   allowInsecureWebhookUrls: boolean;
   supergraphPath: string;
   /**
-   * Kafka consumer groups for read models. Production: one group per read model, starting from the
-   * retained history. Test stacks sharing one broker use their own groups, starting at the end.
+   * Kafka consumer groups for read models and sagas (e.g. `customer.lead-conversion`,
+   * `sales.lead-conversion`). Production: one group per consumer, starting from the retained
+   * history. Test stacks sharing one broker use their own groups, starting at the end.
    */
   consumers?: { groupSuffix: string; fromBeginning: boolean };
 }

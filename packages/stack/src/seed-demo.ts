@@ -1,8 +1,10 @@
 /**
- * The demo tenant `pnpm start` creates on first run: three users (one per everyday role),
- * a sales pipeline, accounts and deals spread over the stages.
+ * The demo tenant `pnpm start` creates on first run: three users (one per everyday role), the
+ * manager leading a team with the rep, a sales pipeline, accounts and deals spread over the
+ * stages and owned by the manager or the rep. The admin sees everything, the manager the team's
+ * records, the rep their own.
  */
-import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES, type Role } from './seed.ts';
+import { createAccount, createDeal, createPipeline, createTeam, createTenantWithUsers, STANDARD_STAGES, type Role } from './seed.ts';
 import type { Stack } from './stack.ts';
 
 export const DEMO = {
@@ -32,11 +34,13 @@ export async function seedDemoTenant(stack: Stack): Promise<boolean> {
     { name: DEMO.tenantName, slug: DEMO.tenantSlug },
     DEMO.users.map((u) => ({ ...u, password: DEMO.password })),
   );
-  const admin = users[0]!;
+  const [admin, manager, rep] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
   const url = stack.gatewayUrl;
+  await createTeam(url, admin.token, { name: 'Field sales', managerId: manager.id, memberIds: [manager.id, rep.id] });
   const pipeline = await createPipeline(url, admin.token, 'New business', STANDARD_STAGES);
   const accounts = [];
-  for (const account of ACCOUNTS) accounts.push(await createAccount(url, admin.token, account));
+  // account i goes with deals i, i + 4: owned by the manager (even) or the rep (odd), like those deals
+  for (const [i, account] of ACCOUNTS.entries()) accounts.push(await createAccount(url, admin.token, { ...account, ownerId: (i % 2 === 0 ? manager : rep).id }));
   const amounts = ['12000', '48000', '7500', '150000', '23000', '61000', '9900', '32000'];
   for (const [i, amount] of amounts.entries()) {
     await createDeal(url, admin.token, {
@@ -46,7 +50,7 @@ export async function seedDemoTenant(stack: Stack): Promise<boolean> {
       amount,
       currency: 'USD',
       accountId: accounts[i % accounts.length]!.id,
-      ownerId: users[1 + (i % 2)]!.id,
+      ownerId: (i % 2 === 0 ? manager : rep).id,
     });
   }
   return true;

@@ -97,6 +97,20 @@ export async function createAccount(gatewayUrl: string, token: string, input: { 
   return data.createAccount;
 }
 
+/** A team led by `managerId` with `memberIds` in it: the manager then sees their records (team scope). */
+export async function createTeam(gatewayUrl: string, token: string, input: { name: string; managerId: string; memberIds: string[] }) {
+  const { createTeam: team } = await post<{ createTeam: { id: string } }>(
+    gatewayUrl,
+    'mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }',
+    { input: { name: input.name, managerId: input.managerId } },
+    token,
+  );
+  for (const userId of input.memberIds) {
+    await post(gatewayUrl, 'mutation($userId: ID!, $teamId: ID) { assignUserToTeam(userId: $userId, teamId: $teamId) { id } }', { userId, teamId: team.id }, token);
+  }
+  return team;
+}
+
 export interface DealInput {
   pipelineId: string;
   stageId?: string;

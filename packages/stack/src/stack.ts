@@ -84,9 +84,22 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         database: databases.platform,
         logger: logger.child({ service: 'platform' }),
         ...(config.consumers ? { consumer: { groupId: `platform.audit${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+        ...(config.consumers
+          ? { notificationConsumer: { groupId: `platform.notifications${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } }
+          : {}),
       }),
-      customer: await createCustomerSubgraph({ ...common, database: databases.customer, logger: logger.child({ service: 'customer' }) }),
-      sales: await createSalesSubgraph({ ...common, database: databases.sales, logger: logger.child({ service: 'sales' }) }),
+      customer: await createCustomerSubgraph({
+        ...common,
+        database: databases.customer,
+        logger: logger.child({ service: 'customer' }),
+        ...(config.consumers ? { consumer: { groupId: `customer.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+      }),
+      sales: await createSalesSubgraph({
+        ...common,
+        database: databases.sales,
+        logger: logger.child({ service: 'sales' }),
+        ...(config.consumers ? { consumer: { groupId: `sales.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+      }),
       analytics: await createAnalyticsSubgraph({
         ...common,
         database: databases.analytics,
@@ -122,7 +135,12 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
       };
     }
 
-    await Promise.all([subgraphs.analytics.consumerReady, subgraphs.platform.consumerReady]);
+    await Promise.all([
+      subgraphs.analytics.consumerReady,
+      subgraphs.platform.consumerReady,
+      subgraphs.customer.consumerReady,
+      subgraphs.sales.consumerReady,
+    ]);
 
     const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
     const gateway = await createGateway({

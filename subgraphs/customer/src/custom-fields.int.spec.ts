@@ -37,7 +37,12 @@ const CONTACTS = /* GraphQL */ `
   }
 `;
 
-const rep = (tenant: { tenantId: string; userId: string }): Identity => ({ tenantId: tenant.tenantId, userId: randomUUID(), roles: ['SALES_REP'], requestId: randomUUID() });
+/** The tenant's Sales Rep (one per tenant: a rep reads and changes the records they own). */
+const reps = new Map<string, string>();
+const rep = (tenant: { tenantId: string; userId: string }): Identity => {
+  if (!reps.has(tenant.tenantId)) reps.set(tenant.tenantId, randomUUID());
+  return { tenantId: tenant.tenantId, userId: reps.get(tenant.tenantId)!, roles: ['SALES_REP'], requestId: randomUUID() };
+};
 
 async function ok<T>(query: string, variables: Record<string, unknown>, identity: Identity): Promise<T> {
   const result = await h.request<T>(query, variables, identity);

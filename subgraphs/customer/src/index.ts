@@ -6,11 +6,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { forTenant, type Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type EventBus, type OutboxRelay } from '@crm/events';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay } from '@crm/events';
 import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
+import { createDealStepHandler, type DealStepHandler } from './modules/lead-conversion/services/deal-step.ts';
+import { subscribeLeadConversion, type ConsumerTuning } from './modules/lead-conversion/services/lead-conversion-consumer.ts';
 import { customerSchemaModules } from './schema.ts';
 import { createCustomerServices, type CustomerServices } from './services.ts';
 
@@ -26,6 +28,19 @@ export { ACCOUNT_UPDATED } from './modules/accounts/services/accounts.ts';
 export { CONTACT_UPDATED, CONTACT_RELATED, CONTACT_UNRELATED } from './modules/contacts/services/contacts.ts';
 export { ACCOUNT_MERGED, ACCOUNT_MERGE_UNDONE, type AccountMergedPayload } from './modules/accounts/services/merge.ts';
 export { CONTACT_MERGED, CONTACT_MERGE_UNDONE, type ContactMergedPayload } from './modules/contacts/services/merge.ts';
+export {
+  DEAL_CREATED_FOR_CONVERSION,
+  DEAL_FAILED_FOR_CONVERSION,
+  LEAD_CONVERSION_FAILED,
+  LEAD_CONVERSION_REQUESTED,
+  LEAD_CONVERTED,
+  InvalidDealStepEventError,
+  type LeadConversionFailedPayload,
+  type LeadConversionRequestedPayload,
+  type LeadConvertedPayload,
+} from './modules/lead-conversion/lib/conversion-events.ts';
+export { LEAD_CONVERSION_CONSUMER, type DealStepHandler, type DealStepOutcome } from './modules/lead-conversion/services/deal-step.ts';
+export type { ConsumerTuning } from './modules/lead-conversion/services/lead-conversion-consumer.ts';
 
 /** Absolute paths of the Prisma schema and migrations, for `Database.migrate`. */
 export const customerPaths: { schemaPath: string; migrationsDir: string } = {
@@ -40,6 +55,8 @@ export interface CustomerSubgraphDeps {
   /** Secret the gateway signs identity headers with. */
   signingSecret: string;
   logger: Logger;
+  /** Consumer of the sales events that answer lead conversions. Default: group `customer.lead-conversion`, bus retry defaults. */
+  consumer?: ConsumerTuning;
 }
 
 export interface CustomerSubgraph {
@@ -49,7 +66,11 @@ export interface CustomerSubgraph {
   /** Domain services; writes take `(tenantId, actor, input)`, handy for seeding. */
   services: CustomerServices;
   relay: OutboxRelay;
-  /** Listens on `port` (0 = any free port) and starts publishing the outbox. */
+  /** Applies the sales subgraph's answers to lead conversions (what the consumer runs). */
+  dealSteps: DealStepHandler;
+  /** Resolves once the lead-conversion consumer has joined its group (after `start`). */
+  consumerReady: Promise<void>;
+  /** Listens on `port` (0 = any free port), starts publishing the outbox and consuming sales events. */
   start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
@@ -59,6 +80,7 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('customer'), logger });
   const services = createCustomerServices({ prisma, onCommit: () => relay.nudge() });
+  const dealSteps = createDealStepHandler({ prisma, logger, onCommit: () => relay.nudge() });
 
   const server = await createSubgraphServer<Context>({
     name: 'customer',
@@ -84,20 +106,42 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
     },
   });
 
+  let markReady!: () => void;
+  let failReady!: (error: unknown) => void;
+  const consumerReady = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  consumerReady.catch(() => undefined); // surfaced to whoever awaits it; never an unhandled rejection
+
   let started = false;
+  let subscription: BusSubscription | undefined;
   return {
     name: 'customer',
     server,
     prisma,
     services,
     relay,
+    dealSteps,
+    consumerReady,
     async start(port, host) {
       const listening = await server.listen(port, host);
-      if (!started) relay.start();
+      if (!started) {
+        relay.start();
+        try {
+          subscription = await subscribeLeadConversion({ bus: deps.bus, handler: dealSteps, logger, ...deps.consumer });
+          subscription.ready.then(markReady, failReady);
+        } catch (error) {
+          failReady(error);
+          throw error;
+        }
+      }
       started = true;
       return listening;
     },
     async stop() {
+      await subscription?.stop();
+      subscription = undefined;
       await server.stop();
       if (started) await relay.stop();
       started = false;

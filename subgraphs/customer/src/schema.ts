@@ -7,6 +7,7 @@ import { resolvers as accounts } from './modules/accounts/index.ts';
 import { resolvers as common } from './modules/common/index.ts';
 import { resolvers as contacts } from './modules/contacts/index.ts';
 import { resolvers as customFields } from './modules/custom-fields/index.ts';
+import { resolvers as leadConversion } from './modules/lead-conversion/index.ts';
 import { resolvers as leads } from './modules/leads/index.ts';
 
 const sdl = (module: string) => gql(readFileSync(new URL(`./modules/${module}/schema.graphql`, import.meta.url), 'utf8'));
@@ -17,6 +18,7 @@ const modules: [string, Resolvers][] = [
   ['contacts', contacts],
   ['leads', leads],
   ['custom-fields', customFields],
+  ['lead-conversion', leadConversion],
 ];
 
 export function customerSchemaModules(): GraphQLSchemaModule[] {

@@ -3,6 +3,7 @@ import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { createAccountsService, type AccountsService } from './modules/accounts/services/accounts.ts';
 import { createContactsService, type ContactsService } from './modules/contacts/services/contacts.ts';
 import { createCustomFieldDefinitionsService, type CustomFieldDefinitionsService } from './modules/custom-fields/services/definitions.ts';
+import { createLeadConversionService, type LeadConversionService } from './modules/lead-conversion/services/lead-conversion.ts';
 import { createLeadsService, type LeadsService } from './modules/leads/services/leads.ts';
 
 export interface CustomerServices {
@@ -10,6 +11,7 @@ export interface CustomerServices {
   contacts: ContactsService;
   leads: LeadsService;
   customFields: CustomFieldDefinitionsService;
+  leadConversions: LeadConversionService;
 }
 
 export interface CustomerServicesDeps {
@@ -24,5 +26,6 @@ export function createCustomerServices(deps: CustomerServicesDeps): CustomerServ
     contacts: createContactsService(deps),
     leads: createLeadsService(deps),
     customFields: createCustomFieldDefinitionsService(deps),
+    leadConversions: createLeadConversionService(deps),
   };
 }

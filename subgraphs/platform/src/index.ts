@@ -3,7 +3,8 @@
  *
  * Besides GraphQL it serves the public key set that verifies access tokens at
  * `GET /.well-known/jwks.json` (no gateway signature needed), and it consumes the events of every
- * domain into the append-only audit log (consumer group `platform.audit`).
+ * domain into the append-only audit log (consumer group `platform.audit`), and the sales and customer
+ * events into users' notifications (consumer group `platform.notifications`).
  *
  * For the gateway: `POST /internal/api-keys/verify` (gateway-signed; see `verify-route.ts`) and
  * `services.apiKeys.verify(key)` turn a presented API key into the identity it acts as (or null), and `services.membership.isActive(tenantId, userId)` tells whether a token's
@@ -18,8 +19,11 @@ import { PrismaClient } from './__generated__/prisma/client.ts';
 import { createContextFactory, type Context } from './context.ts';
 import { subscribeAuditLog, type AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
 import { createAuditLogService } from './modules/audit/services/audit-log.ts';
+import { subscribeNotifications, type NotificationConsumerTuning } from './modules/notifications/services/notification-consumer.ts';
+import { createNotificationService } from './modules/notifications/services/notifications.ts';
 import { createJwksRoute, JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 import { createApiKeyVerifyRoute } from './modules/api-keys/lib/verify-route.ts';
+import { createTeamFactsRoute } from './modules/users/lib/team-facts-route.ts';
 import { platformModules } from './schema.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -31,6 +35,9 @@ export type { CreateUserInput } from './modules/users/services/users.ts';
 export type { CreateTeamInput } from './modules/users/services/teams.ts';
 export type { ApiKeyIdentity, CreateApiKeyInput, CreatedApiKey } from './modules/api-keys/services/api-keys.ts';
 export type { AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
+export type { NotificationConsumerTuning } from './modules/notifications/services/notification-consumer.ts';
+export type { NotificationCreatedPayload, NotificationPayload } from './modules/notifications/services/notifications.ts';
+export { NOTIFICATION_CREATED, NOTIFICATION_EMAIL_TEMPLATE, NOTIFICATIONS_CONSUMER } from './modules/notifications/services/notifications.ts';
 export type { InviteUserInput, AcceptInvitationInput } from './modules/users/services/invitations.ts';
 export type { RecordsTransfer, RecordsTransferredPayload } from './modules/users/services/membership.ts';
 export { AUDIT_CONSUMER } from './modules/audit/services/audit-log.ts';
@@ -39,8 +46,9 @@ export { SYSTEM_ACTOR, userActor, actorOf } from './lib/events.ts';
 export { ACCESS_TOKEN } from './modules/auth/lib/access-token.ts';
 export { JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 export { API_KEY_VERIFY_PATH, type ApiKeyVerifyAnswer } from './modules/api-keys/lib/verify-route.ts';
+export { TEAM_FACTS_PATH, type TeamFacts } from './modules/users/lib/team-facts-route.ts';
 export { Role } from './__generated__/prisma/client.ts';
-export type { TenantModel, UserModel, TeamModel, ApiKeyModel, AuditEntryModel, InvitationModel } from './__generated__/prisma/models.ts';
+export type { TenantModel, UserModel, TeamModel, ApiKeyModel, AuditEntryModel, InvitationModel, NotificationModel } from './__generated__/prisma/models.ts';
 
 /** Connections of the audit consumer's own pool. */
 const AUDIT_POOL_SIZE = 2;
@@ -62,6 +70,8 @@ export interface PlatformSubgraphDeps {
   logger: Logger;
   /** Consumer group and retry settings of the audit-log consumer. Default: group `platform.audit`, from the beginning. */
   consumer?: AuditConsumerTuning;
+  /** Consumer group and retry settings of the notifications consumer. Default: group `platform.notifications`, from the latest events. */
+  notificationConsumer?: NotificationConsumerTuning;
 }
 
 export interface PlatformSubgraph {
@@ -74,9 +84,9 @@ export interface PlatformSubgraph {
   relay: OutboxRelay;
   /** Path of the public JWKS on this subgraph's HTTP server. */
   jwksPath: string;
-  /** Resolves once the audit-log consumer has joined its group (after `start`). */
+  /** Resolves once the audit-log and notifications consumers have joined their groups (after `start`). */
   consumerReady: Promise<void>;
-  /** Makes sure a signing key exists, starts the outbox relay and the audit-log consumer, and listens on `port` (0 = any). */
+  /** Makes sure a signing key exists, starts the outbox relay and the audit-log and notifications consumers, and listens on `port` (0 = any). */
   start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
@@ -93,6 +103,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
 
   const jwksRoute = createJwksRoute(services.signingKeys);
   const apiKeyVerifyRoute = createApiKeyVerifyRoute(services.apiKeys, deps.signingSecret);
+  const teamFactsRoute = createTeamFactsRoute(prisma, deps.signingSecret);
   const server = await createSubgraphServer<Context>({
     name: 'platform',
     events: deps.bus,
@@ -103,7 +114,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       await prisma.$queryRaw`SELECT 1`;
       return true;
     },
-    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)),
+    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)) || (await teamFactsRoute(req, res)),
     logger,
   });
 
@@ -113,8 +124,13 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     deps.database.config.kind === 'postgres' ? await openDatabase({ ...deps.database.config, poolSize: AUDIT_POOL_SIZE }) : deps.database;
   const consumerPrisma = consumerDatabase === deps.database ? prisma : new PrismaClient({ adapter: consumerDatabase.adapter });
   const auditWriter = consumerPrisma === prisma ? services.auditLog : createAuditLogService({ prisma: consumerPrisma });
+  const nudgeRelay = () => {
+    if (relaying) relay.nudge();
+  };
+  const notificationWriter = consumerPrisma === prisma ? services.notifications : createNotificationService({ prisma: consumerPrisma, afterCommit: nudgeRelay });
 
   let subscription: BusSubscription | undefined;
+  let notificationSubscription: BusSubscription | undefined;
   let markReady!: () => void;
   let markFailed!: (error: unknown) => void;
   const consumerReady = new Promise<void>((resolve, reject) => {
@@ -138,7 +154,8 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       relay.nudge();
       try {
         subscription = await subscribeAuditLog({ bus: deps.bus, auditLog: auditWriter, logger, ...deps.consumer });
-        subscription.ready.then(markReady, markFailed);
+        notificationSubscription = await subscribeNotifications({ bus: deps.bus, notifications: notificationWriter, logger, ...deps.notificationConsumer });
+        Promise.all([subscription.ready, notificationSubscription.ready]).then(() => markReady(), markFailed);
       } catch (error) {
         markFailed(error);
         throw error;
@@ -148,6 +165,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     async stop() {
       relaying = false;
       await subscription?.stop();
+      await notificationSubscription?.stop();
       await server.stop();
       await relay.stop();
       await prisma.$disconnect();

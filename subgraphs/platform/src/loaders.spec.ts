@@ -17,6 +17,7 @@ const user = (n: number, tenantId = TENANT, teamId: string | null = null): UserM
   teamId,
   active: true,
   createdAt: new Date(0),
+  emailNotifications: true,
 });
 
 function stubDb(users: UserModel[]) {

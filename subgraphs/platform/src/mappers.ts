@@ -2,7 +2,7 @@
  * GraphQL type -> the value its field resolvers receive (read by codegen).
  * Entities map to their database rows, so a field resolver gets the row it needs.
  */
-import type { ApiKeyModel, AuditEntryModel, InvitationModel, TenantModel, TeamModel, UserModel } from './__generated__/prisma/models.ts';
+import type { ApiKeyModel, AuditEntryModel, InvitationModel, NotificationModel, TenantModel, TeamModel, UserModel } from './__generated__/prisma/models.ts';
 import type { RecordsTransfer } from './modules/users/services/membership.ts';
 import type { CreatedApiKey } from './modules/api-keys/services/api-keys.ts';
 import type { AuthSession } from './modules/auth/services/auth.ts';
@@ -16,3 +16,4 @@ export type CreatedApiKeyMapper = CreatedApiKey;
 export type AuditEntryMapper = AuditEntryModel;
 export type InvitationMapper = InvitationModel;
 export type RecordsTransferMapper = RecordsTransfer;
+export type NotificationMapper = NotificationModel;

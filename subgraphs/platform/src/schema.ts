@@ -4,6 +4,7 @@ import { gql } from 'graphql-tag';
 import type { GraphQLSchemaModule } from '@apollo/subgraph';
 import { apiKeysResolvers } from './modules/api-keys/resolvers/index.ts';
 import { auditResolvers } from './modules/audit/resolvers/index.ts';
+import { notificationsResolvers } from './modules/notifications/resolvers/index.ts';
 import { authResolvers } from './modules/auth/resolvers/index.ts';
 import { tenantsResolvers } from './modules/tenants/resolvers/index.ts';
 import { usersResolvers } from './modules/users/resolvers/index.ts';
@@ -17,4 +18,5 @@ export const platformModules: GraphQLSchemaModule[] = [
   { typeDefs: sdl('auth'), resolvers: authResolvers },
   { typeDefs: sdl('api-keys'), resolvers: apiKeysResolvers },
   { typeDefs: sdl('audit'), resolvers: auditResolvers },
+  { typeDefs: sdl('notifications'), resolvers: notificationsResolvers },
 ];

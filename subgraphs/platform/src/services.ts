@@ -9,6 +9,7 @@ import { createAuthService, type AuthService } from './modules/auth/services/aut
 import type { LoginThrottleOptions } from './modules/auth/services/login-throttle.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './modules/auth/services/signing-keys.ts';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/lib/password.ts';
+import { createNotificationService, type NotificationService } from './modules/notifications/services/notifications.ts';
 import { createTenantService, type TenantService } from './modules/tenants/services/tenants.ts';
 import { createInvitationService, type InvitationService } from './modules/users/services/invitations.ts';
 import { createMembershipService, type MembershipService } from './modules/users/services/membership.ts';
@@ -36,6 +37,7 @@ export interface Services {
   invitations: InvitationService;
   membership: MembershipService;
   auditLog: AuditLogService;
+  notifications: NotificationService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -53,5 +55,6 @@ export function createServices(deps: ServiceDeps): Services {
     auditLog: createAuditLogService({ prisma: deps.prisma }),
     invitations: createInvitationService({ ...writeDeps, passwords, clock }),
     membership: createMembershipService({ ...writeDeps, clock }),
+    notifications: createNotificationService({ ...writeDeps, clock }),
   };
 }

@@ -6,7 +6,8 @@
  * tenants by accident; the base `prisma` client is for services that set the tenant themselves.
  */
 import type { EventEnvelope } from '@crm/events';
-import { unauthenticated, type Identity, type Logger } from '@crm/runtime';
+import { AccessDeniedError, assertCan, matchesScope, ownerForCreate, principalOf, readable, readWhere, scopeFilter, type Principal } from '@crm/authz';
+import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
 import type { SalesServices } from './services.ts';
@@ -38,4 +39,113 @@ export function requireTenant(ctx: Context): { tenantId: string; db: TenantDb } 
 /** The signed-in user as the actor of the events their writes emit. */
 export function actorOf(ctx: Context): Actor {
   return { userId: ctx.identity.userId, kind: 'user' };
+}
+
+const principals = new WeakMap<Identity, Principal>();
+
+/**
+ * The caller as the permission table sees them (built once per request from the signed identity,
+ * with the team facts the gateway added). UNAUTHENTICATED without a tenant.
+ */
+export function principal(ctx: Pick<Context, 'identity' | 'tenantId'>): Principal {
+  if (ctx.tenantId === null) throw unauthenticated();
+  let found = principals.get(ctx.identity);
+  if (!found) principals.set(ctx.identity, (found = principalOf({ ...ctx.identity, tenantId: ctx.tenantId })));
+  return found;
+}
+
+/**
+ * The deals the caller may read, as a Prisma `where` fragment on `Deal` (`{}` with tenant scope):
+ * every deal list, lookup and board read of the subgraph goes through it. A Sales Rep reads the
+ * deals they own, a Sales Manager those owned by their team's users, a tenant admin all of them.
+ * Deals without an owner are visible only with tenant scope; API keys (no user) read deals only
+ * through a tenant-scoped role.
+ */
+export function dealScope(ctx: Pick<Context, 'identity' | 'tenantId'>): Record<string, unknown> {
+  return readWhere(principal(ctx), 'deal');
+}
+
+/** A loaded deal when the caller may read it, else null: `deal(id)` and `_entities` go through it. */
+export function visibleDeal<T extends { ownerId: string | null }>(ctx: Pick<Context, 'identity' | 'tenantId'>, deal: T | null): T | null {
+  return deal && readable(principal(ctx), 'deal', deal) ? deal : null;
+}
+
+/** Only the deals the caller may read (lists reached through another record, e.g. an account's deals). */
+export function visibleDeals<T extends { ownerId: string | null }>(ctx: Pick<Context, 'identity' | 'tenantId'>, deals: readonly T[]): T[] {
+  const who = principal(ctx);
+  return deals.filter((deal) => readable(who, 'deal', deal));
+}
+
+/**
+ * FORBIDDEN unless the caller may `action` the deal (and, when `ownerId` is given, hand it to that
+ * owner). A deal that is not one of the tenant's is left to the service (NOT_FOUND there).
+ */
+export async function authorizeDeal(
+  ctx: Context,
+  action: 'update' | 'delete',
+  dealId: string,
+  change: { ownerId?: string | null } = {},
+): Promise<void> {
+  const { db } = requireTenant(ctx);
+  const who = principal(ctx);
+  const deal = UUID.test(dealId) ? await db.deal.findFirst({ where: { id: dealId }, select: { ownerId: true } }) : null;
+  guard(() => {
+    if (deal) assertCan(who, 'deal', action, deal);
+    if (change.ownerId !== undefined) assertCan(who, 'deal', action, { ownerId: change.ownerId });
+  });
+}
+
+/**
+ * The owner a new deal gets (see `ownerForCreate` in @crm/authz): without tenant scope an unowned
+ * deal becomes the caller's, and a named owner must be within the caller's scope.
+ */
+export function ownerOfNewDeal(ctx: Pick<Context, 'identity' | 'tenantId'>, requested: string | null | undefined): string | null {
+  return guard(() => ownerForCreate(principal(ctx), 'deal', requested));
+}
+
+/**
+ * Activities have no owner column: an activity belongs to its assignee, or to whoever created it
+ * while it is unassigned. That person's scope decides who reads, completes or deletes it (a rep:
+ * the activities assigned to or left unassigned by them; a manager: their team's; an admin: all).
+ */
+export function activityOwner(activity: { assigneeId: string | null; createdById: string | null }): string | null {
+  return activity.assigneeId ?? activity.createdById;
+}
+
+/** The activities the caller may read, as a Prisma `where` fragment on `Activity` (`{}` with tenant scope). */
+export function activityScope(ctx: Pick<Context, 'identity' | 'tenantId'>): Record<string, unknown> {
+  const filter = scopeFilter(principal(ctx), 'activity', 'read');
+  if (filter.kind === 'all') return {};
+  const owners = filter.kind === 'none' ? [] : filter.ownerIds;
+  return { OR: [{ assigneeId: { in: owners } }, { assigneeId: null, createdById: { in: owners } }] };
+}
+
+/** Only the activities the caller may read (by id lookups, `_entities`, a deal's activities). */
+export function visibleActivities<T extends { assigneeId: string | null; createdById: string | null }>(ctx: Pick<Context, 'identity' | 'tenantId'>, activities: readonly T[]): T[] {
+  const filter = scopeFilter(principal(ctx), 'activity', 'read');
+  return activities.filter((activity) => matchesScope(filter, { ownerId: activityOwner(activity) }));
+}
+
+/** FORBIDDEN unless the caller may `action` the activity (one that is not the tenant's is left to the service). */
+export async function authorizeActivity(ctx: Context, action: 'update' | 'delete', activityId: string): Promise<void> {
+  const { db } = requireTenant(ctx);
+  const activity = UUID.test(activityId) ? await db.activity.findFirst({ where: { id: activityId }, select: { assigneeId: true, createdById: true } }) : null;
+  if (activity) guard(() => assertCan(principal(ctx), 'activity', action, { ownerId: activityOwner(activity) }));
+}
+
+/** FORBIDDEN unless the caller may create an activity assigned to `assigneeId` (unassigned: their own). */
+export function authorizeNewActivity(ctx: Pick<Context, 'identity' | 'tenantId'>, assigneeId: string | null | undefined): void {
+  const who = principal(ctx);
+  guard(() => assertCan(who, 'activity', 'create', { ownerId: assigneeId ?? who.userId }));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guard<T>(decide: () => T): T {
+  try {
+    return decide();
+  } catch (error) {
+    if (error instanceof AccessDeniedError) throw forbidden(error.message);
+    throw error;
+  }
 }

@@ -43,7 +43,7 @@ it('creates, moves, lists and publishes on PGlite', async () => {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [IDENTITY_HEADER]: signIdentity({ tenantId, userId: actor.userId, roles: [], requestId: 'embedded' }, TEST_SIGNING_SECRET),
+      [IDENTITY_HEADER]: signIdentity({ tenantId, userId: actor.userId, roles: ['TENANT_ADMIN'], requestId: 'embedded' }, TEST_SIGNING_SECRET),
     },
     body: JSON.stringify({
       query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Account { deals { name amount stage { name } } } } }',

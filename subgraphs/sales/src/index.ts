@@ -9,13 +9,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { forTenant, type Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type EventBus, type OutboxRelay } from '@crm/events';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay } from '@crm/events';
 import { createSubgraphServer, HttpError, type Identity, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { isId } from './modules/common/lib/input.ts';
 import { boardOrder } from './modules/deals/lib/board-order.ts';
+import { createConversionDealHandler, type ConversionDealHandler } from './modules/lead-conversion/services/conversion-deals.ts';
+import { subscribeConversionDeals, type ConsumerTuning } from './modules/lead-conversion/services/conversion-deals-consumer.ts';
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
 
@@ -42,6 +44,16 @@ export {
   type DealUpdatedPayload,
 } from './modules/deals/lib/deal-events.ts';
 export { CURRENCY_EXPONENTS, formatAmount, parseAmount } from './modules/deals/lib/money.ts';
+export {
+  dealIdForConversion,
+  InvalidConversionRequestError,
+  LEAD_CONVERSION_DEAL_CREATED,
+  LEAD_CONVERSION_DEAL_FAILED,
+  type ConversionDealCreatedPayload,
+  type ConversionDealFailedPayload,
+} from './modules/lead-conversion/lib/conversion-request.ts';
+export { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler, type ConversionDealOutcome } from './modules/lead-conversion/services/conversion-deals.ts';
+export type { ConsumerTuning } from './modules/lead-conversion/services/conversion-deals-consumer.ts';
 export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
 
@@ -58,6 +70,8 @@ export interface SalesSubgraphDeps {
   /** Secret the gateway signs identity headers with. */
   signingSecret: string;
   logger: Logger;
+  /** Consumer of the customer events that ask for lead-conversion deals. Default: group `sales.lead-conversion`, bus retry defaults. */
+  consumer?: ConsumerTuning;
 }
 
 export interface SalesSubgraph {
@@ -67,7 +81,11 @@ export interface SalesSubgraph {
   services: SalesServices;
   /** Publishes committed sales events; `flush()` waits until all are out. */
   relay: OutboxRelay;
-  /** Listens on `port` (0 = any free port) and starts publishing events. */
+  /** Creates the deals lead conversions ask for (what the consumer runs). */
+  conversionDeals: ConversionDealHandler;
+  /** Resolves once the lead-conversion consumer has joined its group (after `start`). */
+  consumerReady: Promise<void>;
+  /** Listens on `port` (0 = any free port), starts publishing events and consuming conversion requests. */
   start(port: number, host?: string): Promise<Listening>;
   /** Stops serving and publishing and disconnects Prisma (the database itself stays open). */
   stop(): Promise<void>;
@@ -78,6 +96,7 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('sales'), orderingKey: boardOrder, logger });
   const services = createSalesServices({ prisma, eventsCommitted: () => relay.nudge() });
+  const conversionDeals = createConversionDealHandler({ prisma, logger, eventsCommitted: () => relay.nudge() });
 
   const createContext = (identity: Identity): Context => {
     const tenantId = identity.tenantId;
@@ -106,20 +125,42 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
     logger,
   });
 
+  let markReady!: () => void;
+  let failReady!: (error: unknown) => void;
+  const consumerReady = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  consumerReady.catch(() => undefined); // surfaced to whoever awaits it; never an unhandled rejection
+
   let started = false;
+  let subscription: BusSubscription | undefined;
   return {
     name: 'sales',
     server,
     prisma,
     services,
     relay,
+    conversionDeals,
+    consumerReady,
     async start(port, host) {
       const listening = await server.listen(port, host);
-      if (!started) relay.start();
+      if (!started) {
+        relay.start();
+        try {
+          subscription = await subscribeConversionDeals({ bus: deps.bus, handler: conversionDeals, logger, ...deps.consumer });
+          subscription.ready.then(markReady, failReady);
+        } catch (error) {
+          failReady(error);
+          throw error;
+        }
+      }
       started = true;
       return listening;
     },
     async stop() {
+      await subscription?.stop();
+      subscription = undefined;
       await server.stop();
       if (started) await relay.stop();
       started = false;

@@ -1,6 +1,6 @@
 /**
  * Batch writes with per-item results: each item runs on its own, in input order, and an expected
- * failure (BAD_USER_INPUT, NOT_FOUND, CONFLICT) is reported for that item instead of failing the call.
+ * failure (BAD_USER_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN) is reported for that item instead of failing the call.
  */
 import { GraphQLError } from 'graphql';
 import { badInput } from '@crm/runtime';
@@ -19,7 +19,7 @@ export interface BatchResult<T> {
   error: BatchItemError | null;
 }
 
-const ITEM_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
+const ITEM_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']);
 
 /** Runs `write` for each item (at most 100); unexpected failures are reported as INTERNAL_SERVER_ERROR. */
 export async function runBatch<I, T>(

@@ -39,6 +39,8 @@ export interface ListArgs extends PageArgs {
   filter?: unknown;
   orderBy?: readonly OrderInput[] | null;
   state?: RecordState | null;
+  /** The caller's read scope (`scopeWhere` in context.ts): rows, counts and groups stay within it. */
+  scope?: Where;
 }
 
 /** The slice of a Prisma model delegate these operations use. */
@@ -102,13 +104,24 @@ async function sqlPage<T extends object>(db: TenantDb, kind: RecordKind, spec: E
 export async function listPage<T extends object>(db: TenantDb, kind: RecordKind, entity: EntitySpec, args: ListArgs): Promise<Page<T>> {
   const spec = await specFor(db, kind, entity, args.filter, args.orderBy);
   const keys = sortKeys(spec, args.orderBy);
-  const base = and(stateWhere(args.state), compileFilter(spec, args.filter));
+  const base = and(args.scope ?? {}, stateWhere(args.state), compileFilter(spec, args.filter));
   if (usesCustomFields(base, keys)) return sqlPage<T>(db, kind, spec, keys, args, base);
   const plan = planPage(keys, args);
   const delegate = delegateOf<T>(db, kind);
   const rows = plan.size === 0 ? [] : await delegate.findMany({ where: and(base, ...plan.where), orderBy: plan.orderBy, take: plan.take });
   let total: Promise<number> | undefined;
   return toPage(keys, plan, rows, args, () => (total ??= delegate.count({ where: base })));
+}
+
+/**
+ * Who may own what, for batch writes that create or change records (`ownershipGuard` in
+ * context.ts builds it from the caller's scope). Both throw FORBIDDEN.
+ */
+export interface OwnershipGuard {
+  /** Refuses unless the caller may change `existing` (and hand it to `ownerId`, when given). */
+  change(existing: { ownerId: string | null }, ownerId: string | null | undefined): void;
+  /** The owner of a record the caller creates (the caller, without tenant scope and no owner named). */
+  create(ownerId: string | null | undefined): string | null;
 }
 
 export interface GroupCount {
@@ -121,11 +134,11 @@ export async function groupCounts(
   db: TenantDb,
   kind: RecordKind,
   spec: EntitySpec,
-  args: { field: string; filter?: unknown; state?: RecordState | null },
+  args: { field: string; filter?: unknown; state?: RecordState | null; scope?: Where },
 ): Promise<GroupCount[]> {
   const entity = await specFor(db, kind, spec, args.filter);
   const column = groupColumn(entity, args.field);
-  const where = and(stateWhere(args.state), compileFilter(entity, args.filter));
+  const where = and(args.scope ?? {}, stateWhere(args.state), compileFilter(entity, args.filter));
   let groups: { key: unknown; count: number }[];
   if (usesCustomFields(where)) {
     const condition = whereToSql(entity, TABLE_OF[kind], 't', where, SPECS);

@@ -30,6 +30,11 @@ export interface CallOptions {
   unsigned?: boolean;
   /** Sign with another secret (a forged header). */
   secret?: string;
+  /** Roles of the caller. Default `TENANT_ADMIN` (every record of the tenant). */
+  roles?: string[];
+  /** Team facts of the caller, as the gateway adds them. */
+  teamId?: string | null;
+  teamMemberIds?: string[];
 }
 
 export interface SalesHarness {
@@ -79,7 +84,14 @@ export async function startSalesHarness(options: HarnessOptions = {}): Promise<S
     tenant: () => randomUUID(),
     actor: () => ({ userId: randomUUID(), kind: 'user' }),
     async call<T>(query: string, variables: Record<string, unknown>, call: CallOptions) {
-      const identity: Identity = { tenantId: call.tenantId, userId: call.userId ?? randomUUID(), roles: ['sales_rep'], requestId: randomUUID() };
+      const identity: Identity = {
+        tenantId: call.tenantId,
+        userId: call.userId ?? randomUUID(),
+        roles: call.roles ?? ['TENANT_ADMIN'],
+        requestId: randomUUID(),
+        ...(call.teamId !== undefined ? { teamId: call.teamId } : {}),
+        ...(call.teamMemberIds ? { teamMemberIds: call.teamMemberIds } : {}),
+      };
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (!call.unsigned) headers[IDENTITY_HEADER] = signIdentity(identity, call.secret ?? TEST_SIGNING_SECRET);
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });

@@ -1,22 +1,26 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, requireTenant, requireTenantAdmin } from '../../../context.ts';
+import { isUuid } from '../../../lib/validation.ts';
+import { actorOf, authorize, ownerOfNew, ownershipGuard, requireTenant, requireTenantAdmin } from '../../../context.ts';
 
 export const Mutation: MutationResolvers = {
   createAccount: (_parent, { input }, context) => {
     const { tenantId } = requireTenant(context);
-    return context.services.accounts.create(tenantId, actorOf(context.identity), input);
+    const ownerId = ownerOfNew(context, 'account', input.ownerId);
+    return context.services.accounts.create(tenantId, actorOf(context.identity), { ...input, ownerId });
   },
   upsertAccounts: async (_parent, { inputs }, context) => {
     const { tenantId } = requireTenant(context);
-    const results = await context.services.accounts.upsertMany(tenantId, actorOf(context.identity), inputs);
+    const results = await context.services.accounts.upsertMany(tenantId, actorOf(context.identity), inputs, ownershipGuard(context, 'account'));
     return results.map(({ record, ...result }) => ({ ...result, account: record }));
   },
-  deleteAccounts: (_parent, { ids }, context) => {
+  deleteAccounts: async (_parent, { ids }, context) => {
     const { tenantId } = requireTenant(context);
+    await authorize(context, 'account', 'delete', ids);
     return context.services.accounts.trash(tenantId, actorOf(context.identity), 'deleted', ids);
   },
-  restoreAccounts: (_parent, { ids }, context) => {
+  restoreAccounts: async (_parent, { ids }, context) => {
     const { tenantId } = requireTenant(context);
+    await authorize(context, 'account', 'delete', ids);
     return context.services.accounts.trash(tenantId, actorOf(context.identity), 'restored', ids);
   },
   purgeAccounts: async (_parent, { ids }, context) => {
@@ -24,12 +28,20 @@ export const Mutation: MutationResolvers = {
     await context.services.accounts.trash(tenantId, actorOf(context.identity), 'purged', ids);
     return [...new Set(ids.map((id) => id.toLowerCase()))];
   },
-  mergeAccounts: (_parent, { input }, context) => {
+  mergeAccounts: async (_parent, { input }, context) => {
     const { tenantId } = requireTenant(context);
+    await authorize(context, 'account', 'update', [input.survivorId]);
+    await authorize(context, 'account', 'delete', input.mergedIds);
     return context.services.accounts.merge(tenantId, actorOf(context.identity), input);
   },
-  undoAccountMerge: (_parent, { mergeId }, context) => {
-    const { tenantId } = requireTenant(context);
+  undoAccountMerge: async (_parent, { mergeId }, context) => {
+    const { tenantId, db } = requireTenant(context);
+    // undoing changes the survivor and brings back the merged accounts: the caller needs both rights
+    const merge = isUuid(mergeId) ? await db.accountMerge.findFirst({ where: { id: mergeId }, select: { survivorId: true, mergedIds: true } }) : null;
+    if (merge) {
+      await authorize(context, 'account', 'update', [merge.survivorId]);
+      await authorize(context, 'account', 'delete', merge.mergedIds);
+    }
     return context.services.accounts.undoMerge(tenantId, actorOf(context.identity), mergeId);
   },
 };

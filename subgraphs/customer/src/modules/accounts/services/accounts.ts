@@ -14,8 +14,8 @@ import { runBatch, type BatchResult } from '../../../lib/batch.ts';
 import { revenueInput } from '../../../lib/contact-details.ts';
 import { createAccountMergeService, type AccountMergeService } from './merge.ts';
 import { accountSpec } from '../../../lib/entities.ts';
-import type { Page } from '../../../lib/list-query.ts';
-import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
+import type { Page, Where } from '../../../lib/list-query.ts';
+import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type OwnershipGuard, type TrashAction } from '../../../lib/records.ts';
 import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
 import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { optionalDomain, optionalText, optionalUuid, parseInput, parsePatch, requiredName } from '../../../lib/validation.ts';
@@ -131,16 +131,16 @@ export interface AccountsService {
   /** Creates up to 1,000 accounts in one transaction (all or nothing), in input order. */
   createMany(tenantId: string, actor: Actor, inputs: NewAccount[]): Promise<AccountModel[]>;
   /** The tenant's live accounts, newest first. */
-  list(db: TenantDb, options: { first: number }): Promise<AccountModel[]>;
+  list(db: TenantDb, options: { first: number; scope?: Where }): Promise<AccountModel[]>;
   /** One Relay page: filtered, ordered, at most 100 rows. */
   page(db: TenantDb, args: ListArgs): Promise<Page<AccountModel>>;
   /** Counts per industry or owner. */
-  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state'] }): Promise<GroupCount[]>;
+  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state']; scope?: Where }): Promise<GroupCount[]>;
   /**
    * Creates or updates up to 100 accounts, each in its own transaction; failures are reported per
    * item (BAD_USER_INPUT, NOT_FOUND, or CONFLICT when a domain matches several live accounts).
    */
-  upsertMany(tenantId: string, actor: Actor, inputs: AccountUpsert[]): Promise<BatchResult<AccountModel>[]>;
+  upsertMany(tenantId: string, actor: Actor, inputs: AccountUpsert[], guard?: OwnershipGuard): Promise<BatchResult<AccountModel>[]>;
   /** Moves to or out of the trash, or purges; returns the rows (none when purged). */
   trash(tenantId: string, actor: Actor, action: TrashAction, ids: readonly string[]): Promise<AccountModel[]>;
   /** Merges duplicate accounts into a survivor (see merge.ts). */
@@ -199,12 +199,12 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
       return account!;
     },
     createMany,
-    list(db, { first }) {
-      return db.account.findMany({ where: { deletedAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+    list(db, { first, scope }) {
+      return db.account.findMany({ where: { AND: [scope ?? {}, { deletedAt: null }] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
     },
     page: (db, args) => listPage<AccountModel>(db, 'account', accountSpec, args),
     groups: (db, args) => groupCounts(db, 'account', accountSpec, args),
-    async upsertMany(tenantId, actor, inputs) {
+    async upsertMany(tenantId, actor, inputs, guard) {
       const results = await runBatch(inputs, async (input, index) => {
         const path = ['inputs', index];
         const at = (field: string) => `${path.join('.')}.${field}`;
@@ -227,6 +227,7 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
             prefix: `${path.join('.')}.`,
           });
           if (existing) {
+            guard?.change(existing, patch.ownerId);
             if (existing.deletedAt) throw conflict(`Account ${existing.id} is in the trash; restore it first`, { field: at('id') });
             const changes = { ...columnsOf(patch), ...(customFields ? { customFields } : {}) };
             const updated = await tx.account.update({ where: { id: existing.id }, data: changes });
@@ -237,7 +238,8 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
             return { outcome: 'UPDATED' as const, record: updated };
           }
           if (!patch.name) throw badInput(`${at('name')}: name is required to create an account`, at('name'));
-          const created = await tx.account.create({ data: { id: randomUUID(), tenantId, ...columnsOf(patch), name: patch.name, customFields } });
+          const owner = guard ? { ownerId: guard.create(patch.ownerId) } : {};
+          const created = await tx.account.create({ data: { id: randomUUID(), tenantId, ...columnsOf(patch), ...owner, name: patch.name, customFields } });
           await appendOutbox(
             tx,
             createEvent<AccountCreatedPayload>({

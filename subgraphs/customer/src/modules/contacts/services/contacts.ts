@@ -26,9 +26,9 @@ import {
 import { contactSpec, LIFECYCLE_STAGES } from '../../../lib/entities.ts';
 import { createDuplicatesService, type DuplicateMatch } from './duplicates.ts';
 import { createMergeService, type MergeService } from './merge.ts';
-import type { Page } from '../../../lib/list-query.ts';
+import type { Page, Where } from '../../../lib/list-query.ts';
 import { runBatch, type BatchResult } from '../../../lib/batch.ts';
-import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
+import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type OwnershipGuard, type TrashAction } from '../../../lib/records.ts';
 import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
 import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { isUuid, optionalEmail, optionalPhone, optionalUuid, parseInput, parsePatch, requiredName, tagList } from '../../../lib/validation.ts';
@@ -168,16 +168,16 @@ export interface ContactsService {
   /** Live contacts that look like `contactId` (same e-mail or phone, similar name), best first. */
   findDuplicates(tenantId: string, contactId: string, first: number): Promise<DuplicateMatch[]>;
   /** The tenant's live contacts, newest first. */
-  list(db: TenantDb, options: { first: number }): Promise<ContactModel[]>;
+  list(db: TenantDb, options: { first: number; scope?: Where }): Promise<ContactModel[]>;
   /** One Relay page: filtered, ordered, at most 100 rows. */
   page(db: TenantDb, args: ListArgs): Promise<Page<ContactModel>>;
   /** Counts per lifecycle stage or owner. */
-  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state'] }): Promise<GroupCount[]>;
+  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state']; scope?: Where }): Promise<GroupCount[]>;
   /**
    * Creates or updates up to 100 contacts, each in its own transaction; failures are reported per
    * item (BAD_USER_INPUT, NOT_FOUND, or CONFLICT when an e-mail matches several live contacts).
    */
-  upsertMany(tenantId: string, actor: Actor, inputs: ContactUpsert[]): Promise<BatchResult<ContactModel>[]>;
+  upsertMany(tenantId: string, actor: Actor, inputs: ContactUpsert[], guard?: OwnershipGuard): Promise<BatchResult<ContactModel>[]>;
   /** Moves to or out of the trash, or purges; returns the rows (none when purged). */
   trash(tenantId: string, actor: Actor, action: TrashAction, ids: readonly string[]): Promise<ContactModel[]>;
   /**
@@ -249,12 +249,12 @@ export function createContactsService({ prisma, onCommit }: ContactsServiceDeps)
       onCommit();
       return contact;
     },
-    list(db, { first }) {
-      return db.contact.findMany({ where: { deletedAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+    list(db, { first, scope }) {
+      return db.contact.findMany({ where: { AND: [scope ?? {}, { deletedAt: null }] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
     },
     page: (db, args) => listPage<ContactModel>(db, 'contact', contactSpec, args),
     groups: (db, args) => groupCounts(db, 'contact', contactSpec, args),
-    async upsertMany(tenantId, actor, inputs) {
+    async upsertMany(tenantId, actor, inputs, guard) {
       const results = await runBatch(inputs, async (input, index) => {
         const path = ['inputs', index];
         const id = parseInput(optionalUuid('id'), input.id, [...path, 'id']);
@@ -278,6 +278,7 @@ export function createContactsService({ prisma, onCommit }: ContactsServiceDeps)
           });
           const patch = { ...fields, ...contactChannels({ email, phone, emails, phones }, current, path), ...(customFields ? { customFields } : {}) };
           if (existing) {
+            guard?.change(existing, patch.ownerId);
             if (existing.deletedAt) throw conflict(`Contact ${existing.id} is in the trash; restore it first`, { field: `${path.join('.')}.id` });
             const updated = await tx.contact.update({ where: { id: existing.id }, data: patch });
             await appendOutbox(
@@ -290,7 +291,7 @@ export function createContactsService({ prisma, onCommit }: ContactsServiceDeps)
             if (!patch[field]) throw badInput(`${path.join('.')}.${field}: ${field} is required to create a contact`, `${path.join('.')}.${field}`);
           }
           const created = await tx.contact.create({
-            data: { id: randomUUID(), tenantId, ...patch, firstName: patch.firstName!, lastName: patch.lastName! },
+            data: { id: randomUUID(), tenantId, ...patch, ...(guard ? { ownerId: guard.create(patch.ownerId) } : {}), firstName: patch.firstName!, lastName: patch.lastName! },
           });
           await appendOutbox(
             tx,

@@ -1,17 +1,20 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, requireTenant, requireTenantAdmin } from '../../../context.ts';
+import { actorOf, authorize, ownerOfNew, requireTenant, requireTenantAdmin } from '../../../context.ts';
 
 export const Mutation: MutationResolvers = {
   createLead: (_parent, { input }, context) => {
     const { tenantId } = requireTenant(context);
-    return context.services.leads.create(tenantId, actorOf(context.identity), input);
+    const ownerId = ownerOfNew(context, 'lead', input.ownerId);
+    return context.services.leads.create(tenantId, actorOf(context.identity), { ...input, ownerId });
   },
-  deleteLeads: (_parent, { ids }, context) => {
+  deleteLeads: async (_parent, { ids }, context) => {
     const { tenantId } = requireTenant(context);
+    await authorize(context, 'lead', 'delete', ids);
     return context.services.leads.trash(tenantId, actorOf(context.identity), 'deleted', ids);
   },
-  restoreLeads: (_parent, { ids }, context) => {
+  restoreLeads: async (_parent, { ids }, context) => {
     const { tenantId } = requireTenant(context);
+    await authorize(context, 'lead', 'delete', ids);
     return context.services.leads.trash(tenantId, actorOf(context.identity), 'restored', ids);
   },
   purgeLeads: async (_parent, { ids }, context) => {

@@ -10,7 +10,7 @@ import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { LeadModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { leadSpec } from '../../../lib/entities.ts';
-import type { Page } from '../../../lib/list-query.ts';
+import type { Page, Where } from '../../../lib/list-query.ts';
 import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type TrashAction } from '../../../lib/records.ts';
 import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
 import { customFieldValues } from '../../custom-fields/services/values.ts';
@@ -51,11 +51,11 @@ export interface LeadsService {
   /** Validates and creates a lead (status NEW, score 0). */
   create(tenantId: string, actor: Actor, input: NewLead): Promise<LeadModel>;
   /** The tenant's live leads, newest first. */
-  list(db: TenantDb, options: { first: number }): Promise<LeadModel[]>;
+  list(db: TenantDb, options: { first: number; scope?: Where }): Promise<LeadModel[]>;
   /** One Relay page: filtered, ordered, at most 100 rows. */
   page(db: TenantDb, args: ListArgs): Promise<Page<LeadModel>>;
   /** Counts per status, source or owner. */
-  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state'] }): Promise<GroupCount[]>;
+  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state']; scope?: Where }): Promise<GroupCount[]>;
   /** Moves to or out of the trash, or purges; returns the rows (none when purged). */
   trash(tenantId: string, actor: Actor, action: TrashAction, ids: readonly string[]): Promise<LeadModel[]>;
 }
@@ -96,8 +96,8 @@ export function createLeadsService({ prisma, onCommit }: LeadsServiceDeps): Lead
       onCommit();
       return lead;
     },
-    list(db, { first }) {
-      return db.lead.findMany({ where: { deletedAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+    list(db, { first, scope }) {
+      return db.lead.findMany({ where: { AND: [scope ?? {}, { deletedAt: null }] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
     },
     page: (db, args) => listPage<LeadModel>(db, 'lead', leadSpec, args),
     groups: (db, args) => groupCounts(db, 'lead', leadSpec, args),

@@ -1,8 +1,13 @@
 import type { ActivityResolvers } from '../../../__generated__/resolvers-types.ts';
+import { visibleActivities, visibleDeal } from '../../../context.ts';
 
 export const Activity: ActivityResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.activityById.load(reference.id),
-  deal: (activity, _args, ctx) => (activity.recordType === 'DEAL' ? ctx.loaders.dealById.load(activity.recordId) : null),
+  /** An activity of another tenant, or one the caller may not read, resolves to null. */
+  __resolveReference: async (reference, ctx) => {
+    const activity = await ctx.loaders.activityById.load(reference.id);
+    return activity && (visibleActivities(ctx, [activity])[0] ?? null);
+  },
+  deal: async (activity, _args, ctx) => (activity.recordType === 'DEAL' ? visibleDeal(ctx, await ctx.loaders.dealById.load(activity.recordId)) : null),
   assignee: (activity) => (activity.assigneeId ? { __typename: 'User', id: activity.assigneeId } : null),
   createdBy: (activity) => (activity.createdById ? { __typename: 'User', id: activity.createdById } : null),
   isOverdue: (activity) => activity.completedAt === null && activity.dueAt !== null && activity.dueAt.getTime() < Date.now(),

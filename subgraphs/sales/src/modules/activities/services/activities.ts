@@ -10,7 +10,7 @@ import { withTenantTransaction } from '@crm/db';
 import { createEvent, type EventEnvelope } from '@crm/events';
 import { badInput, conflict, notFound } from '@crm/runtime';
 import { z } from 'zod';
-import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { ActivityModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { id, isId, parseInput, text } from '../../common/lib/input.ts';
@@ -81,7 +81,7 @@ export interface ActivityService {
   /** Soft-deletes it. Unknown → NOT_FOUND. */
   remove(tenantId: string, actor: Actor, activityId: string): Promise<ActivityModel>;
   /** Live activities of one record, oldest first. */
-  listByRecord(db: TenantDb, recordType: ActivityRecordType, recordId: string, first: number): Promise<ActivityModel[]>;
+  listByRecord(db: TenantDb, recordType: ActivityRecordType, recordId: string, first: number, scope?: Prisma.ActivityWhereInput): Promise<ActivityModel[]>;
 }
 
 export function createActivityService(deps: ActivityServiceDeps): ActivityService {
@@ -153,10 +153,10 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
       });
     },
 
-    listByRecord(db, recordType, recordId, first) {
+    listByRecord(db, recordType, recordId, first, scope = {}) {
       if (!isId(recordId) || first === 0) return Promise.resolve([]);
       return db.activity.findMany({
-        where: { recordType, recordId, deletedAt: null },
+        where: { AND: [scope, { recordType, recordId, deletedAt: null }] },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: first,
       });

@@ -1,4 +1,5 @@
 import type { AccountResolvers } from '../../../__generated__/resolvers-types.ts';
+import { visibleDeals } from '../../../context.ts';
 import { primeDeals } from '../../../loaders.ts';
 import { pageSize } from '../../common/lib/input.ts';
 
@@ -6,7 +7,8 @@ import { pageSize } from '../../common/lib/input.ts';
 export const Account: AccountResolvers = {
   __resolveReference: (reference) => ({ __typename: 'Account', id: reference.id }),
   deals: async (account, { first }, ctx) => {
-    const deals = await ctx.loaders.dealsByAccountId.load({ id: account.id, first: pageSize(first) });
+    // the account's first deals, then those the caller may read (a rep may get fewer than `first`)
+    const deals = visibleDeals(ctx, await ctx.loaders.dealsByAccountId.load({ id: account.id, first: pageSize(first) }));
     primeDeals(ctx.loaders, deals);
     return deals;
   },

@@ -1,4 +1,5 @@
 import type { DealResolvers } from '../../../__generated__/resolvers-types.ts';
+import { visibleDeal } from '../../../context.ts';
 import { stageOfDeal } from '../../../loaders.ts';
 import { pageSize } from '../../common/lib/input.ts';
 import { loadReferenced } from '../../common/lib/load.ts';
@@ -6,7 +7,8 @@ import { isStale, warningsOf } from '../lib/deal-rules.ts';
 import { formatAmount } from '../lib/money.ts';
 
 export const Deal: DealResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.dealById.load(reference.id),
+  /** A deal of another tenant, or one the caller may not read, resolves to null. */
+  __resolveReference: async (reference, ctx) => visibleDeal(ctx, await ctx.loaders.dealById.load(reference.id)),
   amount: (deal) => formatAmount(deal.amountMinor, deal.currency),
   stage: (deal, _args, ctx) => stageOfDeal(ctx.loaders, deal),
   pipeline: (deal, _args, ctx) => loadReferenced(ctx.loaders.pipelineById, deal.pipelineId, 'Pipeline'),

@@ -1,6 +1,6 @@
 import { badInput, notFound } from '@crm/runtime';
 import type { QueryResolvers } from '../../../__generated__/resolvers-types.ts';
-import { requireTenant } from '../../../context.ts';
+import { dealScope, requireTenant, visibleDeal } from '../../../context.ts';
 import { primeDeals } from '../../../loaders.ts';
 import { pageSize } from '../../common/lib/input.ts';
 import { boardChangesAfter } from '../services/board-changes.ts';
@@ -19,20 +19,20 @@ function sequenceArg(value: string, field: string): bigint {
 export const Query: QueryResolvers = {
   deals: async (_root, { pipelineId, first }, ctx) => {
     const { db } = requireTenant(ctx);
-    const deals = await ctx.services.deals.listByPipeline(db, pipelineId, pageSize(first, BOARD_PAGE_MAX));
+    const deals = await ctx.services.deals.listByPipeline(db, pipelineId, pageSize(first, BOARD_PAGE_MAX), dealScope(ctx));
     primeDeals(ctx.loaders, deals);
     return deals;
   },
-  deal: (_root, { id }, ctx) => {
+  deal: async (_root, { id }, ctx) => {
     requireTenant(ctx);
-    return ctx.loaders.dealById.load(id);
+    return visibleDeal(ctx, await ctx.loaders.dealById.load(id));
   },
   pipelineBoardChanges: async (_root, { pipelineId, afterSequence, first }, ctx) => {
     const { db } = requireTenant(ctx);
     const after = sequenceArg(afterSequence, 'afterSequence');
     const size = pageSize(first, BOARD_PAGE_MAX);
     if ((await ctx.loaders.pipelineById.load(pipelineId)) === null) throw notFound('Pipeline', pipelineId);
-    const page = await boardChangesAfter(db, pipelineId, after, size);
+    const page = await boardChangesAfter(db, pipelineId, after, size, dealScope(ctx));
     return { events: page.events, lastSequence: page.lastSequence.toString(), hasMore: page.hasMore };
   },
 };

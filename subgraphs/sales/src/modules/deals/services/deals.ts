@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@crm/events';
 import { badInput } from '@crm/runtime';
 import { z } from 'zod';
-import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { DealModel, StageModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { id, isId, parseInput, text } from '../../common/lib/input.ts';
@@ -162,7 +162,7 @@ export interface DealService {
   /** Soft-deletes a deal (gone from lists and references); emits `sales.deal.deleted`. Returns the deal as deleted. */
   remove(tenantId: string, actor: Actor, dealId: string, expected?: Expectation): Promise<DealModel>;
   /** The first `first` live deals of a pipeline, oldest first. */
-  listByPipeline(db: TenantDb, pipelineId: string, first: number): Promise<DealModel[]>;
+  listByPipeline(db: TenantDb, pipelineId: string, first: number, scope?: Prisma.DealWhereInput): Promise<DealModel[]>;
 }
 
 export function createDealService(deps: DealServiceDeps): DealService {
@@ -407,9 +407,9 @@ export function createDealService(deps: DealServiceDeps): DealService {
       });
     },
 
-    listByPipeline(db, pipelineId, first) {
+    listByPipeline(db, pipelineId, first, scope = {}) {
       if (!isId(pipelineId) || first === 0) return Promise.resolve([]);
-      return db.deal.findMany({ where: { pipelineId, deletedAt: null }, orderBy: [...DEAL_ORDER], take: first });
+      return db.deal.findMany({ where: { AND: [scope, { pipelineId, deletedAt: null }] }, orderBy: [...DEAL_ORDER], take: first });
     },
   };
 }

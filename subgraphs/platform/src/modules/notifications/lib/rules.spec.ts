@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createEvent } from '@crm/events';
+import { dealOwnerAfter, needsDealOwner, notificationsFor } from './rules.ts';
+
+const TENANT = randomUUID();
+const [ADMIN, REP] = [randomUUID(), randomUUID()];
+const DEAL = randomUUID();
+const event = (type: string, actor: string | null, payload: Record<string, unknown>, aggregateId = DEAL) =>
+  createEvent({ type, tenantId: TENANT, actor: actor ? { userId: actor, kind: 'user' } : { userId: null, kind: 'system' }, aggregateId, payload });
+
+describe('notification rules', () => {
+  it('assigns a created deal to its owner, unless the owner created it', () => {
+    const created = (actor: string) => event('sales.deal.created', actor, { dealId: DEAL, ownerId: REP.toUpperCase() });
+    expect(notificationsFor(created(ADMIN), { actorName: 'Ana' })).toEqual([
+      { recipientId: REP, kind: 'ASSIGNED', title: 'A deal was assigned to you', body: 'A deal was assigned to you by Ana.', recordType: 'Deal', recordId: DEAL },
+    ]);
+    expect(notificationsFor(created(REP), { actorName: 'Rep' })).toEqual([]);
+    expect(dealOwnerAfter(created(ADMIN))).toEqual({ dealId: DEAL, ownerId: REP });
+  });
+
+  it('follows owner changes and notifies a won deal’s known owner', () => {
+    const updated = event('sales.deal.updated', ADMIN, { changed: { ownerId: { from: ADMIN, to: REP } } });
+    expect(notificationsFor(updated, { actorName: null }).map((n) => [n.recipientId, n.kind, n.body])).toEqual([[REP, 'ASSIGNED', 'A deal was assigned to you.']]);
+    const renamed = event('sales.deal.updated', ADMIN, { changed: { name: { from: 'a', to: 'b' } } });
+    expect(dealOwnerAfter(renamed)).toBeUndefined();
+    expect(notificationsFor(renamed, { actorName: null })).toEqual([]);
+
+    const won = event('sales.deal.won', ADMIN, { dealId: DEAL });
+    expect(needsDealOwner(won)).toBe(true);
+    expect(notificationsFor(won, { dealOwnerId: REP, actorName: 'Ana' }).map((n) => [n.kind, n.title])).toEqual([['DEAL_WON', 'Your deal was won']]);
+    expect(notificationsFor(won, { dealOwnerId: ADMIN, actorName: 'Ana' })).toEqual([]);
+    expect(notificationsFor(won, { actorName: 'Ana' })).toEqual([]);
+  });
+
+  it('assigns customer records with their names, and ignores events about something else', () => {
+    const contact = event('customer.contact.created', ADMIN, { firstName: 'Jane', lastName: 'Doe', ownerId: REP }, randomUUID());
+    expect(notificationsFor(contact, { actorName: null })[0]).toMatchObject({ recordType: 'Contact', title: 'Contact assigned to you: Jane Doe' });
+    const lead = event('customer.lead.updated', ADMIN, { changes: { ownerId: REP, name: 'Big' } }, randomUUID());
+    expect(notificationsFor(lead, { actorName: null })[0]).toMatchObject({ recordType: 'Lead', title: 'Lead assigned to you: Big' });
+    expect(notificationsFor(event('customer.account.updated', ADMIN, { changes: { ownerId: 'not-a-user' } }), { actorName: null })).toEqual([]);
+    expect(notificationsFor(event('sales.deal.stage_changed', ADMIN, { ownerId: REP }), { actorName: null })).toEqual([]);
+    expect(notificationsFor(event('customer.tag.created', ADMIN, { ownerId: REP }), { actorName: null })).toEqual([]);
+  });
+});

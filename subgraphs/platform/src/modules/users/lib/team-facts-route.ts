@@ -1,0 +1,89 @@
+/**
+ * `POST /internal/users/team-facts` — the gateway asks which team a signed-in user works in, so
+ * subgraphs can apply the `team` scope of the permission table.
+ *
+ * Internal: the request must carry a fresh identity header signed by the gateway (as for
+ * `/graphql`), otherwise 401. Body `{ "tenantId": "…", "userId": "…" }`. Answers 200 with
+ * `{ "teamId": string | null, "teamMemberIds": string[] }`:
+ * - `teamId`: the team the user belongs to, else the first team (by name) they manage, else null;
+ * - `teamMemberIds`: active members and the managers of every team the user belongs to or
+ *   manages, the user included; `[]` for a user without a team, or one that does not exist.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withTenantTransaction } from '@crm/db';
+import { IDENTITY_HEADER, sendJson, verifyIdentity } from '@crm/runtime';
+import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
+
+export const TEAM_FACTS_PATH = '/internal/users/team-facts';
+
+/** Largest body accepted: two UUIDs in JSON. */
+const MAX_BODY_BYTES = 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TeamFacts {
+  teamId: string | null;
+  teamMemberIds: string[];
+}
+
+const problem = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/** The team facts of one user of a tenant. */
+export async function teamFactsOf(prisma: PrismaClient, tenantId: string, userId: string): Promise<TeamFacts> {
+  return withTenantTransaction(prisma, tenantId, async (tx) => {
+    const user = await tx.user.findFirst({ where: { id: userId, tenantId }, select: { teamId: true } });
+    if (!user) return { teamId: null, teamMemberIds: [] };
+    const managed = await tx.team.findMany({ where: { tenantId, managerId: userId }, select: { id: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+    const teamIds = [...new Set([...(user.teamId ? [user.teamId] : []), ...managed.map((team) => team.id)])];
+    if (teamIds.length === 0) return { teamId: null, teamMemberIds: [] };
+    const [members, teams] = await Promise.all([
+      tx.user.findMany({ where: { tenantId, teamId: { in: teamIds }, active: true }, select: { id: true } }),
+      tx.team.findMany({ where: { tenantId, id: { in: teamIds } }, select: { managerId: true } }),
+    ]);
+    const ids = new Set<string>([userId, ...members.map((member) => member.id)]);
+    for (const team of teams) if (team.managerId) ids.add(team.managerId);
+    return { teamId: teamIds[0] ?? null, teamMemberIds: [...ids].sort() };
+  });
+}
+
+export function createTeamFactsRoute(prisma: PrismaClient, signingSecret: string) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== TEAM_FACTS_PATH) return false;
+    if (req.method !== 'POST') {
+      sendJson(res, 405, problem('BAD_REQUEST', 'Use POST'), { allow: 'POST' });
+      return true;
+    }
+    const raw = req.headers[IDENTITY_HEADER];
+    if (!verifyIdentity(Array.isArray(raw) ? raw[0] : raw, signingSecret)) {
+      sendJson(res, 401, problem('UNAUTHENTICATED', 'Requests must come through the gateway'));
+      return true;
+    }
+    const body = await readBody(req);
+    if (body === null) {
+      sendJson(res, 400, problem('BAD_USER_INPUT', 'Body must be JSON {"tenantId": "<uuid>", "userId": "<uuid>"}'));
+      return true;
+    }
+    sendJson(res, 200, await teamFactsOf(prisma, body.tenantId, body.userId), { 'cache-control': 'no-store' });
+    return true;
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<{ tenantId: string; userId: string } | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (typeof body !== 'object' || body === null) return null;
+    const { tenantId, userId } = body as Record<string, unknown>;
+    return typeof tenantId === 'string' && typeof userId === 'string' && UUID.test(tenantId) && UUID.test(userId)
+      ? { tenantId: tenantId.toLowerCase(), userId: userId.toLowerCase() }
+      : null;
+  } catch {
+    return null;
+  }
+}
