@@ -14,7 +14,7 @@ let globex: SalesTenant;
 
 beforeAll(async () => {
   stack = await startRealStack();
-  [acme, globex] = [await seedSalesTenant(stack, 'lines-acme', 1), await seedSalesTenant(stack, 'lines-globex', 0)];
+  [acme, globex] = [await seedSalesTenant(stack, 'lines-acme', 2), await seedSalesTenant(stack, 'lines-globex', 0)];
 });
 afterAll(async () => {
   await stack?.stop();
@@ -125,23 +125,25 @@ describe('line items on deals', () => {
 
   it('lets one of two writers on the same version win and refuses bad lines with their field', async () => {
     const token = acme.admin.token;
-    const deal = (await gqlOk<DealView>(stack.gatewayUrl, DEAL, { id: acme.deals[0]!.id }, { token })).deal!;
+    // the rep's own deal: the admin (tenant scope) and the rep (own records) may both change it
+    const dealId = acme.deals[1]!.id;
+    const deal = (await gqlOk<DealView>(stack.gatewayUrl, DEAL, { id: dealId }, { token })).deal!;
     const lines = (description: string) => [{ description, quantity: '1', unitPrice: '10' }];
     const [a, b] = await Promise.all([
-      gql(stack.gatewayUrl, SET_LINES, { dealId: acme.deals[0]!.id, v: deal.version, items: lines('Plan A') }, { token }),
-      gql(stack.gatewayUrl, SET_LINES, { dealId: acme.deals[0]!.id, v: deal.version, items: lines('Plan B') }, { token: acme.rep.token }),
+      gql(stack.gatewayUrl, SET_LINES, { dealId, v: deal.version, items: lines('Plan A') }, { token }),
+      gql(stack.gatewayUrl, SET_LINES, { dealId, v: deal.version, items: lines('Plan B') }, { token: acme.rep.token }),
     ]);
     expect([a, b].map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
     const loser = [a, b].find((r) => r.errors)!;
     expect(loser.errors![0]!.extensions).toMatchObject({ current: { version: deal.version + 1, amount: '10.00' } });
 
-    const bad = await gql(stack.gatewayUrl, SET_LINES, { dealId: acme.deals[0]!.id, v: deal.version + 1, items: [{ description: 'x', quantity: '-1', unitPrice: '1' }] }, { token });
+    const bad = await gql(stack.gatewayUrl, SET_LINES, { dealId, v: deal.version + 1, items: [{ description: 'x', quantity: '-1', unitPrice: '1' }] }, { token });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'items[0].quantity' });
     expect(JSON.stringify(bad.errors)).not.toMatch(/at .*\.ts:\d+/);
     const badContact = await gql(
       stack.gatewayUrl,
       'mutation ($d: ID!) { addDealContact(dealId: $d, contactId: "not-a-contact") { version } }',
-      { d: acme.deals[0]!.id },
+      { d: dealId },
       { token },
     );
     expect(badContact.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });

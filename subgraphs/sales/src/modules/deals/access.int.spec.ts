@@ -119,6 +119,34 @@ describe('changing deals by scope', () => {
     expect(await board(t.who.admin, t.pipeline.id)).toEqual(['audited', 'coached', 'mine', 'unowned']);
   });
 
+  it('refuses line items, collaborators and contacts on deals outside the scope, and allows them within it', async () => {
+    const t = await seed();
+    const code = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.['code'];
+    const version = async (dealId: string) =>
+      (await h.call<{ deal: { version: number } }>('query($id: ID!) { deal(id: $id) { version } }', { id: dealId }, t.who.admin)).data!.deal.version;
+    const contact = randomUUID();
+    // each change as a thunk, run one after another (they change one deal)
+    const changes = (as: CallOptions, dealId: string) => [
+      async () =>
+        h.call(
+          'mutation($id: ID!, $v: Int!, $items: [DealLineItemInput!]!) { setDealLineItems(dealId: $id, expectedVersion: $v, items: $items) { id } }',
+          { id: dealId, v: await version(dealId), items: [{ description: 'Seats', quantity: '2', unitPrice: '50.00' }] },
+          as,
+        ),
+      () => h.call('mutation($id: ID!, $u: ID!) { addDealCollaborator(dealId: $id, userId: $u) { id } }', { id: dealId, u: t.ids.manager }, as),
+      () => h.call('mutation($id: ID!, $u: ID!) { removeDealCollaborator(dealId: $id, userId: $u) { id } }', { id: dealId, u: t.ids.manager }, as),
+      () => h.call('mutation($id: ID!, $c: ID!) { addDealContact(dealId: $id, contactId: $c) { id } }', { id: dealId, c: contact }, as),
+      () => h.call('mutation($id: ID!, $c: ID!) { removeDealContact(dealId: $id, contactId: $c) { id } }', { id: dealId, c: contact }, as),
+    ];
+    const before = await version(t.deals.mate.id);
+    for (const refused of changes(t.who.rep, t.deals.mate.id)) expect(code(await refused())).toBe('FORBIDDEN');
+    expect(await version(t.deals.mate.id)).toBe(before);
+
+    for (const allowed of changes(t.who.rep, t.deals.rep.id)) expect((await allowed()).errors).toBeUndefined();
+    for (const allowed of changes(t.who.manager, t.deals.mate.id)) expect((await allowed()).errors).toBeUndefined();
+    expect(await version(t.deals.mate.id)).toBe(before + 5);
+  });
+
   it('lets a rep create only their own deals, and a manager deals of the team', async () => {
     const t = await seed();
     const refused = await h.call(
