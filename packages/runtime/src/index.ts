@@ -5,3 +5,4 @@ export * from './logger.ts';
 export * from './http.ts';
 export * from './subgraph.ts';
 export * from './metrics.ts';
+export * from './internal-route.ts';

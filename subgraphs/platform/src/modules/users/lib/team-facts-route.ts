@@ -9,23 +9,18 @@
  * - `teamMemberIds`: active members and the managers of every team the user belongs to or
  *   manages, the user included; `[]` for a user without a team, or one that does not exist.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { withTenantTransaction } from '@crm/db';
-import { IDENTITY_HEADER, sendJson, verifyIdentity } from '@crm/runtime';
+import { createInternalRoute } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 
 export const TEAM_FACTS_PATH = '/internal/users/team-facts';
 
-/** Largest body accepted: two UUIDs in JSON. */
-const MAX_BODY_BYTES = 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TeamFacts {
   teamId: string | null;
   teamMemberIds: string[];
 }
-
-const problem = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** The team facts of one user of a tenant. */
 export async function teamFactsOf(prisma: PrismaClient, tenantId: string, userId: string): Promise<TeamFacts> {
@@ -46,44 +41,17 @@ export async function teamFactsOf(prisma: PrismaClient, tenantId: string, userId
 }
 
 export function createTeamFactsRoute(prisma: PrismaClient, signingSecret: string) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== TEAM_FACTS_PATH) return false;
-    if (req.method !== 'POST') {
-      sendJson(res, 405, problem('BAD_REQUEST', 'Use POST'), { allow: 'POST' });
-      return true;
-    }
-    const raw = req.headers[IDENTITY_HEADER];
-    if (!verifyIdentity(Array.isArray(raw) ? raw[0] : raw, signingSecret)) {
-      sendJson(res, 401, problem('UNAUTHENTICATED', 'Requests must come through the gateway'));
-      return true;
-    }
-    const body = await readBody(req);
-    if (body === null) {
-      sendJson(res, 400, problem('BAD_USER_INPUT', 'Body must be JSON {"tenantId": "<uuid>", "userId": "<uuid>"}'));
-      return true;
-    }
-    sendJson(res, 200, await teamFactsOf(prisma, body.tenantId, body.userId), { 'cache-control': 'no-store' });
-    return true;
-  };
-}
-
-async function readBody(req: IncomingMessage): Promise<{ tenantId: string; userId: string } | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (typeof body !== 'object' || body === null) return null;
-    const { tenantId, userId } = body as Record<string, unknown>;
-    return typeof tenantId === 'string' && typeof userId === 'string' && UUID.test(tenantId) && UUID.test(userId)
-      ? { tenantId: tenantId.toLowerCase(), userId: userId.toLowerCase() }
-      : null;
-  } catch {
-    return null;
-  }
+  return createInternalRoute<{ tenantId: string; userId: string }>({
+    path: TEAM_FACTS_PATH,
+    signingSecret,
+    usage: 'Body must be JSON {"tenantId": "<uuid>", "userId": "<uuid>"}',
+    parse: (body) => {
+      if (typeof body !== 'object' || body === null) return null;
+      const { tenantId, userId } = body as Record<string, unknown>;
+      return typeof tenantId === 'string' && typeof userId === 'string' && UUID.test(tenantId) && UUID.test(userId)
+        ? { tenantId: tenantId.toLowerCase(), userId: userId.toLowerCase() }
+        : null;
+    },
+    handle: ({ tenantId, userId }) => teamFactsOf(prisma, tenantId, userId),
+  });
 }
