@@ -15,7 +15,7 @@
  *   then a temporary file) so the ETag covers them all, then streamed.
  *
  * Every success carries a strong `ETag`, `Cache-Control: private, max-age=0, must-revalidate` and
- * `Vary: Authorization`; a matching `If-None-Match` gets 304 without a body. Errors are JSON
+ * `Vary: Authorization, X-Api-Key` (the two ways to say who asks); a matching `If-None-Match` gets 304 without a body. Errors are JSON
  * `{ errors: [{ message, extensions: { code } }] }`: 404 NOT_FOUND for an unknown query, 400
  * BAD_USER_INPUT for bad variables or format (or CSV of a query without a list), and failures of
  * the query itself with the status of their code.
@@ -178,7 +178,7 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
     const identity = await options.authenticate(req, requestId);
     if (!identity.tenantId) throw new HttpError(401, ErrorCode.UNAUTHENTICATED, 'Authentication required', { 'www-authenticate': 'Bearer' });
     const limitHeaders = (await options.rateLimit?.(identity, req)) ?? {};
-    const headers: Record<string, string> = { ...limitHeaders, 'cache-control': CACHE_CONTROL, vary: 'Authorization' };
+    const headers: Record<string, string> = { ...limitHeaders, 'cache-control': CACHE_CONTROL, vary: 'Authorization, X-Api-Key' };
 
     let found: StoredQuery | null;
     try {
