@@ -21,6 +21,32 @@ export interface SubscribeOptions {
   retryBackoffMs?: number;
 }
 
+/**
+ * How a deployment tunes one of its consumers; what it leaves out keeps the consumer's own default
+ * (its group name, where a new group starts) or the bus default (attempts, backoff).
+ */
+export interface ConsumerTuning {
+  /** Consumer group. Override only to keep stacks that share one Kafka cluster (e.g. parallel test runs) apart. */
+  groupId?: string;
+  /** Where a group without a committed offset starts. */
+  fromBeginning?: boolean;
+  /** Attempts before an event is dead-lettered. */
+  maxAttempts?: number;
+  /** Base backoff between attempts, ms. */
+  retryBackoffMs?: number;
+}
+
+/** Subscribes with a consumer's own defaults, each overridden by what `tuning` sets. */
+export function subscribeTuned(bus: EventBus, tuning: ConsumerTuning, defaults: SubscribeOptions & { fromBeginning: boolean }): Promise<BusSubscription> {
+  return bus.subscribe({
+    ...defaults,
+    groupId: tuning.groupId ?? defaults.groupId,
+    fromBeginning: tuning.fromBeginning ?? defaults.fromBeginning,
+    maxAttempts: tuning.maxAttempts ?? defaults.maxAttempts,
+    retryBackoffMs: tuning.retryBackoffMs ?? defaults.retryBackoffMs,
+  });
+}
+
 export interface BusSubscription {
   /** Resolves once the consumer has joined its group and is receiving. */
   ready: Promise<void>;

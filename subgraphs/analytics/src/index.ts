@@ -6,11 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type BusSubscription, type EventBus } from '@crm/events';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type ConsumerTuning } from '@crm/events';
 import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import { createContext, type Context } from './context.ts';
-import { subscribePipelineSummary, type ConsumerTuning } from './modules/pipeline-summary/services/pipeline-summary-consumer.ts';
+import { subscribePipelineSummary } from './modules/pipeline-summary/services/pipeline-summary-consumer.ts';
 import { schemaModules } from './schema.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -22,7 +22,7 @@ export { PIPELINE_SUMMARY_CONSUMER } from './modules/pipeline-summary/services/d
 export { canManagePersistedQueries, PERSISTED_QUERY_DELETED, PERSISTED_QUERY_REGISTERED, type PersistedQueriesService } from './modules/saved-queries/services/persisted-queries.ts';
 export { checkDocument, type CheckedDocument } from './modules/saved-queries/lib/document.ts';
 export { InvalidEventError } from './modules/pipeline-summary/lib/sales-events.ts';
-export type { ConsumerTuning } from './modules/pipeline-summary/services/pipeline-summary-consumer.ts';
+export type { ConsumerTuning } from '@crm/events';
 
 /** Absolute paths of the Prisma schema and migrations, for `Database.migrate`. */
 export const analyticsPaths: { schemaPath: string; migrationsDir: string } = {

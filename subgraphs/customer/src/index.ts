@@ -6,13 +6,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { forTenant, type Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay } from '@crm/events';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay, type ConsumerTuning } from '@crm/events';
 import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { createDealStepHandler, type DealStepHandler } from './modules/lead-conversion/services/deal-step.ts';
-import { subscribeLeadConversion, type ConsumerTuning } from './modules/lead-conversion/services/lead-conversion-consumer.ts';
+import { subscribeLeadConversion } from './modules/lead-conversion/services/lead-conversion-consumer.ts';
 import { customerSchemaModules } from './schema.ts';
 import { createCustomerServices, type CustomerServices } from './services.ts';
 
@@ -40,7 +40,7 @@ export {
   type LeadConvertedPayload,
 } from './modules/lead-conversion/lib/conversion-events.ts';
 export { LEAD_CONVERSION_CONSUMER, type DealStepHandler, type DealStepOutcome } from './modules/lead-conversion/services/deal-step.ts';
-export type { ConsumerTuning } from './modules/lead-conversion/services/lead-conversion-consumer.ts';
+export type { ConsumerTuning } from '@crm/events';
 
 /** Absolute paths of the Prisma schema and migrations, for `Database.migrate`. */
 export const customerPaths: { schemaPath: string; migrationsDir: string } = {

@@ -13,13 +13,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay } from '@crm/events';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay, type ConsumerTuning } from '@crm/events';
 import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import { createContextFactory, type Context } from './context.ts';
-import { subscribeAuditLog, type AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
+import { subscribeAuditLog } from './modules/audit/services/audit-consumer.ts';
 import { createAuditLogService } from './modules/audit/services/audit-log.ts';
-import { subscribeNotifications, type NotificationConsumerTuning } from './modules/notifications/services/notification-consumer.ts';
+import { subscribeNotifications } from './modules/notifications/services/notification-consumer.ts';
 import { createNotificationService } from './modules/notifications/services/notifications.ts';
 import { createJwksRoute, JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 import { createApiKeyVerifyRoute } from './modules/api-keys/lib/verify-route.ts';
@@ -34,8 +34,7 @@ export type { CreateTenantInput } from './modules/tenants/services/tenants.ts';
 export type { CreateUserInput } from './modules/users/services/users.ts';
 export type { CreateTeamInput } from './modules/users/services/teams.ts';
 export type { ApiKeyIdentity, CreateApiKeyInput, CreatedApiKey } from './modules/api-keys/services/api-keys.ts';
-export type { AuditConsumerTuning } from './modules/audit/services/audit-consumer.ts';
-export type { NotificationConsumerTuning } from './modules/notifications/services/notification-consumer.ts';
+export type { ConsumerTuning } from '@crm/events';
 export type { NotificationCreatedPayload, NotificationPayload } from './modules/notifications/services/notifications.ts';
 export { NOTIFICATION_CREATED, NOTIFICATION_EMAIL_TEMPLATE, NOTIFICATIONS_CONSUMER } from './modules/notifications/services/notifications.ts';
 export type { InviteUserInput, AcceptInvitationInput } from './modules/users/services/invitations.ts';
@@ -69,9 +68,9 @@ export interface PlatformSubgraphDeps {
   signingSecret: string;
   logger: Logger;
   /** Consumer group and retry settings of the audit-log consumer. Default: group `platform.audit`, from the beginning. */
-  consumer?: AuditConsumerTuning;
+  consumer?: ConsumerTuning;
   /** Consumer group and retry settings of the notifications consumer. Default: group `platform.notifications`, from the latest events. */
-  notificationConsumer?: NotificationConsumerTuning;
+  notificationConsumer?: ConsumerTuning;
 }
 
 export interface PlatformSubgraph {

@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { forTenant, type Database } from '@crm/db';
-import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay } from '@crm/events';
+import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay, type ConsumerTuning } from '@crm/events';
 import { createSubgraphServer, HttpError, type Identity, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Context } from './context.ts';
@@ -17,7 +17,7 @@ import { createLoaders } from './loaders.ts';
 import { isId } from './modules/common/lib/input.ts';
 import { boardOrder } from './modules/deals/lib/board-order.ts';
 import { createConversionDealHandler, type ConversionDealHandler } from './modules/lead-conversion/services/conversion-deals.ts';
-import { subscribeConversionDeals, type ConsumerTuning } from './modules/lead-conversion/services/conversion-deals-consumer.ts';
+import { subscribeConversionDeals } from './modules/lead-conversion/services/conversion-deals-consumer.ts';
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
 
@@ -53,7 +53,7 @@ export {
   type ConversionDealFailedPayload,
 } from './modules/lead-conversion/lib/conversion-request.ts';
 export { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler, type ConversionDealOutcome } from './modules/lead-conversion/services/conversion-deals.ts';
-export type { ConsumerTuning } from './modules/lead-conversion/services/conversion-deals-consumer.ts';
+export type { ConsumerTuning } from '@crm/events';
 export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
 

@@ -3,23 +3,9 @@
  * `customer.lead-conversion`). A handler failure is retried by the bus and, after `maxAttempts`,
  * the event goes to the dead-letter topic so later events keep flowing.
  */
-import { topicOf, type BusSubscription, type EventBus } from '@crm/events';
+import { topicOf, subscribeTuned, type BusSubscription, type ConsumerTuning, type EventBus } from '@crm/events';
 import type { Logger } from '@crm/runtime';
 import { LEAD_CONVERSION_CONSUMER, type DealStepHandler } from './deal-step.ts';
-
-export interface ConsumerTuning {
-  /**
-   * Consumer group. Default `customer.lead-conversion`. Override only to keep several independent
-   * stacks that share one Kafka cluster (e.g. parallel test runs) apart.
-   */
-  groupId?: string;
-  /** Where a group with no committed offset starts. Default true (no answer of sales is missed). */
-  fromBeginning?: boolean;
-  /** Attempts before an event is dead-lettered. Default: the bus default. */
-  maxAttempts?: number;
-  /** Base backoff between attempts, ms. Default: the bus default. */
-  retryBackoffMs?: number;
-}
 
 export interface LeadConversionConsumerDeps extends ConsumerTuning {
   bus: EventBus;
@@ -28,12 +14,11 @@ export interface LeadConversionConsumerDeps extends ConsumerTuning {
 }
 
 export function subscribeLeadConversion({ bus, handler, logger, ...tuning }: LeadConversionConsumerDeps): Promise<BusSubscription> {
-  return bus.subscribe({
-    groupId: tuning.groupId ?? LEAD_CONVERSION_CONSUMER,
+  return subscribeTuned(bus, tuning, {
+    groupId: LEAD_CONVERSION_CONSUMER,
     topics: [topicOf('sales')],
-    fromBeginning: tuning.fromBeginning ?? true,
-    ...(tuning.maxAttempts !== undefined ? { maxAttempts: tuning.maxAttempts } : {}),
-    ...(tuning.retryBackoffMs !== undefined ? { retryBackoffMs: tuning.retryBackoffMs } : {}),
+    /** Where a group with no committed offset starts. Default true (no answer of sales is missed). */
+    fromBeginning: true,
     handler: async (event, meta) => {
       const outcome = await handler.apply(event);
       if (outcome !== 'ignored') {

@@ -3,7 +3,7 @@
  * Delivery is at least once; `AuditLogService.record` makes a repeat a no-op. A handler failure is
  * retried by the bus and, after `maxAttempts`, the event goes to the dead-letter topic.
  */
-import { topicOf, type BusSubscription, type EventBus, type EventDomain } from '@crm/events';
+import { topicOf, subscribeTuned, type BusSubscription, type ConsumerTuning, type EventBus, type EventDomain } from '@crm/events';
 import type { Logger } from '@crm/runtime';
 import { AUDIT_CONSUMER, type AuditLogService } from './audit-log.ts';
 
@@ -16,33 +16,18 @@ export const AUDITED_DOMAINS: readonly EventDomain[] = ['platform', 'customer', 
  */
 export const UNAUDITED_TYPES: ReadonlySet<string> = new Set(['platform.notification.created']);
 
-export interface AuditConsumerTuning {
-  /**
-   * Consumer group. Default `platform.audit`. Override only to keep several independent stacks
-   * sharing one Kafka cluster (e.g. parallel test runs) from splitting each other's partitions.
-   */
-  groupId?: string;
-  /** Where a group without a committed offset starts. Default true: the whole retained history is audited. */
-  fromBeginning?: boolean;
-  /** Attempts before an event is dead-lettered. Default: the bus default (5). */
-  maxAttempts?: number;
-  /** Base backoff between attempts, ms. Default: the bus default. */
-  retryBackoffMs?: number;
-}
-
-export interface AuditConsumerDeps extends AuditConsumerTuning {
+export interface AuditConsumerDeps extends ConsumerTuning {
   bus: EventBus;
   auditLog: AuditLogService;
   logger: Logger;
 }
 
 export function subscribeAuditLog({ bus, auditLog, logger, ...tuning }: AuditConsumerDeps): Promise<BusSubscription> {
-  return bus.subscribe({
-    groupId: tuning.groupId ?? AUDIT_CONSUMER,
+  return subscribeTuned(bus, tuning, {
+    groupId: AUDIT_CONSUMER,
     topics: AUDITED_DOMAINS.map(topicOf),
-    fromBeginning: tuning.fromBeginning ?? true,
-    ...(tuning.maxAttempts !== undefined ? { maxAttempts: tuning.maxAttempts } : {}),
-    ...(tuning.retryBackoffMs !== undefined ? { retryBackoffMs: tuning.retryBackoffMs } : {}),
+    /** Where a group without a committed offset starts. Default true: the whole retained history is audited. */
+    fromBeginning: true,
     handler: async (event) => {
       if (UNAUDITED_TYPES.has(event.type)) return;
       const outcome = await auditLog.record(event);
