@@ -15,7 +15,7 @@
  * after someone presented it before it existed (in practice: at once).
  */
 import { createHash } from 'node:crypto';
-import { ANONYMOUS, globalKey, IDENTITY_HEADER, signIdentity, type Cache, type Logger } from '@crm/runtime';
+import { callInternalRoute, globalKey, InternalRouteError, type Cache, type Logger } from '@crm/runtime';
 
 /** `crm_` followed by 32 random bytes in base64url. */
 export const API_KEY_PREFIX = 'crm_';
@@ -72,22 +72,14 @@ export function apiKeyVerifyUrl(platformGraphqlUrl: string): string {
 /** Looks keys up on the platform subgraph, signed like every gateway request to a subgraph. */
 export function platformApiKeyLookup(options: PlatformLookupOptions): ApiKeyLookup {
   return async (key) => {
-    let response: Response;
+    let answer: unknown;
     try {
-      response = await fetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [IDENTITY_HEADER]: signIdentity(ANONYMOUS('gateway-api-key-lookup'), options.signingSecret),
-        },
-        body: JSON.stringify({ key }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
-      });
+      answer = await callInternalRoute(options.url, options.signingSecret, { key }, { requester: 'gateway-api-key-lookup', timeoutMs: options.timeoutMs });
     } catch (error) {
-      throw new ApiKeyLookupError('the platform could not be reached to verify an API key', error);
+      const status = error instanceof InternalRouteError ? error.status : undefined;
+      throw new ApiKeyLookupError(status ? `the platform answered ${status} to an API key verification` : 'the platform could not be reached to verify an API key', error);
     }
-    if (!response.ok) throw new ApiKeyLookupError(`the platform answered ${response.status} to an API key verification`);
-    const grant = parseAnswer(await response.json().catch(() => null));
+    const grant = parseAnswer(answer);
     if (grant === undefined) throw new ApiKeyLookupError('the platform answered an API key verification with something unexpected');
     return grant;
   };

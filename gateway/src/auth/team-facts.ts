@@ -12,7 +12,7 @@
  * API keys have no user and therefore no team facts: their role's `own` and `team` scopes reach
  * no record (only a tenant-scoped role sees records through a key).
  */
-import { ANONYMOUS, globalKey, IDENTITY_HEADER, signIdentity, type Cache, type Identity, type Logger } from '@crm/runtime';
+import { callInternalRoute, globalKey, type Cache, type Identity, type Logger } from '@crm/runtime';
 
 /** Path of the platform's team facts route (served next to its `/graphql`). */
 export const TEAM_FACTS_PATH = '/internal/users/team-facts';
@@ -51,14 +51,8 @@ export function parseTeamFacts(body: unknown): TeamFacts | undefined {
 /** Looks team facts up on the platform subgraph, signed like every gateway request to a subgraph. */
 export function platformTeamFactsLookup(options: PlatformTeamFactsOptions): TeamFactsLookup {
   return async (tenantId, userId) => {
-    const response = await fetch(options.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(ANONYMOUS('gateway-team-facts'), options.signingSecret) },
-      body: JSON.stringify({ tenantId, userId }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
-    });
-    if (!response.ok) throw new Error(`the platform answered ${response.status} to a team facts lookup`);
-    const facts = parseTeamFacts(await response.json().catch(() => null));
+    const answer = await callInternalRoute(options.url, options.signingSecret, { tenantId, userId }, { requester: 'gateway-team-facts', timeoutMs: options.timeoutMs });
+    const facts = parseTeamFacts(answer);
     if (!facts) throw new Error('the platform answered a team facts lookup with something unexpected');
     return facts;
   };

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './http.ts';
-import { IDENTITY_HEADER, verifyIdentity } from './identity.ts';
+import { ANONYMOUS, IDENTITY_HEADER, signIdentity, verifyIdentity } from './identity.ts';
 
 export interface InternalRouteOptions<I> {
   path: string;
@@ -64,4 +64,42 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** An internal route that could not be reached (`status` undefined) or did not answer 200. */
+export class InternalRouteError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'InternalRouteError';
+  }
+}
+
+/**
+ * Calls an internal route as the gateway: a POST of `body` as JSON, signed with an anonymous
+ * identity naming `requester`. Resolves with the parsed answer (undefined when it is not JSON);
+ * throws `InternalRouteError` when the route cannot be reached in `timeoutMs` or answers another status.
+ */
+export async function callInternalRoute(
+  url: string,
+  signingSecret: string,
+  body: unknown,
+  options: { requester: string; timeoutMs?: number },
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(ANONYMOUS(options.requester), signingSecret) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
+    });
+  } catch (error) {
+    throw new InternalRouteError(`${url} could not be reached`, undefined, { cause: error });
+  }
+  if (!response.ok) throw new InternalRouteError(`${url} answered ${response.status}`, response.status);
+  return (await response.json().catch(() => undefined)) as unknown;
 }
