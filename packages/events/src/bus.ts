@@ -36,6 +36,37 @@ export interface ConsumerTuning {
   retryBackoffMs?: number;
 }
 
+/** A consumer that applies each event and says what came of it (`ignored` for events it does not handle). */
+export interface ApplyingConsumer {
+  groupId: string;
+  topics: string[];
+  /** Where a group without a committed offset starts. Default true: nothing is missed. */
+  fromBeginning?: boolean;
+  apply: (event: EventEnvelope) => Promise<string>;
+  logger: EventLogger;
+  /** Log message for each event handled (debug level), e.g. `erasure request consumed`. */
+  consumed: string;
+}
+
+/**
+ * Subscribes `consumer.apply` with `tuning` over the consumer's defaults, logging every event it
+ * handled (not the ignored ones) with its outcome. A failure is retried by the bus and, after
+ * `maxAttempts`, the event goes to the dead-letter topic so later events keep flowing.
+ */
+export function subscribeApplying(bus: EventBus, tuning: ConsumerTuning, consumer: ApplyingConsumer): Promise<BusSubscription> {
+  const { apply, logger, consumed, fromBeginning = true, ...options } = consumer;
+  return subscribeTuned(bus, tuning, {
+    ...options,
+    fromBeginning,
+    handler: async (event, meta) => {
+      const outcome = await apply(event);
+      if (outcome !== 'ignored') {
+        logger.debug({ eventId: event.id, type: event.type, tenantId: event.tenantId, partition: meta.partition, offset: meta.offset, outcome }, consumed);
+      }
+    },
+  });
+}
+
 /** Subscribes with a consumer's own defaults, each overridden by what `tuning` sets. */
 export function subscribeTuned(bus: EventBus, tuning: ConsumerTuning, defaults: SubscribeOptions & { fromBeginning: boolean }): Promise<BusSubscription> {
   return bus.subscribe({

@@ -6,3 +6,6 @@ export * from './http.ts';
 export * from './subgraph.ts';
 export * from './metrics.ts';
 export * from './internal-route.ts';
+export * from './json-scalar.ts';
+export * from './interval-job.ts';
+export * from './batch.ts';

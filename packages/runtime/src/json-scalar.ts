@@ -1,4 +1,4 @@
-/** `JSON` scalar: any JSON value, sent as is (output only in this subgraph). */
+/** `JSON` scalar shared by the subgraphs: any JSON value, sent as is. */
 import { GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 
 export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
