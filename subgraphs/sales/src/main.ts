@@ -22,6 +22,7 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger }) : createInProcessBus();
 const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
 await subgraph.start(env.PORT, env.HOST);
+subgraph.forecastSnapshots.start();
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -29,6 +30,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   try {
+    await subgraph.forecastSnapshots.stop();
     await subgraph.stop();
     await bus.close();
     await database.close();

@@ -12,7 +12,10 @@ import type {
   PipelineModel,
   ProductModel,
   StageModel,
+  QuotaModel,
 } from './__generated__/prisma/models.ts';
+import type { Page } from '@crm/db/list-query';
+import type { ForecastLine } from './modules/forecasting/lib/forecast-rules.ts';
 
 export type PipelineMapper = PipelineModel;
 export type StageMapper = StageModel;
@@ -24,6 +27,11 @@ export type ProductMapper = ProductModel;
 /** A deal's line, with the deal's currency its amounts are in. */
 export type DealLineItemMapper = DealLineItemModel & { currency: string };
 export type DealContactMapper = DealContactModel;
+/** A page of `dealsConnection`, its total counted only when asked for. */
+export type DealConnectionMapper = Page<DealModel>;
+export type QuotaMapper = QuotaModel;
+/** A deal as a forecast figure counted it (see forecast-rules.ts). */
+export type ForecastDealMapper = ForecastLine;
 
 /** Reference to a user of the platform subgraph. */
 export interface UserReference {

@@ -1,0 +1,78 @@
+/**
+ * The deal list API: Relay pages, group counts with amount sums, over the deals the caller may
+ * read. Every query ANDs the caller's deal scope (`dealScope` in context.ts) with the filter, so a
+ * list, its `totalCount` and its groups always agree with what `deal(id)` would show.
+ */
+import { compileFilter, planPage, sortKeys, toPage, type OrderInput, type Page, type PageArgs, type Where } from '@crm/db/list-query';
+import type { Prisma } from '../../../__generated__/prisma/client.ts';
+import type { DealModel } from '../../../__generated__/prisma/models.ts';
+import type { TenantDb } from '../../../context.ts';
+import { dealListSpec, type RottingStage } from '../lib/deal-list.ts';
+import { formatAmount } from '../lib/money.ts';
+
+export interface DealListArgs extends PageArgs {
+  filter?: unknown;
+  orderBy?: readonly OrderInput[] | null;
+}
+
+export type DealGroupField = 'STAGE' | 'PIPELINE' | 'OWNER' | 'STATUS' | 'CURRENCY' | 'CLOSE_MONTH';
+
+export interface DealGroup {
+  key: string | null;
+  count: number;
+  amounts: { currency: string; amount: string; count: number }[];
+}
+
+const GROUP_COLUMNS = { STAGE: 'stageId', PIPELINE: 'pipelineId', OWNER: 'ownerId', STATUS: 'status', CURRENCY: 'currency', CLOSE_MONTH: 'expectedCloseDate' } as const;
+
+/** The tenant's stages that flag deals stale (for the `stale` filter). */
+async function rottingStages(db: TenantDb): Promise<RottingStage[]> {
+  const stages = await db.stage.findMany({ where: { rottingDays: { not: null }, kind: 'OPEN' }, select: { id: true, rottingDays: true } });
+  return stages.map((stage) => ({ id: stage.id, rottingDays: stage.rottingDays! }));
+}
+
+/** The where clause of live deals in `scope` matching `filter` (BAD_USER_INPUT naming the path). */
+export async function dealListWhere(db: TenantDb, filter: unknown, scope: Where, now: Date): Promise<Where> {
+  const needsStages = JSON.stringify(filter ?? null).includes('"stale"');
+  const spec = dealListSpec(needsStages ? await rottingStages(db) : [], now);
+  const compiled = compileFilter(spec, filter);
+  return { AND: [spec.live, scope, compiled] };
+}
+
+/** One page of deals (validated page arguments, ordering and cursor), with a lazy total count. */
+export async function listDeals(db: TenantDb, args: DealListArgs, scope: Where, now = new Date()): Promise<Page<DealModel>> {
+  const spec = dealListSpec([], now);
+  const keys = sortKeys(spec, args.orderBy);
+  const plan = planPage(keys, args);
+  const where = await dealListWhere(db, args.filter, scope, now);
+  const paged = { AND: [where, ...plan.where] } as Prisma.DealWhereInput;
+  const rows = plan.size === 0 ? [] : await db.deal.findMany({ where: paged, orderBy: plan.orderBy as Prisma.DealOrderByWithRelationInput[], take: plan.take });
+  return toPage(keys, plan, rows, args, () => db.deal.count({ where: where as Prisma.DealWhereInput }));
+}
+
+/** Deals per value of `field` with per-currency amount sums, largest groups first (then by key). */
+export async function groupDeals(db: TenantDb, field: DealGroupField, filter: unknown, scope: Where, now = new Date()): Promise<DealGroup[]> {
+  const where = (await dealListWhere(db, filter, scope, now)) as Prisma.DealWhereInput;
+  const column = GROUP_COLUMNS[field];
+  const rows = await db.deal.groupBy({ by: [column, 'currency'], where, _count: { _all: true }, _sum: { amountMinor: true } });
+  const groups = new Map<string | null, { count: number; sums: Map<string, { minor: bigint; count: number }> }>();
+  for (const row of rows) {
+    const raw = (row as Record<string, unknown>)[column];
+    const key = raw === null || raw === undefined ? null : raw instanceof Date ? raw.toISOString().slice(0, 7) : String(raw);
+    const group = groups.get(key) ?? { count: 0, sums: new Map() };
+    groups.set(key, group);
+    const count = row._count._all;
+    group.count += count;
+    const sum = group.sums.get(row.currency) ?? { minor: 0n, count: 0 };
+    group.sums.set(row.currency, { minor: sum.minor + (row._sum.amountMinor ?? 0n), count: sum.count + count });
+  }
+  return [...groups.entries()]
+    .map(([key, group]) => ({
+      key,
+      count: group.count,
+      amounts: [...group.sums.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, sum]) => ({ currency, amount: formatAmount(sum.minor, currency), count: sum.count })),
+    }))
+    .sort((a, b) => b.count - a.count || (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'));
+}
