@@ -196,7 +196,7 @@ describe('reading a board', () => {
     expect(data.deals).toHaveLength(5);
     expect(data.deals.every((d) => d.status === 'OPEN' && !d.isStale && d.warnings.length === 0 && d.stageHistory[0]!.toStage.name === 'Lead')).toBe(true);
     const queries = sales.queries.filter((sql) => !/"OutboxEvent"|pg_try_advisory/i.test(sql));
-    expect(queries).toHaveLength(3); // the deals, their stages, their stage history
+    expect(queries, queries.map((sql) => sql.slice(0, 120)).join('\n')).toHaveLength(3); // the deals, their stages, their stage history
   });
 });
 

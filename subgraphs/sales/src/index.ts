@@ -8,7 +8,7 @@
  * and the all-in-one start use it; tests use `services` to seed data.
  */
 import { fileURLToPath } from 'node:url';
-import { forTenant, type Database } from '@crm/db';
+import { forTenant, openDatabase, type Database } from '@crm/db';
 import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay, type ConsumerTuning } from '@crm/events';
 import { createSubgraphServer, HttpError, type Identity, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
@@ -17,7 +17,12 @@ import { createLoaders } from './loaders.ts';
 import { isId } from './modules/common/lib/input.ts';
 import { boardOrder } from './modules/deals/lib/board-order.ts';
 import { createConversionDealHandler, type ConversionDealHandler } from './modules/lead-conversion/services/conversion-deals.ts';
+import { createForecastSnapshotJob, type ForecastSnapshotJob } from './modules/forecasting/services/snapshot-job.ts';
 import { subscribeConversionDeals } from './modules/lead-conversion/services/conversion-deals-consumer.ts';
+import { createRecordMergeHandler, type RecordMergeHandler } from './modules/record-merges/services/record-merges.ts';
+import { subscribeRecordMerges } from './modules/record-merges/services/record-merges-consumer.ts';
+import { subscribeSalesPersonalData } from './modules/personal-data/services/personal-data-consumer.ts';
+import { createReminderJob, type ReminderJob } from './modules/activities/services/reminder-job.ts';
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
 
@@ -53,6 +58,7 @@ export {
   type ConversionDealFailedPayload,
 } from './modules/lead-conversion/lib/conversion-request.ts';
 export { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler, type ConversionDealOutcome } from './modules/lead-conversion/services/conversion-deals.ts';
+export { RECORD_MERGES_CONSUMER, type RecordMergeHandler, type RecordMergeOutcome, type ReferencesMovedPayload } from './modules/record-merges/services/record-merges.ts';
 export type { ConsumerTuning } from '@crm/events';
 export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
@@ -72,6 +78,12 @@ export interface SalesSubgraphDeps {
   logger: Logger;
   /** Consumer of the customer events that ask for lead-conversion deals. Default: group `sales.lead-conversion`, bus retry defaults. */
   consumer?: ConsumerTuning;
+  /** Consumer of the customer merge events (references move to the survivor). Default: group `sales.record-merges`. */
+  mergeConsumer?: ConsumerTuning;
+  /** Consumer of the customer's personal-data erasure requests. Default: group `sales.personal-data`. */
+  personalDataConsumer?: ConsumerTuning;
+  /** How often due activity reminders are looked for, ms. Default 5 000. */
+  reminderIntervalMs?: number;
 }
 
 export interface SalesSubgraph {
@@ -83,8 +95,17 @@ export interface SalesSubgraph {
   relay: OutboxRelay;
   /** Creates the deals lead conversions ask for (what the consumer runs). */
   conversionDeals: ConversionDealHandler;
-  /** Resolves once the lead-conversion consumer has joined its group (after `start`). */
+  /** Moves deal and activity references when customer records are merged (what the merge consumer runs). */
+  recordMerges: RecordMergeHandler;
+  /** Sends due activity reminders; runs from `start` to `stop`. */
+  reminders: ReminderJob;
+  /** Resolves once the lead-conversion and merge consumers have joined their groups (after `start`). */
   consumerReady: Promise<void>;
+  /**
+   * Daily forecast snapshots: the standalone process (main.ts) runs the job hourly; `take`
+   * snapshots one tenant on demand (forecast reads do so when today's is missing).
+   */
+  forecastSnapshots: ForecastSnapshotJob;
   /** Listens on `port` (0 = any free port), starts publishing events and consuming conversion requests. */
   start(port: number, host?: string): Promise<Listening>;
   /** Stops serving and publishing and disconnects Prisma (the database itself stays open). */
@@ -97,6 +118,18 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('sales'), orderingKey: boardOrder, logger });
   const services = createSalesServices({ prisma, eventsCommitted: () => relay.nudge() });
   const conversionDeals = createConversionDealHandler({ prisma, logger, eventsCommitted: () => relay.nudge() });
+  const recordMerges = createRecordMergeHandler({ prisma, logger, eventsCommitted: () => relay.nudge() });
+  // Background jobs read through a connection of their own (PostgreSQL), so their polling never
+  // takes a connection from requests. PGlite has a single session and shares it.
+  const jobsDatabase = deps.database.config.kind === 'postgres' ? await openDatabase({ ...deps.database.config, poolSize: 1 }) : deps.database;
+  const jobsPrisma = jobsDatabase === deps.database ? prisma : new PrismaClient({ adapter: jobsDatabase.adapter });
+  const reminders = createReminderJob({
+    prisma: jobsPrisma,
+    logger,
+    eventsCommitted: () => relay.nudge(),
+    ...(deps.reminderIntervalMs ? { intervalMs: deps.reminderIntervalMs } : {}),
+  });
+  const forecastSnapshots = createForecastSnapshotJob({ prisma: jobsPrisma, logger });
 
   const createContext = (identity: Identity): Context => {
     const tenantId = identity.tenantId;
@@ -134,7 +167,7 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
   consumerReady.catch(() => undefined); // surfaced to whoever awaits it; never an unhandled rejection
 
   let started = false;
-  let subscription: BusSubscription | undefined;
+  let subscriptions: BusSubscription[] = [];
   return {
     name: 'sales',
     server,
@@ -142,14 +175,22 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
     services,
     relay,
     conversionDeals,
+    recordMerges,
+    reminders,
     consumerReady,
+    forecastSnapshots,
     async start(port, host) {
       const listening = await server.listen(port, host);
       if (!started) {
         relay.start();
+        reminders.start();
         try {
-          subscription = await subscribeConversionDeals({ bus: deps.bus, handler: conversionDeals, logger, ...deps.consumer });
-          subscription.ready.then(markReady, failReady);
+          subscriptions = [
+            await subscribeConversionDeals({ bus: deps.bus, handler: conversionDeals, logger, ...deps.consumer }),
+            await subscribeRecordMerges({ bus: deps.bus, handler: recordMerges, logger, ...deps.mergeConsumer }),
+            await subscribeSalesPersonalData({ bus: deps.bus, handler: services.personalData, logger, ...deps.personalDataConsumer }),
+          ];
+          Promise.all(subscriptions.map((subscription) => subscription.ready)).then(() => markReady(), failReady);
         } catch (error) {
           failReady(error);
           throw error;
@@ -159,12 +200,16 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
       return listening;
     },
     async stop() {
-      await subscription?.stop();
-      subscription = undefined;
+      await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      subscriptions = [];
       await server.stop();
+      await reminders.stop();
       if (started) await relay.stop();
+      await forecastSnapshots.stop();
       started = false;
       await prisma.$disconnect();
+      if (jobsPrisma !== prisma) await jobsPrisma.$disconnect();
+      if (jobsDatabase !== deps.database) await jobsDatabase.close();
     },
   };
 }

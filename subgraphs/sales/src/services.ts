@@ -9,6 +9,7 @@ import { createDealService, type DealService } from './modules/deals/services/de
 import { createLineItemService, type LineItemService } from './modules/line-items/services/line-items.ts';
 import { createPipelineService, type PipelineService } from './modules/pipelines/services/pipelines.ts';
 import { createProductService, type ProductService } from './modules/products/services/products.ts';
+import { createSalesPersonalData, type SalesPersonalData } from './modules/personal-data/services/personal-data.ts';
 
 export interface SalesServices {
   pipelines: PipelineService;
@@ -17,6 +18,8 @@ export interface SalesServices {
   products: ProductService;
   lineItems: LineItemService;
   dealPeople: DealPeopleService;
+  /** Export and erasure of a contact's personal data (GDPR). */
+  personalData: SalesPersonalData;
 }
 
 export interface SalesServiceDeps {
@@ -33,5 +36,6 @@ export function createSalesServices(deps: SalesServiceDeps): SalesServices {
     products: createProductService(deps),
     lineItems: createLineItemService(deps),
     dealPeople: createDealPeopleService(deps),
+    personalData: createSalesPersonalData(deps),
   };
 }

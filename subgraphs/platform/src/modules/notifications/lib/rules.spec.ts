@@ -42,4 +42,23 @@ describe('notification rules', () => {
     expect(notificationsFor(event('sales.deal.stage_changed', ADMIN, { ownerId: REP }), { actorName: null })).toEqual([]);
     expect(notificationsFor(event('customer.tag.created', ADMIN, { ownerId: REP }), { actorName: null })).toEqual([]);
   });
+
+  it('notifies users mentioned in an activity, except its author, pointing at the record it is about', () => {
+    const contactId = randomUUID();
+    const note = event('sales.activity.created', ADMIN, { activityId: randomUUID(), type: 'NOTE', subject: 'Pricing call', recordType: 'CONTACT', recordId: contactId, mentionedUserIds: [REP, ADMIN] }, randomUUID());
+    expect(notificationsFor(note, { actorName: 'Ana' })).toEqual([
+      { recipientId: REP, kind: 'MENTIONED', title: 'You were mentioned: Pricing call', body: 'Ana mentioned you in note "Pricing call".', recordType: 'Contact', recordId: contactId },
+    ]);
+  });
+
+  it('reminds the assignee of a due activity, or its creator when nobody is assigned', () => {
+    const due = (assigneeId: string | null) =>
+      event('sales.activity.reminder_due', null, { activityId: randomUUID(), type: 'TASK', subject: 'Send quote', recordType: 'DEAL', recordId: DEAL, assigneeId, createdById: ADMIN, dueAt: '2026-11-27T09:30:00.000Z' }, randomUUID());
+    expect(notificationsFor(due(REP), { actorName: null })).toEqual([
+      { recipientId: REP, kind: 'TASK_DUE', title: 'Reminder: Send quote', body: 'Reminder about "Send quote". It is due 2026-11-27 09:30 UTC.', recordType: 'Deal', recordId: DEAL },
+    ]);
+    expect(notificationsFor(due(null), { actorName: null }).map((n) => n.recipientId)).toEqual([ADMIN]);
+    const malformed = event('sales.activity.reminder_due', null, { recordType: 'WEBHOOK', recordId: DEAL, assigneeId: REP }, randomUUID());
+    expect(notificationsFor(malformed, { actorName: null })).toEqual([]);
+  });
 });

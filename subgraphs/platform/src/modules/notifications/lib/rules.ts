@@ -9,7 +9,11 @@
  * | `sales.deal.won`                        | the deal's owner            | DEAL_WON |
  * | `customer.{contact,account,lead}.created` with an owner | the owner   | ASSIGNED |
  * | `customer.{contact,account}.updated` changing `ownerId` | the new owner | ASSIGNED |
+ * | `sales.activity.created` mentioning users | each mentioned user | MENTIONED |
+ * | `sales.activity.reminder_due`           | the assignee, else the creator | TASK_DUE |
  *
+ * Activity notifications point at the record the activity is about (deal, contact, account, lead),
+ * so opening one shows the activity in its context.
  * Nobody is notified about their own action: a recipient equal to the event's actor is dropped.
  */
 import type { EventEnvelope } from '@crm/events';
@@ -49,6 +53,8 @@ export function dealOwnerAfter(event: EventEnvelope): { dealId: string; ownerId:
 /** Whether the consumer needs the deal's owner from earlier events to handle this one. */
 export const needsDealOwner = (event: EventEnvelope): boolean => event.type === 'sales.deal.won';
 
+const ACTIVITY_RECORDS: Readonly<Record<string, string>> = { DEAL: 'Deal', CONTACT: 'Contact', ACCOUNT: 'Account', LEAD: 'Lead' };
+
 const CUSTOMER_RECORDS: Readonly<Record<string, string>> = { contact: 'Contact', account: 'Account', lead: 'Lead' };
 
 /** The notifications one event causes (at most one per recipient). */
@@ -61,7 +67,22 @@ export function notificationsFor(event: EventEnvelope, context: RuleContext): No
   };
 
   const [domain, aggregate, verb] = event.type.split('.');
-  if (domain === 'sales' && aggregate === 'deal') {
+  if (domain === 'sales' && aggregate === 'activity') {
+    const recordType = ACTIVITY_RECORDS[String(payload['recordType'])];
+    const recordId = uuidOrNull(payload['recordId']);
+    const subject = typeof payload['subject'] === 'string' ? payload['subject'] : 'an activity';
+    if (!recordType || !recordId) return intents;
+    if (verb === 'created' && Array.isArray(payload['mentionedUserIds'])) {
+      const body = `${context.actorName ?? 'Someone'} mentioned you in ${String(payload['type'] ?? 'an activity').toLowerCase()} "${subject}".`;
+      for (const mentioned of payload['mentionedUserIds'].map(uuidOrNull)) {
+        add(mentioned, { kind: 'MENTIONED', title: `You were mentioned: ${subject}`.slice(0, 200), body: body.slice(0, 1000), recordType, recordId });
+      }
+    } else if (verb === 'reminder_due') {
+      const due = typeof payload['dueAt'] === 'string' ? ` It is due ${payload['dueAt'].slice(0, 16).replace('T', ' ')} UTC.` : '';
+      const recipient = uuidOrNull(payload['assigneeId']) ?? uuidOrNull(payload['createdById']);
+      add(recipient, { kind: 'TASK_DUE', title: `Reminder: ${subject}`.slice(0, 200), body: `Reminder about "${subject}".${due}`.slice(0, 1000), recordType, recordId });
+    }
+  } else if (domain === 'sales' && aggregate === 'deal') {
     const dealId = event.aggregateId;
     if (verb === 'created' || verb === 'updated') {
       const owner = dealOwnerAfter(event);

@@ -9,6 +9,7 @@ export const Activity: ActivityResolvers = {
   },
   deal: async (activity, _args, ctx) => (activity.recordType === 'DEAL' ? visibleDeal(ctx, await ctx.loaders.dealById.load(activity.recordId)) : null),
   assignee: (activity) => (activity.assigneeId ? { __typename: 'User', id: activity.assigneeId } : null),
+  mentions: (activity) => activity.mentionedUserIds.map((id) => ({ __typename: 'User' as const, id })),
   createdBy: (activity) => (activity.createdById ? { __typename: 'User', id: activity.createdById } : null),
   isOverdue: (activity) => activity.completedAt === null && activity.dueAt !== null && activity.dueAt.getTime() < Date.now(),
 };

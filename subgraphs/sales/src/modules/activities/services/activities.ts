@@ -4,7 +4,10 @@
  * customer's tables, so only deal references are checked here).
  *
  * Every change appends its event (`sales.activity.created`, `.completed`, `.deleted`) to the
- * outbox in the same transaction.
+ * outbox in the same transaction. Users mentioned in the body (`@[Name](user:<id>)`) are listed in
+ * the created event; a reminder (explicit `remindAt`, or the due time of a task, meeting or call)
+ * is queued in `ActivityReminder` for the reminder job, and dropped when the activity is completed
+ * or deleted.
  */
 import { withTenantTransaction } from '@crm/db';
 import { createEvent, type EventEnvelope } from '@crm/events';
@@ -15,6 +18,7 @@ import type { ActivityModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { id, isId, parseInput, text } from '../../common/lib/input.ts';
 import { actorId, readDeal, writeWithEvents, type Tx } from '../../deals/services/deal-changes.ts';
+import { MAX_MENTIONS, mentionedUserIds, reminderTime } from '../lib/reminders.ts';
 
 export type ActivityType = ActivityModel['type'];
 export type ActivityRecordType = ActivityModel['recordType'];
@@ -26,6 +30,8 @@ export interface CreateActivityInput {
   recordType: ActivityRecordType;
   recordId: string;
   dueAt?: Date | string | null;
+  /** When to remind the assignee; defaults to the due time of a task, meeting or call. */
+  remindAt?: Date | string | null;
   assigneeId?: string | null;
 }
 
@@ -33,12 +39,20 @@ export interface CreateActivityInput {
 export type ActivityEventPayload = {
   activityId: string;
   type: ActivityType;
+  subject: string;
   recordType: ActivityRecordType;
   recordId: string;
   assigneeId: string | null;
   dueAt: string | null;
   completedAt: string | null;
+  createdById: string | null;
+  remindAt: string | null;
+  /** Users mentioned in the body. */
+  mentionedUserIds: string[];
 };
+
+/** Tolerance for a reminder time set "now" by a client whose clock is a little behind. */
+const REMIND_AT_SLACK_MS = 60_000;
 
 const createSchema = z.object({
   type: z.enum(['TASK', 'MEETING', 'CALL', 'EMAIL', 'NOTE'], { error: 'must be TASK, MEETING, CALL, EMAIL or NOTE' }),
@@ -47,10 +61,14 @@ const createSchema = z.object({
   recordType: z.enum(['DEAL', 'CONTACT', 'ACCOUNT', 'LEAD'], { error: 'must be DEAL, CONTACT, ACCOUNT or LEAD' }),
   recordId: id(),
   dueAt: z.coerce.date({ error: 'must be a date-time' }).nullish(),
+  remindAt: z.coerce
+    .date({ error: 'must be a date-time' })
+    .refine((date) => date.getTime() >= Date.now() - REMIND_AT_SLACK_MS, { error: 'must not be in the past' })
+    .nullish(),
   assigneeId: id().nullish(),
 });
 
-function activityEvent(type: 'created' | 'completed' | 'deleted', tenantId: string, actor: Actor, activity: ActivityModel): EventEnvelope<ActivityEventPayload> {
+export function activityEvent(type: 'created' | 'completed' | 'deleted' | 'reminder_due', tenantId: string, actor: Actor, activity: ActivityModel): EventEnvelope<ActivityEventPayload> {
   return createEvent<ActivityEventPayload>({
     type: `sales.activity.${type}`,
     tenantId,
@@ -59,11 +77,15 @@ function activityEvent(type: 'created' | 'completed' | 'deleted', tenantId: stri
     payload: {
       activityId: activity.id,
       type: activity.type,
+      subject: activity.subject,
       recordType: activity.recordType,
       recordId: activity.recordId,
       assigneeId: activity.assigneeId,
       dueAt: activity.dueAt?.toISOString() ?? null,
       completedAt: activity.completedAt?.toISOString() ?? null,
+      createdById: activity.createdById,
+      remindAt: activity.remindAt?.toISOString() ?? null,
+      mentionedUserIds: activity.mentionedUserIds,
     },
   });
 }
@@ -89,6 +111,11 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
     writeWithEvents(deps.prisma, tenantId, deps.eventsCommitted, fn);
 
   /** Locks a live activity of the tenant for the rest of the transaction. */
+  /** Drops the activity's pending reminder (completed or deleted activities remind nobody). */
+  function cancelReminder(tx: Tx, activityId: string) {
+    return tx.activityReminder.deleteMany({ where: { activityId } });
+  }
+
   async function lockActivity(tx: Tx, tenantId: string, activityId: string): Promise<ActivityModel> {
     if (!isId(activityId)) throw notFound('Activity', activityId);
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
@@ -101,6 +128,9 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
   return {
     async create(tenantId, actor, input) {
       const valid = parseInput(createSchema, input, 'input');
+      const mentions = mentionedUserIds(valid.body);
+      if (mentions.length > MAX_MENTIONS) throw badInput(`input.body mentions more than ${MAX_MENTIONS} users`, 'input.body');
+      const remindAt = reminderTime({ type: valid.type, dueAt: valid.dueAt ?? null, remindAt: valid.remindAt ?? null }, new Date());
       return write(tenantId, async (tx, events) => {
         if (valid.recordType === 'DEAL' && !(await readDeal(tx, tenantId, valid.recordId))) {
           throw badInput('input.recordId must be a deal of the tenant', 'input.recordId');
@@ -116,8 +146,11 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
             dueAt: valid.dueAt ?? null,
             assigneeId: valid.assigneeId ?? null,
             createdById: actorId(actor),
+            remindAt,
+            mentionedUserIds: mentions,
           },
         });
+        if (remindAt) await tx.activityReminder.create({ data: { activityId: activity.id, tenantId, remindAt } });
         events.push(activityEvent('created', tenantId, actor, activity));
         return activity;
       });
@@ -132,6 +165,7 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
           });
         }
         if (current.completedAt !== null) return current;
+        await cancelReminder(tx, current.id);
         const activity = await tx.activity.update({
           where: { id: current.id, tenantId },
           data: { completedAt: new Date(), version: { increment: 1 } },
@@ -144,6 +178,7 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
     async remove(tenantId, actor, activityId) {
       return write(tenantId, async (tx, events) => {
         const current = await lockActivity(tx, tenantId, activityId);
+        await cancelReminder(tx, current.id);
         const activity = await tx.activity.update({
           where: { id: current.id, tenantId },
           data: { deletedAt: new Date(), version: { increment: 1 } },

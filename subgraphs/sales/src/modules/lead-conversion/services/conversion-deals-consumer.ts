@@ -1,9 +1,5 @@
-/**
- * Subscribes the deal step of lead conversions to the customer events (consumer group
- * `sales.lead-conversion`). A handler failure is retried by the bus and, after `maxAttempts`,
- * the event goes to the dead-letter topic so later events keep flowing.
- */
-import { topicOf, subscribeTuned, type BusSubscription, type ConsumerTuning, type EventBus } from '@crm/events';
+/** Subscribes the deal step of lead conversions to the customer events (consumer group `sales.lead-conversion`). */
+import { subscribeApplying, topicOf, type BusSubscription, type ConsumerTuning, type EventBus } from '@crm/events';
 import type { Logger } from '@crm/runtime';
 import { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler } from './conversion-deals.ts';
 
@@ -14,16 +10,5 @@ export interface ConversionDealsConsumerDeps extends ConsumerTuning {
 }
 
 export function subscribeConversionDeals({ bus, handler, logger, ...tuning }: ConversionDealsConsumerDeps): Promise<BusSubscription> {
-  return subscribeTuned(bus, tuning, {
-    groupId: LEAD_CONVERSION_DEALS_CONSUMER,
-    topics: [topicOf('customer')],
-    /** Where a group with no committed offset starts. Default true (no conversion request is missed). */
-    fromBeginning: true,
-    handler: async (event, meta) => {
-      const outcome = await handler.apply(event);
-      if (outcome !== 'ignored') {
-        logger.debug({ eventId: event.id, type: event.type, tenantId: event.tenantId, partition: meta.partition, offset: meta.offset, outcome }, 'customer event consumed');
-      }
-    },
-  });
+  return subscribeApplying(bus, tuning, { groupId: LEAD_CONVERSION_DEALS_CONSUMER, topics: [topicOf('customer')], apply: handler.apply, logger, consumed: 'customer event consumed' });
 }
