@@ -9,6 +9,7 @@
  * | SUPERGRAPH_PATH           | composed supergraph SDL                                     | `schema/supergraph.graphql`      |
  * | CUSTOMER_URL … INTEGRATION_URL | each subgraph's GraphQL url (`SALES_URL`, …)           | required                         |
  * | JWKS_URL                  | the platform's JWKS                                         | `<PLATFORM_URL origin>/.well-known/jwks.json` |
+ * | OIDC_ISSUER               | the platform's OpenID Connect issuer (public, forwarded `/oidc/*`) | `http://localhost:<PORT>/oidc` |
  * | GATEWAY_SIGNING_SECRET    | HMAC secret shared with subgraphs, at least 32 characters   | required                         |
  * | KAFKA_BROKERS             | comma-separated brokers; without it an in-process bus       | (none)                           |
  * | REDIS_URL                 | shared cache; without it an in-memory cache                 | (none)                           |
@@ -42,6 +43,7 @@ const schema = z.object({
   PLATFORM_URL: url,
   INTEGRATION_URL: url,
   JWKS_URL: url.optional(),
+  OIDC_ISSUER: url.optional(),
   GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
   KAFKA_BROKERS: z
     .string()
@@ -76,6 +78,8 @@ export interface GatewayEnvironment {
   supergraphPath: string;
   subgraphUrls: Record<SubgraphName, string>;
   jwksUrl: string;
+  /** Issuer of OpenID Connect access tokens, accepted next to `crm-platform`. */
+  oidcIssuer: string;
   signingSecret: string;
   kafkaBrokers: string[] | undefined;
   redisUrl: string | undefined;
@@ -106,6 +110,7 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls,
     jwksUrl: env.JWKS_URL ?? new URL('/.well-known/jwks.json', env.PLATFORM_URL).toString(),
+    oidcIssuer: (env.OIDC_ISSUER ?? `http://localhost:${env.PORT}/oidc`).replace(/\/+$/, ''),
     signingSecret: env.GATEWAY_SIGNING_SECRET,
     kafkaBrokers: env.KAFKA_BROKERS?.length ? env.KAFKA_BROKERS : undefined,
     redisUrl: env.REDIS_URL,

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     supergraphSdl: readFileSync(env.supergraphPath, 'utf8'),
     subgraphUrls: env.subgraphUrls,
     jwksUrl: env.jwksUrl,
+    auth: { issuer: ['crm-platform', env.oidcIssuer] },
     signingSecret: env.signingSecret,
     bus,
     cache,

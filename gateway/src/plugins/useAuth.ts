@@ -26,6 +26,7 @@ import { JwksStore, JwksUnavailableError, type JwksStoreOptions } from '../auth/
 import { ApiKeyLookupError, createApiKeyVerifier, type ApiKeyCacheOptions, type ApiKeyGrant, type ApiKeyLookup } from '../auth/api-keys.ts';
 import { credentialsOf, MalformedCredentialsError, type PresentedHeaders } from '../auth/credentials.ts';
 import { createTeamFactsResolver, type TeamFactsLookup } from '../auth/team-facts.ts';
+import { isPartnerClientToken } from '../auth/oidc.ts';
 
 export const SUPPORTED_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'RS256'] as const;
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -36,8 +37,8 @@ export interface AuthOptions {
   /** Shared cache holding the JWKS (Redis in production). */
   cache: Cache;
   logger: Logger;
-  /** Expected `iss`. Default `crm-platform`. */
-  issuer?: string;
+  /** Accepted `iss` values: the `login` mutation's and the OpenID Connect issuer's (`<public url>/oidc`). Default `crm-platform`. */
+  issuer?: string | readonly string[];
   /** Expected `aud`. Default `crm-api`. */
   audience?: string;
   /** Accepted signature algorithms. Default: EdDSA, Ed25519, ES256, RS256 (never `none` or HS*). */
@@ -70,6 +71,8 @@ export interface VerifiedToken {
   /** The user's team facts (see `auth/team-facts.ts`), when the authenticator knows where to ask. */
   teamId?: string | null;
   teamMemberIds?: string[];
+  /** Set for a partner client's OpenID Connect token (client credentials): the client id; `userId` is then not a user. */
+  clientId?: string;
 }
 
 export type AuthFailure = 'malformed' | 'invalid' | 'expired' | 'unavailable';
@@ -110,6 +113,7 @@ export function bearerToken(authorization: string): string {
 }
 
 export function toIdentity(token: VerifiedToken, requestId: string): Identity {
+  if (token.clientId) return { tenantId: token.tenantId, userId: null, roles: token.roles, requestId, actorKind: 'apikey', apiKeyId: token.clientId };
   const team = token.teamMemberIds ? { teamId: token.teamId ?? null, teamMemberIds: token.teamMemberIds } : {};
   return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId, ...team };
 }
@@ -124,7 +128,7 @@ const INVALID_API_KEY = 'The API key is invalid, expired or revoked';
 export function useAuth(options: AuthOptions): Authenticator {
   const jwks = new JwksStore({ ...options.jwks, url: options.jwksUrl, cache: options.cache, logger: options.logger });
   const verifyOptions = {
-    issuer: options.issuer ?? 'crm-platform',
+    issuer: typeof options.issuer === 'string' ? options.issuer : options.issuer ? [...options.issuer] : 'crm-platform',
     audience: options.audience ?? 'crm-api',
     algorithms: [...(options.algorithms ?? SUPPORTED_ALGORITHMS)],
     clockTolerance: options.clockToleranceSeconds ?? 5,
@@ -153,7 +157,7 @@ export function useAuth(options: AuthOptions): Authenticator {
   // per user for a minute), so a change of teams applies without a new token.
   async function verifyToken(token: string): Promise<VerifiedToken> {
     const verifiedToken = await verifySignature(token);
-    if (!teamFacts) return verifiedToken;
+    if (!teamFacts || verifiedToken.clientId) return verifiedToken;
     return { ...verifiedToken, ...(await teamFacts.factsOf(verifiedToken.tenantId, verifiedToken.userId)) };
   }
 
@@ -245,7 +249,7 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
   if (!Array.isArray(roles) || !roles.every((role): role is string => typeof role === 'string')) {
     throw new AuthError('invalid', 'Access token has malformed roles');
   }
-  return { tenantId: tid, userId: sub, roles, expiresAt: exp * 1000 };
+  return { tenantId: tid, userId: sub, roles, expiresAt: exp * 1000, ...(isPartnerClientToken(payload) ? { clientId: sub } : {}) };
 }
 
 function toAuthError(error: unknown): AuthError {

@@ -14,6 +14,9 @@
  *   cannot see is NOT_FOUND.
  * - Subscribing to `notificationReceived`: signed-in users only (an API key has no notifications,
  *   FORBIDDEN); the selection is rendered from the event itself (subscriptions/notification-subscription.ts).
+ * - Subscribing to `importProgress(id)`: `importJob(id)` is asked through the federated path as the
+ *   subscriber (an import they cannot see is NOT_FOUND); each `customer.import.progressed` event of
+ *   that tenant and import is rendered from its payload (subscriptions/import-progress.ts).
  * - Delivery: every gateway instance reads every sales and platform event (its own consumer group).
  *   A board event only reaches subscribers of its tenant and pipeline, and only those the deal
  *   resolves for (see subscriptions/board-fanout.ts); the work is done once per distinct (tenant,
@@ -50,6 +53,8 @@ import {
   type NotificationSubscriptionPlan,
 } from '../subscriptions/notification-subscription.ts';
 import { federatedRunner } from '../subscriptions/federated.ts';
+import { ImportProgressFanout } from '../subscriptions/import-progress-fanout.ts';
+import { CUSTOMER_EVENTS_TOPIC, IMPORT_ACCESS_QUERY, IMPORT_PROGRESS_FIELD, IMPORT_PROGRESSED, planImportProgressSubscription, type ImportProgressPlan } from '../subscriptions/import-progress.ts';
 import { CLOSE_FORBIDDEN, originAllowed } from '../subscriptions/connection-guard.ts';
 import { CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, Connections, type Connection } from '../subscriptions/connections.ts';
 import type { Authenticator } from './useAuth.ts';
@@ -105,6 +110,7 @@ export interface Subscriptions {
 type OperationContext =
   | { kind: 'board'; connection: Connection; plan: BoardSubscriptionPlan; schema: GraphQLSchema }
   | { kind: 'notifications'; connection: Connection; plan: NotificationSubscriptionPlan; schema: GraphQLSchema }
+  | { kind: 'imports'; connection: Connection; plan: ImportProgressPlan; schema: GraphQLSchema }
   | { kind: 'operation'; identity: Identity; request: FederatedRequest & { operationName?: string } };
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -119,6 +125,7 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
   const runFederated = federatedRunner(options.apollo);
   const fanout = new BoardFanout(runFederated, log);
   const notifications = new NotificationFanout(log);
+  const importProgress = new ImportProgressFanout(log);
   const connections = new Connections({
     authenticator: options.authenticator,
     logger: log,
@@ -184,6 +191,18 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       return { schema, document: entry.document, operationName, variableValues: payload.variables ?? {}, contextValue };
     }
 
+    if (subscriptionRootField(entry.document, operationName) === IMPORT_PROGRESS_FIELD) {
+      const plan = planImportProgressSubscription(schema, entry.document, operationName, payload.variables);
+      if (Array.isArray(plan)) return plan;
+      const progress = plan as ImportProgressPlan;
+      if (connection.subscriptions >= maxSubscriptions) return [gatewayError('BAD_USER_INPUT', `At most ${maxSubscriptions} subscriptions per connection`)];
+      const access = await runFederated({ query: IMPORT_ACCESS_QUERY, variables: { id: progress.importId } }, connection.identity);
+      if (access.errors?.length) return access.errors.map(fromFormatted);
+      if (!access.data?.['importJob']) return [notFound('Import', progress.importId)];
+      const contextValue: OperationContext = { kind: 'imports', connection, plan: progress, schema };
+      return { schema, document: entry.document, operationName, variableValues: payload.variables ?? {}, contextValue };
+    }
+
     const plan = planBoardSubscription(schema, entry.document, operationName, payload.variables);
     if (Array.isArray(plan)) return plan;
     const board = plan as BoardSubscriptionPlan;
@@ -212,6 +231,8 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
     });
     if (context.kind === 'notifications') {
       remove = notifications.registry.add({ tenantId, userId: connection.identity.userId!, plan: context.plan, schema, queue });
+    } else if (context.kind === 'imports') {
+      remove = importProgress.registry.add({ tenantId, plan: context.plan, schema, queue });
     } else {
       const { plan } = context;
       remove = fanout.registry.add({ tenantId, pipelineId: plan.pipelineId, identity: connection.identity, plan, schema, queue });
@@ -275,12 +296,13 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       const topic = options.topic ?? SALES_EVENTS_TOPIC;
       busSubscription = await options.bus.subscribe({
         groupId: `${options.groupPrefix ?? 'gateway.subscriptions'}.${randomUUID()}`,
-        topics: [topic, options.notificationsTopic ?? PLATFORM_EVENTS_TOPIC],
+        topics: [topic, options.notificationsTopic ?? PLATFORM_EVENTS_TOPIC, CUSTOMER_EVENTS_TOPIC],
         fromBeginning: false,
         // board events are prepared concurrently and queued in order; the consumer only waits when many are in flight
         handler: async (event) => {
           if (event.type === NOTIFICATION_CREATED) await notifications.deliver(event);
-          else if (!event.type.startsWith('platform.')) await fanout.accept(event);
+          else if (event.type === IMPORT_PROGRESSED) await importProgress.deliver(event);
+          else if (!event.type.startsWith('platform.') && !event.type.startsWith('customer.')) await fanout.accept(event);
         },
       });
       await busSubscription.ready;
@@ -290,7 +312,7 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
       busSubscription = undefined;
       await server.dispose();
     },
-    stats: () => ({ connections: open.size, subscribers: fanout.registry.size + notifications.registry.size }),
+    stats: () => ({ connections: open.size, subscribers: fanout.registry.size + notifications.registry.size + importProgress.registry.size }),
   };
 }
 

@@ -35,7 +35,22 @@ const security = z.object({
   GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
 });
 
-const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape });
+const uriList = z
+  .string()
+  .optional()
+  .transform((value) => value?.split(',').map((uri) => uri.trim()).filter(Boolean) ?? [])
+  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:[^\s]+$/i, 'must be absolute URIs, comma-separated')));
+
+const oidc = z.object({
+  /** Public issuer of the OpenID Connect provider (the gateway forwards `/oidc/*` here). Default http://localhost:4000/oidc. */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  /** Comma-separated redirect URIs of the web app's client `crm-web`. */
+  OIDC_WEB_REDIRECT_URIS: uriList,
+  /** Comma-separated redirect URIs of the mobile apps' client `crm-mobile`. */
+  OIDC_MOBILE_REDIRECT_URIS: uriList,
+});
+
+const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape, ...oidc.shape });
 
 export type Environment = z.output<typeof schema>;
 

@@ -6,6 +6,9 @@
  * domain into the append-only audit log (consumer group `platform.audit`), and the sales and customer
  * events into users' notifications (consumer group `platform.notifications`).
  *
+ * Under `/oidc` it runs the OpenID Connect provider (`modules/oauth`, public; the gateway forwards
+ * `/oidc/*` to it): sign-in page, discovery, token, JWKS.
+ *
  * For the gateway: `POST /internal/api-keys/verify` (gateway-signed; see `verify-route.ts`) and
  * `services.apiKeys.verify(key)` turn a presented API key into the identity it acts as (or null), and `services.membership.isActive(tenantId, userId)` tells whether a token's
  * user is still active.
@@ -20,10 +23,15 @@ import { createContextFactory, type Context } from './context.ts';
 import { subscribeAuditLog } from './modules/audit/services/audit-consumer.ts';
 import { createAuditLogService } from './modules/audit/services/audit-log.ts';
 import { subscribeNotifications } from './modules/notifications/services/notification-consumer.ts';
+import { subscribePlatformPersonalData } from './modules/personal-data/services/personal-data-consumer.ts';
 import { createNotificationService } from './modules/notifications/services/notifications.ts';
 import { createJwksRoute, JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 import { createApiKeyVerifyRoute } from './modules/api-keys/lib/verify-route.ts';
 import { createTeamFactsRoute } from './modules/users/lib/team-facts-route.ts';
+import { createOidcRoute } from './modules/oauth/lib/oidc-route.ts';
+import { createOidcService, type OidcService } from './modules/oauth/services/oidc.ts';
+import { OIDC_DEFAULTS, type OidcOptions } from './modules/oauth/lib/oidc-config.ts';
+import { createLoginThrottle } from './modules/auth/services/login-throttle.ts';
 import { platformModules } from './schema.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -46,6 +54,9 @@ export { ACCESS_TOKEN } from './modules/auth/lib/access-token.ts';
 export { JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 export { API_KEY_VERIFY_PATH, type ApiKeyVerifyAnswer } from './modules/api-keys/lib/verify-route.ts';
 export { TEAM_FACTS_PATH, type TeamFacts } from './modules/users/lib/team-facts-route.ts';
+export { OIDC_PATH, API_RESOURCE, API_SCOPE, FIRST_PARTY_CLIENTS, OIDC_DEFAULTS, type OidcOptions } from './modules/oauth/lib/oidc-config.ts';
+export type { OidcService } from './modules/oauth/services/oidc.ts';
+export type { CreateOAuthClientInput, CreatedOAuthClient } from './modules/oauth/services/oauth-clients.ts';
 export { Role } from './__generated__/prisma/client.ts';
 export type { TenantModel, UserModel, TeamModel, ApiKeyModel, AuditEntryModel, InvitationModel, NotificationModel } from './__generated__/prisma/models.ts';
 
@@ -71,6 +82,10 @@ export interface PlatformSubgraphDeps {
   consumer?: ConsumerTuning;
   /** Consumer group and retry settings of the notifications consumer. Default: group `platform.notifications`, from the latest events. */
   notificationConsumer?: ConsumerTuning;
+  /** Consumer of the customer's personal-data erasure requests. Default: group `platform.personal-data`. */
+  personalDataConsumer?: ConsumerTuning;
+  /** OpenID Connect provider under `/oidc` (issuer, redirect URIs). Defaults: `OIDC_DEFAULTS`; cookies are signed with a key derived from `signingSecret`. */
+  oidc?: Omit<OidcOptions, 'cookieSecret'>;
 }
 
 export interface PlatformSubgraph {
@@ -83,6 +98,8 @@ export interface PlatformSubgraph {
   relay: OutboxRelay;
   /** Path of the public JWKS on this subgraph's HTTP server. */
   jwksPath: string;
+  /** The OpenID Connect provider served under `/oidc`. */
+  oidc: OidcService;
   /** Resolves once the audit-log and notifications consumers have joined their groups (after `start`). */
   consumerReady: Promise<void>;
   /** Makes sure a signing key exists, starts the outbox relay and the audit-log and notifications consumers, and listens on `port` (0 = any). */
@@ -103,6 +120,13 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
   const jwksRoute = createJwksRoute(services.signingKeys);
   const apiKeyVerifyRoute = createApiKeyVerifyRoute(services.apiKeys, deps.signingSecret);
   const teamFactsRoute = createTeamFactsRoute(prisma, deps.signingSecret);
+  const oidc = createOidcService({ prisma, signingKeys: services.signingKeys, clients: services.oauthClients, options: { ...deps.oidc, cookieSecret: deps.signingSecret }, logger });
+  const oidcRoute = createOidcRoute({
+    oidc,
+    auth: services.auth,
+    addressThrottle: createLoginThrottle(prisma, () => new Date(), { maxAttempts: deps.oidc?.maxAttemptsPerAddress ?? OIDC_DEFAULTS.maxAttemptsPerAddress }),
+    logger,
+  });
   const server = await createSubgraphServer<Context>({
     name: 'platform',
     events: deps.bus,
@@ -113,7 +137,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       await prisma.$queryRaw`SELECT 1`;
       return true;
     },
-    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)) || (await teamFactsRoute(req, res)),
+    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)) || (await teamFactsRoute(req, res)) || (await oidcRoute(req, res)),
     logger,
   });
 
@@ -130,6 +154,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
 
   let subscription: BusSubscription | undefined;
   let notificationSubscription: BusSubscription | undefined;
+  let personalDataSubscription: BusSubscription | undefined;
   let markReady!: () => void;
   let markFailed!: (error: unknown) => void;
   const consumerReady = new Promise<void>((resolve, reject) => {
@@ -145,6 +170,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     services,
     relay,
     jwksPath: JWKS_PATH,
+    oidc,
     consumerReady,
     async start(port, host) {
       await services.signingKeys.active();
@@ -154,7 +180,8 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       try {
         subscription = await subscribeAuditLog({ bus: deps.bus, auditLog: auditWriter, logger, ...deps.consumer });
         notificationSubscription = await subscribeNotifications({ bus: deps.bus, notifications: notificationWriter, logger, ...deps.notificationConsumer });
-        Promise.all([subscription.ready, notificationSubscription.ready]).then(() => markReady(), markFailed);
+        personalDataSubscription = await subscribePlatformPersonalData({ bus: deps.bus, handler: services.personalData, logger, ...deps.personalDataConsumer });
+        Promise.all([subscription.ready, notificationSubscription.ready, personalDataSubscription.ready]).then(() => markReady(), markFailed);
       } catch (error) {
         markFailed(error);
         throw error;
@@ -165,6 +192,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       relaying = false;
       await subscription?.stop();
       await notificationSubscription?.stop();
+      await personalDataSubscription?.stop();
       await server.stop();
       await relay.stop();
       await prisma.$disconnect();

@@ -18,7 +18,12 @@ if (applied.length) logger.info({ applied }, 'migrations applied');
 const bus = env.KAFKA_BROKERS.length
   ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'crm-platform', logger })
   : createInProcessBus();
-const platform = await createPlatformSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
+const oidc = {
+  ...(env.OIDC_ISSUER ? { issuer: env.OIDC_ISSUER } : {}),
+  ...(env.OIDC_WEB_REDIRECT_URIS.length ? { webRedirectUris: env.OIDC_WEB_REDIRECT_URIS } : {}),
+  ...(env.OIDC_MOBILE_REDIRECT_URIS.length ? { mobileRedirectUris: env.OIDC_MOBILE_REDIRECT_URIS } : {}),
+};
+const platform = await createPlatformSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger, oidc });
 await platform.start(env.PORT, env.HOST);
 
 let stopping = false;

@@ -6,6 +6,8 @@ import type { ApiKeyModel, AuditEntryModel, InvitationModel, NotificationModel, 
 import type { RecordsTransfer } from './modules/users/services/membership.ts';
 import type { CreatedApiKey } from './modules/api-keys/services/api-keys.ts';
 import type { AuthSession } from './modules/auth/services/auth.ts';
+import type { OAuthClientModel } from './__generated__/prisma/models.ts';
+import type { CreatedOAuthClient } from './modules/oauth/services/oauth-clients.ts';
 
 export type TenantMapper = TenantModel;
 export type UserMapper = UserModel;
@@ -14,6 +16,9 @@ export type AuthPayloadMapper = AuthSession;
 export type ApiKeyMapper = ApiKeyModel;
 export type CreatedApiKeyMapper = CreatedApiKey;
 export type AuditEntryMapper = AuditEntryModel;
+export type TimelineEntryMapper = AuditEntryModel;
 export type InvitationMapper = InvitationModel;
 export type RecordsTransferMapper = RecordsTransfer;
 export type NotificationMapper = NotificationModel;
+export type OAuthClientMapper = OAuthClientModel;
+export type CreatedOAuthClientMapper = CreatedOAuthClient;

@@ -8,6 +8,9 @@ import { notificationsResolvers } from './modules/notifications/resolvers/index.
 import { authResolvers } from './modules/auth/resolvers/index.ts';
 import { tenantsResolvers } from './modules/tenants/resolvers/index.ts';
 import { usersResolvers } from './modules/users/resolvers/index.ts';
+import { oauthResolvers } from './modules/oauth/resolvers/index.ts';
+import { timelineResolvers } from './modules/timeline/resolvers/index.ts';
+import { personalDataResolvers } from './modules/personal-data/resolvers/index.ts';
 
 const sdl = (module: string) => gql(readFileSync(new URL(`./modules/${module}/schema.graphql`, import.meta.url), 'utf8'));
 
@@ -19,4 +22,7 @@ export const platformModules: GraphQLSchemaModule[] = [
   { typeDefs: sdl('api-keys'), resolvers: apiKeysResolvers },
   { typeDefs: sdl('audit'), resolvers: auditResolvers },
   { typeDefs: sdl('notifications'), resolvers: notificationsResolvers },
+  { typeDefs: sdl('oauth'), resolvers: oauthResolvers },
+  { typeDefs: sdl('timeline'), resolvers: timelineResolvers },
+  { typeDefs: sdl('personal-data'), resolvers: personalDataResolvers },
 ];

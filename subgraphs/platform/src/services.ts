@@ -5,6 +5,8 @@
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/services/api-keys.ts';
 import { createAuditLogService, type AuditLogService } from './modules/audit/services/audit-log.ts';
+import { createTimelineService, type TimelineService } from './modules/timeline/services/timeline.ts';
+import { createPlatformPersonalData, type PlatformPersonalData } from './modules/personal-data/services/personal-data.ts';
 import { createAuthService, type AuthService } from './modules/auth/services/auth.ts';
 import type { LoginThrottleOptions } from './modules/auth/services/login-throttle.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './modules/auth/services/signing-keys.ts';
@@ -15,6 +17,7 @@ import { createInvitationService, type InvitationService } from './modules/users
 import { createMembershipService, type MembershipService } from './modules/users/services/membership.ts';
 import { createTeamService, type TeamService } from './modules/users/services/teams.ts';
 import { createUserService, type UserService } from './modules/users/services/users.ts';
+import { createOAuthClientService, type OAuthClientService } from './modules/oauth/services/oauth-clients.ts';
 
 export interface ServiceDeps {
   /** Base client; services set the tenant themselves (`withTenantTransaction`). */
@@ -37,7 +40,11 @@ export interface Services {
   invitations: InvitationService;
   membership: MembershipService;
   auditLog: AuditLogService;
+  timeline: TimelineService;
   notifications: NotificationService;
+  oauthClients: OAuthClientService;
+  /** Export and erasure of a contact's personal data (GDPR). */
+  personalData: PlatformPersonalData;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -53,8 +60,11 @@ export function createServices(deps: ServiceDeps): Services {
     signingKeys,
     apiKeys: createApiKeyService({ ...writeDeps, clock }),
     auditLog: createAuditLogService({ prisma: deps.prisma }),
+    timeline: createTimelineService(),
     invitations: createInvitationService({ ...writeDeps, passwords, clock }),
     membership: createMembershipService({ ...writeDeps, clock }),
     notifications: createNotificationService({ ...writeDeps, clock }),
+    oauthClients: createOAuthClientService({ ...writeDeps, clock }),
+    personalData: createPlatformPersonalData(writeDeps),
   };
 }

@@ -3,16 +3,36 @@
  * tenant admins read it with (by record, by actor, by time; newest first).
  */
 import { z } from 'zod';
-import { decodeKeysetCursor, encodeKeysetCursor, withTenantTransaction } from '@crm/db';
+import { encodeKeysetCursor, withTenantTransaction } from '@crm/db';
 import { markProcessed, type EventEnvelope } from '@crm/events';
 import { badInput } from '@crm/runtime';
 import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { AuditEntryModel } from '../../../__generated__/prisma/models.ts';
 import type { TenantDb } from '../../../context.ts';
 import { isUuid, parseInput } from '../../../lib/arguments.ts';
+import { afterCursor, firstArgument, type KeysetPage } from '../../../lib/connection.ts';
 
 /** Name under which processed events are recorded (shared by every replica and consumer group). */
 export const AUDIT_CONSUMER = 'platform.audit';
+
+/** Payload fields naming other records an event is about (an activity's record, a deal's account…). */
+const RELATED_FIELDS = ['recordId', 'accountId', 'contactId', 'leadId', 'dealId', 'survivorId'] as const;
+/** Most related records kept per entry. */
+const MAX_RELATED = 10;
+
+/** The other records an event is about, lowercased, without the event's own aggregate. */
+export function relatedRecordIds(event: EventEnvelope): string[] {
+  const payload = event.payload as Record<string, unknown>;
+  const own = event.aggregateId.toLowerCase();
+  const ids: string[] = [];
+  for (const field of RELATED_FIELDS) {
+    const value = payload[field];
+    if (!isUuid(value)) continue;
+    const id = value.toLowerCase();
+    if (id !== own && !ids.includes(id)) ids.push(id);
+  }
+  return ids.slice(0, MAX_RELATED);
+}
 
 /** What an audit entry records about one event. */
 export function auditEntryOf(event: EventEnvelope): Omit<Prisma.AuditEntryUncheckedCreateInput, 'id' | 'recordedAt'> {
@@ -30,6 +50,7 @@ export function auditEntryOf(event: EventEnvelope): Omit<Prisma.AuditEntryUnchec
     changes: (changed !== null && typeof changed === 'object' ? changed : payload) as Prisma.InputJsonValue,
     requestId: typeof requestId === 'string' ? requestId : null,
     occurredAt: new Date(event.occurredAt),
+    relatedIds: relatedRecordIds(event),
   };
 }
 
@@ -42,24 +63,12 @@ const auditLogQuery = z.object({
       to: z.coerce.date().nullish(),
     })
     .nullish(),
-  first: z
-    .number()
-    .int()
-    .min(1, 'first must be between 1 and 100')
-    .max(100, 'first must be between 1 and 100')
-    .nullish()
-    .transform((first) => first ?? 50),
+  first: firstArgument(50),
   after: z.string().nullish(),
 });
 export type AuditLogQuery = z.input<typeof auditLogQuery>;
 
-export interface AuditLogPage {
-  entries: AuditEntryModel[];
-  hasNextPage: boolean;
-  /** Whether `after` was given (there are newer entries before this page). */
-  hasPreviousPage: boolean;
-  cursorOf(entry: AuditEntryModel): string;
-}
+export type AuditLogPage = KeysetPage<AuditEntryModel>;
 
 export interface AuditLogService {
   /** Records one event (once, however often it is delivered). */
@@ -81,8 +90,7 @@ export function createAuditLogService({ prisma }: { prisma: PrismaClient }): Aud
     async list(db, query) {
       const { filter, first, after } = parseInput(auditLogQuery, query);
       if (filter?.from && filter.to && filter.from.getTime() > filter.to.getTime()) throw badInput('from must not be after to', 'filter.from');
-      const cursor = after ? decodeKeysetCursor(after) : null;
-      if (after && !cursor) throw badInput('after is not a valid cursor', 'after');
+      const cursor = afterCursor(after);
       const where: Prisma.AuditEntryWhereInput = {
         ...(filter?.recordId ? { recordId: filter.recordId } : {}),
         ...(filter?.actorId ? { actorId: filter.actorId.toLowerCase() } : {}),
@@ -95,7 +103,7 @@ export function createAuditLogService({ prisma }: { prisma: PrismaClient }): Aud
       };
       const rows = await db.auditEntry.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: first + 1 });
       return {
-        entries: rows.slice(0, first),
+        rows: rows.slice(0, first),
         hasNextPage: rows.length > first,
         hasPreviousPage: !!cursor,
         cursorOf: (entry) => encodeKeysetCursor({ at: entry.occurredAt, id: entry.id }),

@@ -27,6 +27,8 @@ export interface LoginThrottle {
   attempt(email: string): Promise<void>;
   /** Clears the account's count after a successful sign-in. */
   succeeded(email: string): Promise<void>;
+  /** Takes back the latest attempt of `key` (a successful sign-in from an address that others share). */
+  forgive(key: string): Promise<void>;
 }
 
 /** Old rows of every account are pruned once per this many attempts. */
@@ -65,6 +67,10 @@ export function createLoginThrottle(prisma: PrismaClient, clock: () => Date, opt
     },
     async succeeded(email) {
       await prisma.loginFailure.deleteMany({ where: { email } });
+    },
+    async forgive(key) {
+      const latest = await prisma.loginFailure.findFirst({ where: { email: key }, orderBy: { attemptedAt: 'desc' }, select: { id: true } });
+      if (latest) await prisma.loginFailure.deleteMany({ where: { id: latest.id } });
     },
   };
 }

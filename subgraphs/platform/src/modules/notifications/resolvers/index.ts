@@ -1,6 +1,7 @@
 import { forbidden } from '@crm/runtime';
 import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
 import { requireTenant, type Context, type TenantDb } from '../../../context.ts';
+import { connectionOf } from '../../../lib/connection.ts';
 
 /** The signed-in user behind the request: notifications belong to users, never to API keys. */
 function recipientOf(ctx: Context): { tenantId: string; db: TenantDb; userId: string } {
@@ -28,17 +29,7 @@ export const notificationsResolvers: Resolvers = {
   Query: {
     notifications: async (_parent, args, ctx) => {
       const { db, userId } = recipientOf(ctx);
-      const page = await ctx.services.notifications.list(db, userId, args);
-      const edges = page.notifications.map((node) => ({ cursor: page.cursorOf(node), node }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: page.hasPreviousPage,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+      return connectionOf(await ctx.services.notifications.list(db, userId, args));
     },
     unreadNotificationCount: (_parent, _args, ctx) => {
       const { db, userId } = recipientOf(ctx);

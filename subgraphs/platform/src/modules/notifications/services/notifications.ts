@@ -6,13 +6,14 @@
  * event as processed, so a redelivered event changes nothing.
  */
 import { z } from 'zod';
-import { decodeKeysetCursor, encodeKeysetCursor, withTenantTransaction } from '@crm/db';
+import { encodeKeysetCursor, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent, markProcessed, type EventEnvelope } from '@crm/events';
 import { badInput, notFound } from '@crm/runtime';
 import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { NotificationModel, UserModel } from '../../../__generated__/prisma/models.ts';
 import type { TenantDb } from '../../../context.ts';
 import { isUuid, parseInput } from '../../../lib/arguments.ts';
+import { afterCursor, firstArgument, type KeysetPage } from '../../../lib/connection.ts';
 import { dealOwnerAfter, needsDealOwner, notificationsFor, type NotificationIntent } from '../lib/rules.ts';
 
 /** Name under which processed events are recorded. */
@@ -41,24 +42,13 @@ export interface NotificationCreatedPayload extends Record<string, unknown> {
 }
 
 const listQuery = z.object({
-  first: z
-    .number()
-    .int()
-    .min(1, 'first must be between 1 and 100')
-    .max(100, 'first must be between 1 and 100')
-    .nullish()
-    .transform((first) => first ?? 20),
+  first: firstArgument(20),
   after: z.string().max(200).nullish(),
   unreadOnly: z.boolean().nullish(),
 });
 export type NotificationListQuery = z.input<typeof listQuery>;
 
-export interface NotificationPage {
-  notifications: NotificationModel[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  cursorOf(notification: NotificationModel): string;
-}
+export type NotificationPage = KeysetPage<NotificationModel>;
 
 export type ConsumeOutcome = { outcome: 'duplicate' } | { outcome: 'processed'; created: NotificationModel[] };
 
@@ -155,8 +145,7 @@ export function createNotificationService({ prisma, afterCommit, clock = () => n
 
     async list(db, recipientId, query) {
       const { first, after, unreadOnly } = parseInput(listQuery, query);
-      const cursor = after ? decodeKeysetCursor(after) : null;
-      if (after && !cursor) throw badInput('after is not a valid cursor', 'after');
+      const cursor = afterCursor(after);
       const where: Prisma.NotificationWhereInput = {
         recipientId,
         ...(unreadOnly ? { readAt: null } : {}),
@@ -164,7 +153,7 @@ export function createNotificationService({ prisma, afterCommit, clock = () => n
       };
       const rows = await db.notification.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first + 1 });
       return {
-        notifications: rows.slice(0, first),
+        rows: rows.slice(0, first),
         hasNextPage: rows.length > first,
         hasPreviousPage: !!cursor,
         cursorOf: (n) => encodeKeysetCursor({ at: n.createdAt, id: n.id }),
