@@ -22,7 +22,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from './graphql.ts';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGraphQLHandler, globalKey, keyValueStore, listen, maskError, REQUEST_ID_HEADER, type Cache, type Listening, type Logger } from '@crm/runtime';
 import type { EventBus } from '@crm/events';
 import { SUBGRAPH_NAMES, type GatewayContext, type SubgraphName } from './context.ts';
@@ -39,10 +39,13 @@ import { useCors } from './plugins/useCors.ts';
 import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
 import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
 import { authenticateWith, useBiQueries } from './bi/useBiQueries.ts';
+import { useFileRoutes } from './imports/useFileRoutes.ts';
+import { useLeadForms, type LeadFormsOptions } from './forms/useLeadForms.ts';
 import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
 import { API_KEY_HEADER, apiKeyVerifyUrl, platformApiKeyLookup, type ApiKeyCacheOptions, type ApiKeyLookup } from './auth/api-keys.ts';
 import { platformTeamFactsLookup, teamFactsUrl, type TeamFactsLookup } from './auth/team-facts.ts';
 import { usePersistedOnly } from './auth/persisted-only.ts';
+import { createOidcProxy } from './auth/oidc.ts';
 
 export type { GatewayContext, SubgraphName };
 export { SUBGRAPH_NAMES };
@@ -96,8 +99,15 @@ export interface GatewayOptions {
   subgraphs?: Omit<IdentityForwardingOptions, 'signingSecret' | 'logger'>;
   /** Subscription limits (queue size, keep-alive, topic). */
   subscriptions?: Pick<SubscriptionsOptions, 'topic' | 'groupPrefix' | 'maxQueuedPerConnection' | 'maxSubscriptionsPerConnection' | 'keepAliveMs' | 'connectionInitWaitTimeoutMs' | 'allowedOrigins' | 'maxConnectionsPerTenant'>;
+  /** The public web-to-lead endpoint `/forms/<key>`: rate limits, minimum fill time, body size (defaults in `LeadFormsOptions`). */
+  leadForms?: LeadFormsOptions;
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Forwarding of `/oidc/*` to the platform's OpenID Connect provider (the gateway is its public host).
+   * Default: on, to the origin of the platform subgraph url; `false` turns it off.
+   */
+  oidc?: { upstream?: string; timeoutMs?: number } | false;
   /** Interface to listen on. Default `127.0.0.1` (use `0.0.0.0` in containers). */
   host?: string;
 }
@@ -232,11 +242,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     cache: options.cache,
     logger,
   });
+  const oidcProxy =
+    options.oidc === false
+      ? undefined
+      : createOidcProxy({ upstream: options.oidc?.upstream ?? new URL(options.subgraphUrls.platform).origin, logger, ...(options.oidc?.timeoutMs ? { timeoutMs: options.oidc.timeoutMs } : {}) });
+  // /forms/<key>: public web-to-lead posts (no sign-in; each form has its own CORS origins)
+  const forms = useLeadForms({ ...options.leadForms, customerUrl: options.subgraphUrls.customer, signingSecret: options.signingSecret, store, logger });
+  // POST /imports, GET /imports/<id>/errors.csv, GET /exports/<kind>.csv: CSV files, streamed to and from the customer subgraph
+  const files = useFileRoutes({
+    customerUrl: options.subgraphUrls.customer,
+    signingSecret: options.signingSecret,
+    authenticate: authenticateWith(auth),
+    ...(rateLimit ? { rateLimit: (identity, req) => rateLimit.check(identity, req.socket.remoteAddress) } : {}),
+    logger,
+  });
+  const csvFiles = async (req: IncomingMessage, res: ServerResponse) => (await files.route(req, res)) || bi.route(req, res);
   const graphql = createGraphQLHandler<GatewayContext>({
     server: apollo,
     maxBodyBytes: options.maxBodyBytes,
     ready: async () => apiSchema !== undefined,
-    routes: bi.route,
+    routes: oidcProxy ? async (req, res) => (await forms.route(req, res)) || (await oidcProxy(req, res)) || csvFiles(req, res) : async (req, res) => (await forms.route(req, res)) || csvFiles(req, res),
     responseHeaders: (req) => rateLimitHeaders.get(req) ?? {},
     context: async (req) => {
       const requestId = req.headers[REQUEST_ID_HEADER] as string;
@@ -251,7 +276,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { identity };
     },
   });
-  const handler = cors.wrap(metrics.wrap(requestIds.wrap(graphql)));
+  const served = metrics.wrap(requestIds.wrap(graphql));
+  const handler = forms.wrap(cors.wrap(served), served);
 
   let listening: Listening | undefined;
   let markReady: () => void = () => {};

@@ -10,8 +10,9 @@
  */
 import { topicOf, type EventEnvelope } from '@crm/events';
 import { badInput } from '../errors.ts';
-import { execute, getOperationAST, getVariableValues, print, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from '../graphql.ts';
+import { execute, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from '../graphql.ts';
 import { collectFields, fragmentsOf } from './board-subscription.ts';
+import { readSubscriptionRoot, undeliverableField } from './subscription-root.ts';
 
 export const NOTIFICATION_FIELD = 'notificationReceived';
 /** Event type of a new notification (platform outbox, topic `crm.platform.events`). */
@@ -53,19 +54,11 @@ export function planNotificationSubscription(
   operationName: string | undefined,
   rawVariables: Record<string, unknown> | null | undefined,
 ): NotificationSubscriptionPlan | readonly GraphQLError[] {
-  const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation !== 'subscription') return [badInput('Expected a subscription operation')];
-  const variableValues = rawVariables ?? {};
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, { maxErrors: 10 });
-  if (coerced.errors) return coerced.errors.map((error) => badInput(error.message));
-  const fragments = fragmentsOf(document);
-  const root = collectFields(operation.selectionSet, fragments)[0];
-  if (!root || root.name.value !== NOTIFICATION_FIELD || !schema.getSubscriptionType()?.getFields()[NOTIFICATION_FIELD]) {
-    return [badInput(`Expected the ${NOTIFICATION_FIELD} subscription`)];
-  }
-  const unknown = root.selectionSet ? collectFields(root.selectionSet, fragments).find((field) => !DELIVERABLE_FIELDS.has(field.name.value)) : undefined;
+  const read = readSubscriptionRoot(schema, document, operationName, rawVariables, NOTIFICATION_FIELD);
+  if (!('root' in read)) return read;
+  const unknown = undeliverableField(read, DELIVERABLE_FIELDS);
   if (unknown) return [badInput(`Notification.${unknown.name.value} cannot be delivered live; ask for it with the notifications query`)];
-  return { document, operationName, variableValues, key: JSON.stringify([print(document), operationName ?? null, variableValues]) };
+  return { document, operationName, variableValues: read.variableValues, key: read.key };
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);

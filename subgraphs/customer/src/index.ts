@@ -13,6 +13,12 @@ import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { createDealStepHandler, type DealStepHandler } from './modules/lead-conversion/services/deal-step.ts';
 import { subscribeLeadConversion } from './modules/lead-conversion/services/lead-conversion-consumer.ts';
+import { createLeadFormRoutes } from './modules/lead-capture/lib/form-routes.ts';
+import { subscribeLeadEvents } from './modules/lead-scoring/services/lead-events-consumer.ts';
+import { subscribePersonalDataAnswers } from './modules/personal-data/services/personal-data-consumer.ts';
+import { createScoreDecayJob, type ScoreDecayJob } from './modules/lead-scoring/services/score-decay-job.ts';
+import { createImportRunner, type ImportRunner } from './modules/imports/services/import-runner.ts';
+import { createFileRoutes, firstRoute } from './modules/imports/routes.ts';
 import { customerSchemaModules } from './schema.ts';
 import { createCustomerServices, type CustomerServices } from './services.ts';
 
@@ -57,6 +63,10 @@ export interface CustomerSubgraphDeps {
   logger: Logger;
   /** Consumer of the sales events that answer lead conversions. Default: group `customer.lead-conversion`, bus retry defaults. */
   consumer?: ConsumerTuning;
+  /** Consumer of sales activities and platform users for lead scoring and assignment. Default: group `customer.lead-rules`. */
+  leadRulesConsumer?: ConsumerTuning;
+  /** Consumer of the other subgraphs' answers to personal-data erasures. Default: group `customer.personal-data`. */
+  personalDataConsumer?: ConsumerTuning;
 }
 
 export interface CustomerSubgraph {
@@ -68,6 +78,10 @@ export interface CustomerSubgraph {
   relay: OutboxRelay;
   /** Applies the sales subgraph's answers to lead conversions (what the consumer runs). */
   dealSteps: DealStepHandler;
+  /** Runs queued CSV imports (started with the subgraph). */
+  importRunner: ImportRunner;
+  /** Rescores leads whose event points decay, hourly (started with the subgraph). */
+  scoreDecay: ScoreDecayJob;
   /** Resolves once the lead-conversion consumer has joined its group (after `start`). */
   consumerReady: Promise<void>;
   /** Listens on `port` (0 = any free port), starts publishing the outbox and consuming sales events. */
@@ -82,11 +96,19 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
   const services = createCustomerServices({ prisma, onCommit: () => relay.nudge() });
   const dealSteps = createDealStepHandler({ prisma, logger, onCommit: () => relay.nudge() });
 
+  // CSV uploads, import error reports and exports behind the gateway's /imports and /exports (signed)
+  const fileRoutes = createFileRoutes({ prisma, services, signingSecret: deps.signingSecret, logger });
+  const importRunner = createImportRunner({ prisma, logger, onCommit: () => relay.nudge() });
+  services.imports.whenQueued(() => importRunner.nudge());
+  const scoreDecay = createScoreDecayJob({ prisma, scoring: services.leadScoring, logger });
+
   const server = await createSubgraphServer<Context>({
     name: 'customer',
     modules: customerSchemaModules(),
     signingSecret: deps.signingSecret,
     logger,
+    // the gateway's public /forms/<key> endpoint calls these (signed)
+    routes: firstRoute(createLeadFormRoutes(services.leadForms, deps.signingSecret), fileRoutes),
     ready: async () => {
       await prisma.$queryRawUnsafe('SELECT 1');
       return true;
@@ -116,6 +138,8 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
 
   let started = false;
   let subscription: BusSubscription | undefined;
+  let leadEvents: BusSubscription | undefined;
+  let erasureAnswers: BusSubscription | undefined;
   return {
     name: 'customer',
     server,
@@ -123,14 +147,20 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
     services,
     relay,
     dealSteps,
+    importRunner,
+    scoreDecay,
     consumerReady,
     async start(port, host) {
       const listening = await server.listen(port, host);
       if (!started) {
         relay.start();
+        importRunner.start();
+        scoreDecay.start();
         try {
           subscription = await subscribeLeadConversion({ bus: deps.bus, handler: dealSteps, logger, ...deps.consumer });
-          subscription.ready.then(markReady, failReady);
+          leadEvents = await subscribeLeadEvents({ bus: deps.bus, prisma, scoring: services.leadScoring, logger, ...deps.leadRulesConsumer });
+          erasureAnswers = await subscribePersonalDataAnswers({ bus: deps.bus, service: services.personalData, logger, ...deps.personalDataConsumer });
+          Promise.all([subscription.ready, leadEvents.ready, erasureAnswers.ready]).then(() => markReady(), failReady);
         } catch (error) {
           failReady(error);
           throw error;
@@ -140,8 +170,14 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
       return listening;
     },
     async stop() {
+      await importRunner.stop();
+      await scoreDecay.stop();
       await subscription?.stop();
       subscription = undefined;
+      await leadEvents?.stop();
+      leadEvents = undefined;
+      await erasureAnswers?.stop();
+      erasureAnswers = undefined;
       await server.stop();
       if (started) await relay.stop();
       started = false;

@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import { badInput } from '@crm/runtime';
-import type { CustomFieldRef, FieldSpec } from './list-query.ts';
-import { isIsoDate } from './list-query.ts';
+import type { CustomFieldRef, FieldSpec } from '@crm/db/list-query';
+import { isIsoDate } from '@crm/db/list-query';
 import { isUuid } from './validation.ts';
 
 export const CUSTOM_FIELD_TYPES = ['TEXT', 'NUMBER', 'CURRENCY', 'DATE', 'BOOLEAN', 'SELECT', 'MULTI_SELECT', 'URL', 'EMAIL', 'REFERENCE'] as const;

@@ -1,5 +1,5 @@
 /** What each customer list can be filtered, sorted and grouped by (see list-query.ts). */
-import type { EntitySpec, FieldSpec } from './list-query.ts';
+import type { EntitySpec, FieldSpec } from '@crm/db/list-query';
 
 const f = (column: string, kind: FieldSpec['kind'], nullable = false, values?: readonly string[]): FieldSpec => ({ column, kind, nullable, values });
 

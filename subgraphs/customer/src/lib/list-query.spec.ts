@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountSpec, contactSpec } from './entities.ts';
-import { compileFilter, encodeCursor, planPage, sortKeys } from './list-query.ts';
+import { compileFilter, encodeCursor, planPage, sortKeys } from '@crm/db/list-query';
 
 const badInputOn = (field: string) => expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) });
 

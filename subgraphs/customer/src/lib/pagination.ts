@@ -1,8 +1,6 @@
 /** Page sizes for list fields: `first` defaults to 50 and may not exceed 100. */
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@crm/db/list-query';
 import { badInput } from '@crm/runtime';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
 
 /** Validates a `first` argument; throws BAD_USER_INPUT (field `first`) outside 0..100. */
 export function pageSize(first: number | null | undefined): number {

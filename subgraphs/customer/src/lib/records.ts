@@ -5,12 +5,12 @@
  */
 import { withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
-import { badInput, notFound } from '@crm/runtime';
+import { badInput, notFound, MAX_BATCH_ITEMS } from '@crm/runtime';
 import { Prisma, type PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Actor, TenantDb } from '../context.ts';
 import {
   compileFilter,
-  groupColumn,
+  groupKey,
   planPage,
   sortKeys,
   stateWhere,
@@ -23,17 +23,14 @@ import {
   type SortKey,
   type Where,
   usesCustomFields,
-  withCustomFields,
-} from './list-query.ts';
-import { customFieldSpecs, type CustomFieldEntity, type FieldDefinition } from './custom-fields.ts';
+  withTenantCustomFields,
+} from '@crm/db/list-query';
+import { CUSTOM_FIELD_ENTITIES, customFieldSpecs, type CustomFieldEntity, type FieldDefinition } from './custom-fields.ts';
 import { accountSpec, contactSpec, leadSpec } from './entities.ts';
-import { orderToSql, whereToSql, type RecordTable } from './sql-where.ts';
+import { customExpr, orderToSql, whereToSql, type RecordTable } from './sql-where.ts';
 import { isUuid } from './validation.ts';
 
 export type RecordKind = 'account' | 'contact' | 'lead';
-
-/** Most records one batch mutation may touch. */
-export const MAX_BATCH_ITEMS = 100;
 
 export interface ListArgs extends PageArgs {
   filter?: unknown;
@@ -65,10 +62,28 @@ export function liveDefinitions(db: TenantDb, kind: RecordKind): Promise<FieldDe
   return db.customFieldDefinition.findMany({ where: { entity: ENTITY_OF[kind], archivedAt: null }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }] });
 }
 
-/** `spec` with the tenant's custom fields when the filter or ordering names one (else as it is, without a query). */
-async function specFor(db: TenantDb, kind: RecordKind, spec: EntitySpec, filter: unknown, orderBy?: readonly OrderInput[] | null): Promise<EntitySpec> {
-  const mentioned = (orderBy ?? []).some((entry) => entry.customField != null) || JSON.stringify(filter ?? null).includes('"customField"');
-  return mentioned ? withCustomFields(spec, customFieldSpecs(await liveDefinitions(db, kind))) : spec;
+const TABLE_OF_ENTITY: Record<CustomFieldEntity, RecordTable> = { ACCOUNT: 'Account', CONTACT: 'Contact', LEAD: 'Lead' };
+
+interface TenantSpecs {
+  /** The listed type's spec. */
+  spec: EntitySpec;
+  /** Specs of every type (for relation filters in SQL). */
+  specs: Record<RecordTable, EntitySpec>;
+}
+
+/**
+ * `spec` (and the specs its relations lead to) with the tenant's custom fields when the filter,
+ * ordering or grouping names one (one query for every record type); else as it is, without a query.
+ */
+async function specFor(db: TenantDb, kind: RecordKind, spec: EntitySpec, filter: unknown, orderBy?: readonly OrderInput[] | null, groupByCustom = false): Promise<TenantSpecs> {
+  const mentioned = groupByCustom || (orderBy ?? []).some((entry) => entry.customField != null) || JSON.stringify(filter ?? null).includes('"customField"');
+  if (!mentioned) return { spec, specs: { ...SPECS, [TABLE_OF[kind]]: spec } };
+  const definitions = await db.customFieldDefinition.findMany({ where: { archivedAt: null }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }] });
+  const fields = Object.fromEntries(
+    CUSTOM_FIELD_ENTITIES.map((entity) => [TABLE_OF_ENTITY[entity], customFieldSpecs(definitions.filter((definition) => definition.entity === entity))]),
+  );
+  const specs = withTenantCustomFields<RecordTable>({ ...SPECS, [TABLE_OF[kind]]: spec }, fields);
+  return { spec: specs[TABLE_OF[kind]], specs };
 }
 
 /** The tenant condition, on top of row-level security, for the SQL of custom field queries. */
@@ -76,10 +91,10 @@ const tenantSql = (alias: string) => Prisma.sql`${Prisma.raw(alias)}."tenantId" 
 const tableSql = (kind: RecordKind, alias: string) => Prisma.raw(`"${TABLE_OF[kind]}" ${alias}`);
 
 /** A page whose filter or ordering uses custom fields: ids in SQL, then the rows through Prisma. */
-async function sqlPage<T extends object>(db: TenantDb, kind: RecordKind, spec: EntitySpec, keys: SortKey[], args: ListArgs, base: Where): Promise<Page<T>> {
+async function sqlPage<T extends object>(db: TenantDb, kind: RecordKind, { spec, specs }: TenantSpecs, keys: SortKey[], args: ListArgs, base: Where): Promise<Page<T>> {
   const plan = planPage(keys, args);
   const table = TABLE_OF[kind];
-  const where = whereToSql(spec, table, 't', and(base, ...plan.where), SPECS);
+  const where = whereToSql(spec, table, 't', and(base, ...plan.where), specs);
   const rows =
     plan.size === 0
       ? []
@@ -89,7 +104,7 @@ async function sqlPage<T extends object>(db: TenantDb, kind: RecordKind, spec: E
           );
           return rowsInOrder<T & { id: string }>(tx, kind, ids.map((row) => row.id));
         });
-  const countWhere = whereToSql(spec, table, 't', base, SPECS);
+  const countWhere = whereToSql(spec, table, 't', base, specs);
   let total: Promise<number> | undefined;
   const count = async () => {
     const [row] = await db.$transaction((tx) =>
@@ -102,10 +117,11 @@ async function sqlPage<T extends object>(db: TenantDb, kind: RecordKind, spec: E
 
 /** One Relay page of `kind` records; filter, ordering and page arguments are validated first. */
 export async function listPage<T extends object>(db: TenantDb, kind: RecordKind, entity: EntitySpec, args: ListArgs): Promise<Page<T>> {
-  const spec = await specFor(db, kind, entity, args.filter, args.orderBy);
+  const tenantSpecs = await specFor(db, kind, entity, args.filter, args.orderBy);
+  const { spec } = tenantSpecs;
   const keys = sortKeys(spec, args.orderBy);
   const base = and(args.scope ?? {}, stateWhere(args.state), compileFilter(spec, args.filter));
-  if (usesCustomFields(base, keys)) return sqlPage<T>(db, kind, spec, keys, args, base);
+  if (usesCustomFields(base, keys)) return sqlPage<T>(db, kind, tenantSpecs, keys, args, base);
   const plan = planPage(keys, args);
   const delegate = delegateOf<T>(db, kind);
   const rows = plan.size === 0 ? [] : await delegate.findMany({ where: and(base, ...plan.where), orderBy: plan.orderBy, take: plan.take });
@@ -129,22 +145,37 @@ export interface GroupCount {
   count: number;
 }
 
-/** Record counts per value of a groupable field, largest groups first (then by key). */
-export async function groupCounts(
-  db: TenantDb,
-  kind: RecordKind,
-  spec: EntitySpec,
-  args: { field: string; filter?: unknown; state?: RecordState | null; scope?: Where },
-): Promise<GroupCount[]> {
-  const entity = await specFor(db, kind, spec, args.filter);
-  const column = groupColumn(entity, args.field);
+export interface GroupArgs {
+  /** A groupable field (GraphQL enum value); or else `customField`. */
+  field?: string | null;
+  /** The key of one of the tenant's live custom fields. */
+  customField?: string | null;
+  filter?: unknown;
+  state?: RecordState | null;
+  scope?: Where;
+}
+
+/**
+ * Record counts per value of a groupable field or custom field, largest groups first (then by
+ * key). A multi-select custom field counts a record under each of its options (null: none).
+ */
+export async function groupCounts(db: TenantDb, kind: RecordKind, spec: EntitySpec, args: GroupArgs): Promise<GroupCount[]> {
+  const { spec: entity, specs } = await specFor(db, kind, spec, args.filter, undefined, args.customField != null);
+  const group = groupKey(entity, args);
+  const column = group.column;
   const where = and(args.scope ?? {}, stateWhere(args.state), compileFilter(entity, args.filter));
   let groups: { key: unknown; count: number }[];
-  if (usesCustomFields(where)) {
-    const condition = whereToSql(entity, TABLE_OF[kind], 't', where, SPECS);
+  if (group.custom || usesCustomFields(where)) {
+    const condition = whereToSql(entity, TABLE_OF[kind], 't', where, specs);
+    const expr = group.custom ? customExpr('t', group.custom) : Prisma.raw(`t."${column}"`);
+    const list = group.custom?.read === 'list';
+    const from = list
+      ? Prisma.sql`${tableSql(kind, 't')} LEFT JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(${expr}) = 'array' THEN ${expr} END) g(key) ON TRUE`
+      : tableSql(kind, 't');
+    const key = list ? Prisma.raw('g.key') : group.custom ? Prisma.sql`(${expr})::text` : expr;
     groups = await db.$transaction((tx) =>
       tx.$queryRaw<{ key: unknown; count: number }[]>(
-        Prisma.sql`SELECT ${Prisma.raw(`t."${column}"`)} AS key, count(*)::int AS count FROM ${tableSql(kind, 't')} WHERE ${tenantSql('t')} AND ${condition} GROUP BY 1`,
+        Prisma.sql`SELECT ${key} AS key, count(*)::int AS count FROM ${from} WHERE ${tenantSql('t')} AND ${condition} GROUP BY 1`,
       ),
     );
   } else {

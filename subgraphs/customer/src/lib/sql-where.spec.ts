@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { customFieldSpecs, type FieldDefinition } from './custom-fields.ts';
 import { accountSpec, contactSpec, leadSpec } from './entities.ts';
-import { compileFilter, sortKeys, usesCustomFields, withCustomFields } from './list-query.ts';
+import { compileFilter, groupKey, sortKeys, usesCustomFields, withCustomFields, withTenantCustomFields } from '@crm/db/list-query';
 import { orderToSql, whereToSql } from './sql-where.ts';
 
 const def = (key: string, type: FieldDefinition['type'], options: string[] = []): FieldDefinition => ({ key, label: key, type, required: false, options, referenceEntity: null });
@@ -65,5 +65,40 @@ describe('custom field filters', () => {
     expect(usesCustomFields({}, keys)).toBe(true);
     expect(usesCustomFields(compileFilter(contacts, { lastName: { eq: 'x' } }), sortKeys(contacts, [{ field: 'LAST_NAME' }]))).toBe(false);
     expect(() => sortKeys(contacts, [{ customField: 'tags2' }])).toThrow(/multi-select/);
+  });
+});
+
+describe('related records and groups', () => {
+  const tenant = withTenantCustomFields(SPECS, {
+    Account: customFieldSpecs([def('tier', 'SELECT', ['gold', 'silver']), def('arr', 'CURRENCY')]),
+    Contact: customFieldSpecs([def('score', 'NUMBER'), def('tags2', 'MULTI_SELECT', ['a', 'b'])]),
+  });
+
+  it('filters on a related record’s custom fields, in either direction', () => {
+    const where = compileFilter(tenant.Contact, { account: { customField: { key: 'tier', eq: 'gold' }, industry: { eq: 'Software' } } });
+    const compiled = whereToSql(tenant.Contact, 'Contact', 't', where, tenant);
+    expect(compiled.text.replace(/\s+/g, ' ')).toBe(
+      'EXISTS (SELECT 1 FROM "AccountContact" l0 JOIN "Account" r0 ON r0.id = l0."accountId" WHERE l0."contactId" = t.id AND ' +
+        '(r0."deletedAt" IS NULL AND r0."customFields" @> $1::jsonb AND r0."industry" = $2))',
+    );
+    expect(compiled.values).toEqual(['{"tier":"gold"}', 'Software']);
+    expect(usesCustomFields(where)).toBe(true);
+    const back = compileFilter(tenant.Account, { contact: { customField: { key: 'score', gte: 10 } } });
+    expect(whereToSql(tenant.Account, 'Account', 't', back, tenant).text).toContain('(r0."customFields" ->> $1::text)::numeric >= $2::numeric');
+    // the plain specs know no custom fields, and a related type's field is not the listed type's
+    expect(() => compileFilter(contactSpec, { account: { customField: { key: 'tier', eq: 'gold' } } })).toThrow(/filter.account.customField.key: Account has no custom field tier/);
+    expect(() => compileFilter(tenant.Contact, { customField: { key: 'tier', eq: 'gold' } })).toThrow(/Contact has no custom field tier/);
+  });
+
+  it('groups by a field or a custom field, exactly one of them', () => {
+    expect(groupKey(tenant.Contact, { field: 'LIFECYCLE_STAGE' })).toEqual({ column: 'lifecycleStage' });
+    expect(groupKey(tenant.Contact, { customField: 'tags2' })).toMatchObject({ column: 'cf:tags2', custom: { key: 'tags2', read: 'list' } });
+    const bad = (args: object, field: string, message: RegExp) =>
+      expect(() => groupKey(tenant.Account, args)).toThrow(expect.objectContaining({ message: expect.stringMatching(message), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }));
+    bad({}, 'field', /either field or customField/);
+    bad({ field: 'INDUSTRY', customField: 'tier' }, 'customField', /either field or customField/);
+    bad({ customField: 'nope' }, 'customField', /Account has no custom field nope/);
+    bad({ customField: 'arr' }, 'customField', /currency field cannot be grouped/);
+    bad({ field: 'NAME' }, 'field', /cannot be grouped by NAME/);
   });
 });

@@ -5,7 +5,7 @@
  * only from the tenant's definitions, and every value (keys included) is a bound parameter.
  */
 import { Prisma } from '../__generated__/prisma/client.ts';
-import type { CustomFieldRef, EntitySpec, FieldSpec, SortKey, Where } from './list-query.ts';
+import type { CustomFieldRef, EntitySpec, FieldSpec, SortKey, Where } from '@crm/db/list-query';
 
 /** Database table of each record type (Prisma model names, unmapped). */
 export type RecordTable = 'Account' | 'Contact' | 'Lead';

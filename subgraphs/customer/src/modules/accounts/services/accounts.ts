@@ -6,16 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { forTenant, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
-import { badInput, conflict, notFound } from '@crm/runtime';
+import { badInput, conflict, notFound, runBatch, type BatchResult } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { AccountModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
-import { runBatch, type BatchResult } from '../../../lib/batch.ts';
 import { revenueInput } from '../../../lib/contact-details.ts';
 import { createAccountMergeService, type AccountMergeService } from './merge.ts';
 import { accountSpec } from '../../../lib/entities.ts';
-import type { Page, Where } from '../../../lib/list-query.ts';
-import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type OwnershipGuard, type TrashAction } from '../../../lib/records.ts';
+import type { Page, Where } from '@crm/db/list-query';
+import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupArgs, type GroupCount, type ListArgs, type OwnershipGuard, type TrashAction } from '../../../lib/records.ts';
 import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
 import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { optionalDomain, optionalText, optionalUuid, parseInput, parsePatch, requiredName } from '../../../lib/validation.ts';
@@ -84,8 +83,8 @@ const employees = z
   .nullish()
   .transform((value) => value ?? null);
 
-/** Rules for the fields an upsert may set (each checked only when given). */
-const accountPatch = {
+/** Rules for the fields an upsert may set (each checked only when given; CSV imports use them too). */
+export const accountPatch = {
   name: requiredName('name'),
   domain: optionalDomain,
   industry: optionalText(100, 'industry'),
@@ -114,7 +113,7 @@ function eventValues(values: Record<string, unknown>): Record<string, unknown> {
  * BAD_USER_INPUT (field `parentId`) unless `parentId` is a live account of the tenant whose chain of
  * parents does not reach `accountId` (no cycles) and is at most {@link MAX_HIERARCHY_DEPTH} deep.
  */
-async function checkParent(tx: Tx, parentId: string, accountId: string | null, field: string): Promise<void> {
+export async function checkParent(tx: Tx, parentId: string, accountId: string | null, field: string): Promise<void> {
   let current: string | null = parentId;
   for (let depth = 0; current; depth++) {
     if (current === accountId) throw badInput(`${field}: an account cannot be its own ancestor`, field);
@@ -135,7 +134,7 @@ export interface AccountsService {
   /** One Relay page: filtered, ordered, at most 100 rows. */
   page(db: TenantDb, args: ListArgs): Promise<Page<AccountModel>>;
   /** Counts per industry or owner. */
-  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state']; scope?: Where }): Promise<GroupCount[]>;
+  groups(db: TenantDb, args: GroupArgs): Promise<GroupCount[]>;
   /**
    * Creates or updates up to 100 accounts, each in its own transaction; failures are reported per
    * item (BAD_USER_INPUT, NOT_FOUND, or CONFLICT when a domain matches several live accounts).

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { forTenant, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
-import { badInput, conflict, notFound } from '@crm/runtime';
+import { badInput, conflict, notFound, runBatch, type BatchResult } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { ContactModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
@@ -26,9 +26,8 @@ import {
 import { contactSpec, LIFECYCLE_STAGES } from '../../../lib/entities.ts';
 import { createDuplicatesService, type DuplicateMatch } from './duplicates.ts';
 import { createMergeService, type MergeService } from './merge.ts';
-import type { Page, Where } from '../../../lib/list-query.ts';
-import { runBatch, type BatchResult } from '../../../lib/batch.ts';
-import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupCount, type ListArgs, type OwnershipGuard, type TrashAction } from '../../../lib/records.ts';
+import type { Page, Where } from '@crm/db/list-query';
+import { changeTrash, groupCounts, listPage, rowsInOrder, type GroupArgs, type GroupCount, type ListArgs, type OwnershipGuard, type TrashAction } from '../../../lib/records.ts';
 import type { CustomFieldInput } from '../../../lib/custom-fields.ts';
 import { customFieldValues } from '../../custom-fields/services/values.ts';
 import { isUuid, optionalEmail, optionalPhone, optionalUuid, parseInput, parsePatch, requiredName, tagList } from '../../../lib/validation.ts';
@@ -172,7 +171,7 @@ export interface ContactsService {
   /** One Relay page: filtered, ordered, at most 100 rows. */
   page(db: TenantDb, args: ListArgs): Promise<Page<ContactModel>>;
   /** Counts per lifecycle stage or owner. */
-  groups(db: TenantDb, args: { field: string; filter?: unknown; state?: ListArgs['state']; scope?: Where }): Promise<GroupCount[]>;
+  groups(db: TenantDb, args: GroupArgs): Promise<GroupCount[]>;
   /**
    * Creates or updates up to 100 contacts, each in its own transaction; failures are reported per
    * item (BAD_USER_INPUT, NOT_FOUND, or CONFLICT when an e-mail matches several live contacts).

@@ -7,6 +7,11 @@ export const Mutation: MutationResolvers = {
     const ownerId = ownerOfNew(context, 'lead', input.ownerId);
     return context.services.leads.create(tenantId, actorOf(context.identity), { ...input, ownerId });
   },
+  updateLead: async (_parent, { id, input }, context) => {
+    const { tenantId } = requireTenant(context);
+    await authorize(context, 'lead', 'update', [id]);
+    return context.services.leads.update(tenantId, actorOf(context.identity), id, input);
+  },
   deleteLeads: async (_parent, { ids }, context) => {
     const { tenantId } = requireTenant(context);
     await authorize(context, 'lead', 'delete', ids);

@@ -1,0 +1,47 @@
+/**
+ * The GDPR erasure saga's events and rules. The customer subgraph asks with
+ * `customer.contact.erasure_requested` {erasureId, contactId}; each other subgraph answers with
+ * `<subgraph>.personal_data.erased` {erasureId, contactId, erased: {<kind>: count}}; the erasure is
+ * complete when every subgraph in {@link ERASING_SUBGRAPHS} has answered.
+ */
+export const ERASURE_REQUESTED = 'customer.contact.erasure_requested';
+export const ERASURE_COMPLETED = 'customer.contact.erasure_completed';
+
+/** Subgraphs that hold personal data of contacts besides this one. */
+export const ERASING_SUBGRAPHS = ['sales', 'platform'] as const;
+export type ErasingSubgraph = (typeof ERASING_SUBGRAPHS)[number];
+
+/** Name and surname an erased contact keeps (they are required fields). */
+export const ERASED_NAME = { firstName: 'Erased', lastName: 'contact' } as const;
+
+export interface ErasureReport {
+  erased: Record<string, number>;
+  reportedAt: string;
+}
+
+export interface ErasureAnswer {
+  subgraph: ErasingSubgraph;
+  erasureId: string;
+  erased: Record<string, number>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The answer an event carries; null for events that are not erasure answers (or malformed ones). */
+export function erasureAnswerOf(event: { type: string; payload: Record<string, unknown> }): ErasureAnswer | null {
+  const [domain, aggregate, verb] = event.type.split('.');
+  if (aggregate !== 'personal_data' || verb !== 'erased') return null;
+  const subgraph = ERASING_SUBGRAPHS.find((name) => name === domain);
+  const { erasureId, erased } = event.payload;
+  if (!subgraph || typeof erasureId !== 'string' || !UUID.test(erasureId)) return null;
+  const counts: Record<string, number> = {};
+  if (erased !== null && typeof erased === 'object') {
+    for (const [kind, count] of Object.entries(erased)) if (typeof count === 'number' && Number.isFinite(count)) counts[kind] = count;
+  }
+  return { subgraph, erasureId: erasureId.toLowerCase(), erased: counts };
+}
+
+/** Subgraphs still to answer, given the reports so far. */
+export function waitingFor(reports: Record<string, unknown>): ErasingSubgraph[] {
+  return ERASING_SUBGRAPHS.filter((subgraph) => !(subgraph in reports));
+}
