@@ -1,6 +1,6 @@
 /**
  * Vite config for the web app. In development (`pnpm dev`) the dev server proxies `/graphql`,
- * HTTP and WebSocket, to the gateway, so the app always talks to its own origin, exactly as
+ * HTTP and WebSocket, and the OpenID Connect provider `/oidc` to the gateway, so the app always talks to its own origin, exactly as
  * in production where the product's server serves `dist/` and the API on one origin.
  * `CRM_GATEWAY_URL` overrides the gateway address (default http://127.0.0.1:4000).
  */
@@ -15,11 +15,19 @@ export default defineConfig(({ mode }) => {
       port: 5173,
       proxy: {
         '/graphql': { target: gateway, ws: true },
+        '/oidc': { target: gateway },
+        '/bi': { target: gateway },
+        '/imports': { target: gateway },
+        '/exports': { target: gateway },
       },
     },
     preview: {
       proxy: {
         '/graphql': { target: gateway, ws: true },
+        '/oidc': { target: gateway },
+        '/bi': { target: gateway },
+        '/imports': { target: gateway },
+        '/exports': { target: gateway },
       },
     },
     build: {

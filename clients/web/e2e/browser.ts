@@ -1,12 +1,17 @@
 /**
  * Headless Chromium for the browser tests: Debian's `chromium` (scripts/infra/chromium.sh
  * installs it), driven by playwright-core; no browser is ever downloaded. Each person in a test
- * gets their own browser with a fresh profile directory.
+ * gets their own browser with a fresh profile directory. Sign-in goes through the platform's OpenID
+ * Connect provider, as a person would: the app's "Sign in" button, the provider's page, back in the app.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Listening } from '@crm/runtime';
+import type { Stack, StackConfig } from '@crm/stack';
+import { serveWebApp } from '@crm/stack/web';
+import { startRealStack } from '@crm/testkit';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,7 +58,10 @@ export async function openBrowser(viewport: { width: number; height: number }): 
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    // A failed load names no resource in its text: add where it came from.
+    const where = message.location().url;
+    problems.push(where && /failed to load resource/i.test(message.text()) ? `console: ${message.text()} (${where})` : `console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return {
@@ -65,4 +73,65 @@ export async function openBrowser(viewport: { width: number; height: number }): 
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The web app (served from `distDir`) and the whole product behind it. The web server starts
+ * first, so its origin's `/auth/callback` is registered as a redirect URI of `crm-web` when the
+ * platform starts.
+ */
+export async function startWebAndStack(distDir: string, overrides: Partial<StackConfig> = {}): Promise<{ stack: Stack; web: Listening }> {
+  let gatewayPort = 0;
+  const web = await serveWebApp(distDir, () => gatewayPort, 0);
+  try {
+    const stack = await startRealStack({ webRedirectUris: [new URL('/auth/callback', web.url).toString()], ...overrides });
+    gatewayPort = Number(new URL(stack.gatewayUrl).port);
+    return { stack, web };
+  } catch (error) {
+    await web.close();
+    throw error;
+  }
+}
+
+/** From the app's sign-in screen to the provider's sign-in page. */
+export async function openProviderSignIn(page: Page, webUrl: string): Promise<void> {
+  await page.goto(webUrl);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
+  await page.getByLabel('Password').waitFor();
+}
+
+/**
+ * Fills and sends the provider's sign-in form. When the email belongs to several workspaces the
+ * provider asks for one: the workspace is entered and the form sent again. Returns the alert the
+ * provider shows when it refuses, or null when it let the person through.
+ */
+export async function submitProviderSignIn(page: Page, email: string, password: string, workspace: string): Promise<string | null> {
+  const send = async () => {
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/oidc/interaction/') || url.pathname.endsWith('/login'));
+  };
+  await page.getByLabel('Email').fill(email);
+  await send();
+  const workspaceField = page.getByLabel('Workspace');
+  if (new URL(page.url()).pathname.startsWith('/oidc/') && (await workspaceField.count()) > 0 && (await workspaceField.inputValue()) === '') {
+    await workspaceField.fill(workspace);
+    await send();
+  }
+  if (new URL(page.url()).pathname.startsWith('/oidc/')) return (await page.getByRole('alert').textContent())?.trim() ?? 'refused';
+  return null;
+}
+
+/**
+ * Signs in through the platform's OpenID Connect provider: "Sign in" in the app, email and
+ * password (and the workspace when the provider asks for it) on the provider's page, then back in
+ * the app once the code is exchanged.
+ */
+export async function signInThroughProvider(page: Page, webUrl: string, email: string, password: string, workspace: string): Promise<void> {
+  await openProviderSignIn(page, webUrl);
+  const refused = await submitProviderSignIn(page, email, password, workspace);
+  if (refused) throw new Error(`The provider refused the sign-in of ${email}: ${refused}`);
+  const origin = new URL(webUrl).origin;
+  await page.waitForURL((url) => url.origin === origin && url.pathname !== '/auth/callback' && !url.pathname.startsWith('/oidc/'));
 }

@@ -1,7 +1,11 @@
 /**
  * The API client for one signed-in session (or for signing in). Queries and mutations go over
  * HTTP, subscriptions over one graphql-ws connection authenticated in its `connection_init`.
- * A new client is made per session, so nothing cached for one user is shown to the next.
+ * A new client is made per session, so nothing cached for one user is shown to the next; within a
+ * session every request reads the current access token, so a refreshed token is used at once,
+ * and the open WebSocket is handed the new token (`renewAuthorization`, a graphql-ws `ping`
+ * carrying it) before the old one expires. When the API rejects the token anyway (HTTP 401,
+ * UNAUTHENTICATED, close 4401), the client refreshes once and retries before giving up.
  *
  * Operations are the app's generated persisted documents. Each request first sends only the
  * document's hash (`extensions.persistedQuery.sha256Hash`, the key in the generated
@@ -10,6 +14,7 @@
  * the request is resent with the full document, without a hash, and so is every later request
  * of this client.
  */
+import { from, mergeMap, tap, type Observable } from 'rxjs';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
@@ -27,9 +32,14 @@ export interface ApiClientOptions {
   httpUrl: string;
   /** GraphQL over WebSocket endpoint (absolute `ws:`/`wss:` URL). */
   wsUrl: string;
-  /** `Authorization` header value of the session; null when signed out. */
-  authorization: string | null;
-  /** Called when the API rejects the session's token (HTTP 401, UNAUTHENTICATED, close 4401). */
+  /** `Authorization` header value of the session (or a function reading the current one); null when signed out. */
+  authorization: string | null | (() => string | null);
+  /**
+   * Gets a new access token after the API rejected the current one; true when there is one to
+   * retry with. Tried once per rejected request or socket. Default: none.
+   */
+  refresh?: () => Promise<boolean>;
+  /** Called when the API rejects the session's token (HTTP 401, UNAUTHENTICATED, close 4401) and no refresh helped. */
   onUnauthenticated: () => void;
   /** Default: the global `fetch`. */
   fetch?: typeof fetch;
@@ -39,6 +49,8 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   client: ApolloClient;
+  /** Hands the current token to the open WebSocket (after a refresh), so it is not closed when the old one expires. */
+  renewAuthorization(): void;
   /** Closes the WebSocket and stops the client; call when the session ends. */
   dispose(): void;
 }
@@ -54,39 +66,94 @@ function isCloseEvent(event: unknown): event is { code: number } {
   return typeof event === 'object' && event !== null && 'code' in event && typeof event.code === 'number';
 }
 
+interface Sendable {
+  send(data: string): void;
+  readyState: number;
+}
+
+function isSendable(socket: unknown): socket is Sendable {
+  return typeof socket === 'object' && socket !== null && 'send' in socket && typeof socket.send === 'function' && 'readyState' in socket;
+}
+
+/** How `GraphQLWsLink` reports a socket the gateway closed with 4401. */
+const SOCKET_UNAUTHORIZED = new RegExp(`^Socket closed with event ${CLOSE_UNAUTHORIZED}\\b`);
+
+function isSocketUnauthorized(error: unknown): boolean {
+  return error instanceof Error && SOCKET_UNAUTHORIZED.test(error.message);
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const { authorization, onUnauthenticated } = options;
+  const { onUnauthenticated } = options;
+  const authorizationOption = options.authorization;
+  const authorization = typeof authorizationOption === 'function' ? authorizationOption : () => authorizationOption;
+  const signedIn = authorization() !== null;
+  let openSocket: Sendable | null = null;
 
   const ws = createWsClient({
     url: options.wsUrl,
     lazy: true,
     ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
-    connectionParams: () => (authorization ? { authorization } : {}),
+    connectionParams: () => {
+      const value = authorization();
+      return value ? { authorization: value } : {};
+    },
     // Keep reconnecting while a board is open (the gateway may be redeploying), backing off up
-    // to 15 s. Close codes the protocol calls fatal (4401 and friends) are never retried.
+    // to 15 s. Close codes the protocol calls fatal (4401 and friends) are never retried; after a
+    // 4401 the operations fail, and the error link below refreshes the token and subscribes again.
     retryAttempts: Number.POSITIVE_INFINITY,
     retryWait: (retries) =>
       new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 15_000) + Math.random() * 500)),
     on: {
       // Events published while the socket was down are not replayed: reload what is on screen.
-      connected: (_socket, _payload, wasRetry) => {
+      connected: (socket, _payload, wasRetry) => {
+        openSocket = isSendable(socket) ? socket : null;
         if (wasRetry) void client.refetchQueries({ include: 'active' });
       },
       closed: (event) => {
-        if (authorization && isCloseEvent(event) && event.code === CLOSE_UNAUTHORIZED) onUnauthenticated();
+        openSocket = null;
+        // With no refresh, a refused token ends the session even when no operation was running.
+        if (signedIn && !options.refresh && isCloseEvent(event) && event.code === CLOSE_UNAUTHORIZED) onUnauthenticated();
       },
     },
   });
 
   const withAuthorization = new ApolloLink((operation, forward) => {
-    if (authorization) {
-      operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({ headers: { ...headers, authorization } }));
+    const value = authorization();
+    if (value) {
+      operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({ headers: { ...headers, authorization: value } }));
     }
     return forward(operation);
   });
 
-  const signOutWhenRejected = new ErrorLink(({ error }) => {
-    if (authorization && isUnauthenticated(error)) onUnauthenticated();
+  const refreshWhenRejected = new ErrorLink(({ error, operation, forward }): Observable<ApolloLink.Result> | void => {
+    if (!signedIn || !(isUnauthenticated(error) || isSocketUnauthorized(error))) return;
+    const context = operation.getContext() as { retriedAfterRefresh?: boolean };
+    if (!options.refresh || context.retriedAfterRefresh) {
+      // Without a refresh, a 4401 was already reported by the socket's `closed` event.
+      if (options.refresh || !isSocketUnauthorized(error)) onUnauthenticated();
+      return;
+    }
+    operation.setContext({ retriedAfterRefresh: true });
+    const refresh = options.refresh;
+    return from(refresh()).pipe(
+      mergeMap((renewed) => {
+        if (!renewed) {
+          onUnauthenticated();
+          throw error;
+        }
+        // The retried request is not seen by this link again: a second refusal ends the session here.
+        return forward(operation).pipe(
+          tap({
+            next: (result) => {
+              if ('errors' in result && result.errors?.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) onUnauthenticated();
+            },
+            error: (retryError: unknown) => {
+              if (isUnauthenticated(retryError) || isSocketUnauthorized(retryError)) onUnauthenticated();
+            },
+          }),
+        );
+      }),
+    );
   });
 
   const persisted = new PersistedQueryLink({
@@ -100,13 +167,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     new HttpLink({ uri: options.httpUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }),
   ]);
   const link = ApolloLink.from([
-    signOutWhenRejected,
+    refreshWhenRejected,
     ApolloLink.split(({ query }) => isSubscriptionOperation(query), new GraphQLWsLink(ws), http),
   ]);
 
   const client = new ApolloClient({ link, cache: new InMemoryCache() });
   return {
     client,
+    renewAuthorization() {
+      const value = authorization();
+      if (value && openSocket && openSocket.readyState === 1) openSocket.send(JSON.stringify({ type: 'ping', payload: { authorization: value } }));
+    },
     dispose() {
       client.stop();
       void ws.dispose();

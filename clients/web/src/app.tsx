@@ -1,58 +1,62 @@
 /**
- * The app: signed out it shows the sign-in form, signed in the screen of the current URL
+ * The app: signed out it shows the sign-in screen (sign-in happens at the platform's OpenID
+ * Connect provider, which redirects back to `/auth/callback`), signed in the screen of the current URL
  * (deals board and deal pages, dashboard, my activities, contacts, accounts, leads and their
  * record pages, settings for admins). Each session gets its own
- * API client (and cache), made when the session starts and closed when it ends.
+ * API client (and cache), made when the session starts and closed when it ends; the access token
+ * is refreshed within the session without touching either.
  */
 import { ApolloProvider } from '@apollo/client/react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { createApiClient, type ApiClient } from './apollo.ts';
 import { graphqlHttpUrl, graphqlWsUrl } from './environment.ts';
 import { AppShell } from './components/app-shell.tsx';
 import { Link } from './components/link.tsx';
-import { Empty } from './components/states.tsx';
+import { Empty, Loading } from './components/states.tsx';
 import { useRoute, type Route } from './lib/route.ts';
-import { AccountScreen } from './screens/account-screen.tsx';
-import { AccountsScreen } from './screens/accounts-screen.tsx';
-import { ContactScreen } from './screens/contact-screen.tsx';
-import { ActivitiesScreen } from './screens/activities-screen.tsx';
-import { ContactsScreen } from './screens/contacts-screen.tsx';
-import { DashboardScreen } from './screens/dashboard-screen.tsx';
-import { DealScreen } from './screens/deal-screen.tsx';
 import { DealsScreen } from './screens/deals-screen.tsx';
-import { LeadScreen } from './screens/lead-screen.tsx';
-import { LeadsScreen } from './screens/leads-screen.tsx';
-import { SettingsScreen } from './screens/settings-screen.tsx';
-import { SignInScreen } from './screens/sign-in-screen.tsx';
-import { authorizationOf, endSession, useSession, type Session } from './session.ts';
+import { SignInCallbackScreen, SignInScreen } from './screens/sign-in-screen.tsx';
+import { refreshSession, useSessionRefresh } from './lib/oidc-session.ts';
+import { authorizationOf, currentSession, endSession, useSession } from './session.ts';
 
-/** Longest delay `setTimeout` accepts (about 24.8 days). */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Screens other than the board load on first use, so the first page a user sees downloads less. */
+const AccountScreen = lazy(() => import('./screens/account-screen.tsx').then((module) => ({ default: module.AccountScreen })));
+const AccountsScreen = lazy(() => import('./screens/accounts-screen.tsx').then((module) => ({ default: module.AccountsScreen })));
+const ContactScreen = lazy(() => import('./screens/contact-screen.tsx').then((module) => ({ default: module.ContactScreen })));
+const ActivitiesScreen = lazy(() => import('./screens/activities-screen.tsx').then((module) => ({ default: module.ActivitiesScreen })));
+const ContactsScreen = lazy(() => import('./screens/contacts-screen.tsx').then((module) => ({ default: module.ContactsScreen })));
+const DashboardScreen = lazy(() => import('./screens/dashboard-screen.tsx').then((module) => ({ default: module.DashboardScreen })));
+const DealScreen = lazy(() => import('./screens/deal-screen.tsx').then((module) => ({ default: module.DealScreen })));
+const LeadScreen = lazy(() => import('./screens/lead-screen.tsx').then((module) => ({ default: module.LeadScreen })));
+const LeadsScreen = lazy(() => import('./screens/leads-screen.tsx').then((module) => ({ default: module.LeadsScreen })));
+const SettingsScreen = lazy(() => import('./screens/settings-screen.tsx').then((module) => ({ default: module.SettingsScreen })));
 
-/** Signs out when the access token expires (there is no refresh token yet). */
-function useSignOutOnExpiry(session: Session | null): void {
-  useEffect(() => {
-    if (!session) return;
-    const timer = setTimeout(endSession, Math.min(Math.max(session.expiresAt - Date.now(), 0), MAX_TIMEOUT_MS));
-    return () => clearTimeout(timer);
-  }, [session]);
+function currentAuthorization(): string | null {
+  const session = currentSession();
+  return session ? authorizationOf(session) : null;
 }
 
 /** The API client of the current session; null while the one for a new session is being made. */
-function useApiClient(session: Session | null): ApiClient | null {
-  const [current, setCurrent] = useState<{ session: Session | null; api: ApiClient } | null>(null);
+function useApiClient(sessionId: string | null, accessToken: string | null): ApiClient | null {
+  const [current, setCurrent] = useState<{ sessionId: string | null; api: ApiClient } | null>(null);
   useEffect(() => {
     const api = createApiClient({
       httpUrl: graphqlHttpUrl,
       wsUrl: graphqlWsUrl,
-      authorization: session ? authorizationOf(session) : null,
+      authorization: sessionId ? currentAuthorization : null,
+      refresh: async () => (await refreshSession()) === 'renewed',
       onUnauthenticated: endSession,
     });
-    setCurrent({ session, api });
+    setCurrent({ sessionId, api });
     return () => api.dispose();
-  }, [session]);
+  }, [sessionId]);
+  const api = current && current.sessionId === sessionId ? current.api : null;
+  // A refreshed token goes to the open WebSocket too.
+  useEffect(() => {
+    if (accessToken) api?.renewAuthorization();
+  }, [api, accessToken]);
   // Never render a screen with the previous session's client (e.g. just after signing in).
-  return current && current.session === session ? current.api : null;
+  return api;
 }
 
 function Screen({ route }: { route: Route }) {
@@ -78,7 +82,9 @@ function Screen({ route }: { route: Route }) {
     case 'activities':
       return <ActivitiesScreen />;
     case 'settings':
-      return <SettingsScreen section={route.section} />;
+      return <SettingsScreen section={route.section} importId={route.importId} />;
+    case 'auth-callback':
+      return <SignInCallbackScreen />;
     case 'not-found':
       return (
         <div className="screen">
@@ -92,16 +98,20 @@ function Screen({ route }: { route: Route }) {
 
 export function App() {
   const session = useSession();
-  const api = useApiClient(session);
+  const api = useApiClient(session?.id ?? null, session?.accessToken ?? null);
   const route = useRoute();
-  useSignOutOnExpiry(session);
+  useSessionRefresh(session);
 
+  // The provider's redirect back: finishes the sign-in, then shows the page the user was on.
+  if (route.screen === 'auth-callback') return <SignInCallbackScreen />;
   if (!api) return null;
   return (
     <ApolloProvider client={api.client}>
       {session ? (
-        <AppShell key={session.accessToken} session={session} route={route}>
-          <Screen route={route} />
+        <AppShell key={session.id} session={session} route={route}>
+          <Suspense fallback={<Loading>Loading…</Loading>}>
+            <Screen route={route} />
+          </Suspense>
         </AppShell>
       ) : (
         <SignInScreen />

@@ -63,7 +63,7 @@ export const BoardDealFragment = graphql(`
 
 export const BoardDealsQuery = graphql(`
   query BoardDeals($pipelineId: ID!) {
-    deals(pipelineId: $pipelineId, first: 100) {
+    deals(pipelineId: $pipelineId, first: 500) {
       ...BoardDeal
     }
   }
@@ -867,5 +867,350 @@ export const RegisterPersistedQueryMutation = graphql(`
 export const DeletePersistedQueryMutation = graphql(`
   mutation DeletePersistedQuery($id: ID!) {
     deletePersistedQuery(id: $id)
+  }
+`);
+
+export const NotificationItemFragment = graphql(`
+  fragment NotificationItem on Notification {
+    id
+    kind
+    title
+    body
+    recordType
+    recordId
+    read
+    createdAt
+  }
+`);
+
+export const NotificationsQuery = graphql(`
+  query Notifications {
+    unreadNotificationCount
+    notifications(first: 15) {
+      edges {
+        node {
+          ...NotificationItem
+        }
+      }
+    }
+  }
+`);
+
+export const NotificationReceivedSubscription = graphql(`
+  subscription NotificationReceived {
+    notificationReceived {
+      ...NotificationItem
+    }
+  }
+`);
+
+export const MarkNotificationsReadMutation = graphql(`
+  mutation MarkNotificationsRead($ids: [ID!]!) {
+    markNotificationsRead(ids: $ids) {
+      id
+      read
+    }
+  }
+`);
+
+export const MarkAllNotificationsReadMutation = graphql(`
+  mutation MarkAllNotificationsRead {
+    markAllNotificationsRead
+  }
+`);
+
+export const LeadConversionMatchesQuery = graphql(`
+  query LeadConversionMatches($email: String!, $company: String!) {
+    contactsConnection(first: 5, filter: { email: { eq: $email } }) {
+      nodes {
+        id
+        name
+        email
+      }
+    }
+    accountsConnection(first: 5, filter: { name: { contains: $company } }, orderBy: [{ field: NAME, direction: ASC }]) {
+      nodes {
+        id
+        name
+        domain
+      }
+    }
+  }
+`);
+
+export const LeadConversionFragment = graphql(`
+  fragment LeadConversionState on LeadConversion {
+    id
+    status
+    failureReason
+    contactCreated
+    accountCreated
+    contact {
+      id
+      name
+    }
+    account {
+      id
+      name
+    }
+    deal {
+      id
+      name
+    }
+    lead {
+      id
+      status
+    }
+  }
+`);
+
+export const ConvertLeadMutation = graphql(`
+  mutation ConvertLead($id: ID!, $input: ConvertLeadInput!) {
+    convertLead(id: $id, input: $input) {
+      ...LeadConversionState
+    }
+  }
+`);
+
+export const LeadConversionQuery = graphql(`
+  query LeadConversion($id: ID!) {
+    leadConversion(id: $id) {
+      ...LeadConversionState
+    }
+  }
+`);
+
+export const TimelineEntryFragment = graphql(`
+  fragment TimelineItem on TimelineEntry {
+    id
+    kind
+    action
+    occurredAt
+    changes
+    actor {
+      id
+      name
+    }
+    activity {
+      id
+      type
+      subject
+    }
+  }
+`);
+
+export const TimelinePageFragment = graphql(`
+  fragment TimelinePage on TimelineConnection {
+    edges {
+      cursor
+      node {
+        ...TimelineItem
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+`);
+
+export const DealTimelineQuery = graphql(`
+  query DealTimeline($id: ID!, $after: String) {
+    deal(id: $id) {
+      id
+      timeline(first: 20, after: $after) {
+        ...TimelinePage
+      }
+    }
+  }
+`);
+
+export const ContactTimelineQuery = graphql(`
+  query ContactTimeline($id: ID!, $after: String) {
+    contact(id: $id) {
+      id
+      timeline(first: 20, after: $after) {
+        ...TimelinePage
+      }
+    }
+  }
+`);
+
+export const AccountTimelineQuery = graphql(`
+  query AccountTimeline($id: ID!, $after: String) {
+    account(id: $id) {
+      id
+      timeline(first: 20, after: $after) {
+        ...TimelinePage
+      }
+    }
+  }
+`);
+
+export const LeadTimelineQuery = graphql(`
+  query LeadTimeline($id: ID!, $after: String) {
+    lead(id: $id) {
+      id
+      timeline(first: 20, after: $after) {
+        ...TimelinePage
+      }
+    }
+  }
+`);
+
+export const ImportJobFieldsFragment = graphql(`
+  fragment ImportJobFields on ImportJob {
+    id
+    entity
+    status
+    fileName
+    columns
+    delimiter
+    dedupPolicy
+    totalRows
+    processedRows
+    createdCount
+    updatedCount
+    skippedCount
+    failedCount
+    failure
+    errorReportUrl
+    createdAt
+    startedAt
+    finishedAt
+    undoneAt
+    mapping {
+      column
+      field
+    }
+  }
+`);
+
+export const ImportPreviewFragment = graphql(`
+  fragment ImportPreview on ImportJob {
+    id
+    preview(first: 10) {
+      rowNumber
+      fields {
+        field
+        value
+      }
+      error {
+        column
+        reason
+      }
+    }
+  }
+`);
+
+export const ImportJobQuery = graphql(`
+  query ImportJob($id: ID!) {
+    importJob(id: $id) {
+      ...ImportJobFields
+      ...ImportPreview
+      errors(first: 20) {
+        rowNumber
+        column
+        reason
+      }
+    }
+  }
+`);
+
+export const ImportJobsQuery = graphql(`
+  query ImportJobs {
+    importJobs(first: 20) {
+      edges {
+        node {
+          id
+          entity
+          status
+          fileName
+          totalRows
+          processedRows
+          createdCount
+          updatedCount
+          skippedCount
+          failedCount
+          createdAt
+          finishedAt
+        }
+      }
+    }
+  }
+`);
+
+export const ImportMappingsQuery = graphql(`
+  query ImportMappings($entity: ImportEntity!) {
+    importMappings(entity: $entity) {
+      id
+      name
+      mapping {
+        column
+        field
+      }
+      updatedAt
+    }
+  }
+`);
+
+export const ConfigureImportMutation = graphql(`
+  mutation ConfigureImport($id: ID!, $input: ConfigureImportInput!) {
+    configureImport(id: $id, input: $input) {
+      ...ImportJobFields
+      ...ImportPreview
+    }
+  }
+`);
+
+export const StartImportMutation = graphql(`
+  mutation StartImport($id: ID!) {
+    startImport(id: $id) {
+      ...ImportJobFields
+    }
+  }
+`);
+
+export const UndoImportMutation = graphql(`
+  mutation UndoImport($id: ID!) {
+    undoImport(id: $id) {
+      ...ImportJobFields
+    }
+  }
+`);
+
+export const SaveImportMappingMutation = graphql(`
+  mutation SaveImportMapping($input: SaveImportMappingInput!) {
+    saveImportMapping(input: $input) {
+      id
+      name
+      mapping {
+        column
+        field
+      }
+      updatedAt
+    }
+  }
+`);
+
+export const DeleteImportMappingMutation = graphql(`
+  mutation DeleteImportMapping($id: ID!) {
+    deleteImportMapping(id: $id)
+  }
+`);
+
+export const ImportProgressSubscription = graphql(`
+  subscription ImportProgress($id: ID!) {
+    importProgress(id: $id) {
+      id
+      status
+      totalRows
+      processedRows
+      createdCount
+      updatedCount
+      skippedCount
+      failedCount
+      failure
+    }
   }
 `);

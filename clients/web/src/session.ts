@@ -1,7 +1,10 @@
 /**
- * The signed-in session: the access token and who it belongs to, kept in `sessionStorage`
- * (one browser tab, gone when the tab closes). Components read it with `useSession()`; the
- * API client reads the token with `currentSession()`.
+ * The signed-in session: the tokens the OpenID Connect provider issued and who they belong to,
+ * kept in `sessionStorage` (one browser tab, gone when the tab closes). Components read it with
+ * `useSession()`; the API client reads the current token with `currentSession()`.
+ *
+ * A session outlives its access tokens: each refresh replaces the tokens (`renewSession`) and
+ * keeps the session's `id`, so the screens and the API client stay as they are.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -15,36 +18,53 @@ export interface SessionUser {
 }
 
 export interface Session {
+  /** Stable for the whole sign-in (a refresh keeps it). */
+  id: string;
   accessToken: string;
   tokenType: string;
-  /** Epoch milliseconds after which the token is no longer accepted. */
+  /** Epoch milliseconds when the access token was issued. */
+  issuedAt: number;
+  /** Epoch milliseconds after which the access token is no longer accepted. */
   expiresAt: number;
+  /** The provider's rotating refresh token (a new one with every refresh). */
+  refreshToken?: string;
+  idToken?: string;
   user: SessionUser;
 }
 
-/** What the `login` mutation returns. */
-export interface SignInResult {
+/** Tokens from the provider's token endpoint. */
+export interface SessionTokens {
   accessToken: string;
   tokenType: string;
-  /** Lifetime of the token in seconds. */
+  /** Lifetime of the access token in seconds. */
   expiresIn: number;
-  user: SessionUser;
+  refreshToken?: string;
+  idToken?: string;
 }
 
 const listeners = new Set<() => void>();
 let cached: { raw: string | null; session: Session | null } | undefined;
+let onEnd: ((ended: Session) => void) | undefined;
 
 function isSession(value: unknown): value is Session {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Session>;
   return (
+    typeof v.id === 'string' &&
     typeof v.accessToken === 'string' &&
     typeof v.tokenType === 'string' &&
+    typeof v.issuedAt === 'number' &&
     typeof v.expiresAt === 'number' &&
+    (v.refreshToken === undefined || typeof v.refreshToken === 'string') &&
     typeof v.user === 'object' &&
     v.user !== null &&
     typeof v.user.id === 'string'
   );
+}
+
+/** A session is usable while its access token is valid or it can get a new one. */
+function usable(session: Session, now: number): boolean {
+  return session.expiresAt > now || session.refreshToken !== undefined;
 }
 
 function read(): Session | null {
@@ -53,7 +73,7 @@ function read(): Session | null {
   let session: Session | null;
   try {
     const parsed: unknown = raw ? JSON.parse(raw) : null;
-    session = isSession(parsed) && parsed.expiresAt > Date.now() ? parsed : null;
+    session = isSession(parsed) ? parsed : null;
   } catch {
     session = null;
   }
@@ -61,34 +81,72 @@ function read(): Session | null {
   return session;
 }
 
-function notify(): void {
+function write(session: Session): void {
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
   for (const listener of listeners) listener();
 }
 
-/** The current session, or null when signed out or the token has expired. */
+/** The current session, or null when signed out (or the token expired with no way to refresh it). */
 export function currentSession(): Session | null {
   const session = read();
-  return session && session.expiresAt > Date.now() ? session : null;
+  return session && usable(session, Date.now()) ? session : null;
 }
 
-/** Stores the result of a successful sign-in and returns the session. */
-export function startSession(result: SignInResult, now: number = Date.now()): Session {
+function randomId(): string {
+  return crypto.randomUUID();
+}
+
+/** Stores the tokens of a new sign-in and who they belong to; returns the session. */
+export function startSession(tokens: SessionTokens, user: SessionUser, now: number = Date.now()): Session {
   const session: Session = {
-    accessToken: result.accessToken,
-    tokenType: result.tokenType,
-    expiresAt: now + result.expiresIn * 1000,
-    user: { id: result.user.id, name: result.user.name, email: result.user.email, role: result.user.role },
+    id: randomId(),
+    accessToken: tokens.accessToken,
+    tokenType: tokens.tokenType,
+    issuedAt: now,
+    expiresAt: now + tokens.expiresIn * 1000,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
+    user: { id: user.id, name: user.name, email: user.email, role: user.role },
   };
-  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-  notify();
+  write(session);
   return session;
 }
 
-/** Signs out: forgets the token. */
+/**
+ * Replaces the tokens of the session `sessionId` after a refresh (keeping the refresh token when
+ * none came back). Returns the updated session, or null when that session has ended meanwhile.
+ */
+export function renewSession(sessionId: string, tokens: SessionTokens, now: number = Date.now()): Session | null {
+  const session = read();
+  if (!session || session.id !== sessionId) return null;
+  const renewed: Session = {
+    ...session,
+    accessToken: tokens.accessToken,
+    tokenType: tokens.tokenType,
+    issuedAt: now,
+    expiresAt: now + tokens.expiresIn * 1000,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
+  };
+  write(renewed);
+  return renewed;
+}
+
+/**
+ * What else happens when a session ends (the OpenID Connect module revokes its refresh token).
+ * One handler; a later call replaces it.
+ */
+export function onSessionEnd(handler: (ended: Session) => void): void {
+  onEnd = handler;
+}
+
+/** Signs out: forgets the tokens (and hands the ended session to the `onSessionEnd` handler). */
 export function endSession(): void {
+  const session = read();
   if (sessionStorage.getItem(STORAGE_KEY) === null) return;
   sessionStorage.removeItem(STORAGE_KEY);
-  notify();
+  for (const listener of listeners) listener();
+  if (session) onEnd?.(session);
 }
 
 function subscribe(listener: () => void): () => void {
@@ -96,7 +154,7 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The current session as React state; re-renders on sign-in and sign-out. */
+/** The current session as React state; re-renders on sign-in, refresh and sign-out. */
 export function useSession(): Session | null {
   return useSyncExternalStore(subscribe, currentSession);
 }

@@ -1,6 +1,9 @@
 /**
- * Serves the built web app (clients/web/dist) and forwards `/graphql` (HTTP and WebSocket) and the BI routes `/bi/*`
- * to the gateway, so the browser talks to one origin.
+ * Serves the built web app (clients/web/dist) and forwards `/graphql` (HTTP and WebSocket), the BI routes `/bi/*`
+ * and the CSV routes `/imports`, `/imports/*`, `/exports/*` to the gateway, so the browser talks to one origin.
+ * The OpenID Connect provider `/oidc/*` too: it builds its endpoint URLs from the host the browser used (the
+ * gateway passes it on as `x-forwarded-host`), so sign-in, its cookies and the token requests all stay on the web
+ * app's origin; the issuer its tokens carry is unchanged.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -19,10 +22,25 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-export async function serveWebApp(distDir: string, gatewayPort: number, port: number): Promise<Listening> {
+/** The gateway's CSV routes: `POST /imports`, `GET /imports/<id>/errors.csv`, `GET /exports/<list>.csv`. */
+function isFileRoute(pathname: string): boolean {
+  return pathname === '/imports' || pathname.startsWith('/imports/') || pathname.startsWith('/exports/');
+}
+
+/** The OpenID Connect provider's public paths. */
+function isOidcRoute(pathname: string): boolean {
+  return pathname === '/oidc' || pathname.startsWith('/oidc/');
+}
+
+/**
+ * `gatewayPort` may be a function read on each request, for a web server started before the gateway
+ * (its URL is then known when the platform's `crm-web` redirect URIs are configured).
+ */
+export async function serveWebApp(distDir: string, gatewayPort: number | (() => number), port: number): Promise<Listening> {
+  const gateway = typeof gatewayPort === 'function' ? gatewayPort : () => gatewayPort;
   const proxy = (req: IncomingMessage, res: ServerResponse) => {
     const upstream = request(
-      { host: '127.0.0.1', port: gatewayPort, path: req.url, method: req.method, headers: req.headers },
+      { host: '127.0.0.1', port: gateway(), path: req.url, method: req.method, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -37,7 +55,7 @@ export async function serveWebApp(distDir: string, gatewayPort: number, port: nu
 
   const listening = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql' || url.pathname.startsWith('/bi/')) return proxy(req, res);
+    if (url.pathname === '/graphql' || url.pathname.startsWith('/bi/') || isFileRoute(url.pathname) || isOidcRoute(url.pathname)) return proxy(req, res);
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(distDir, relative);
     const info = await stat(file).catch(() => null);
@@ -56,7 +74,7 @@ export async function serveWebApp(distDir: string, gatewayPort: number, port: nu
 
   // WebSocket upgrades on /graphql are piped to the gateway untouched.
   listening.server.on('upgrade', (req, socket, head) => {
-    const upstream = connect(gatewayPort, '127.0.0.1', () => {
+    const upstream = connect(gateway(), '127.0.0.1', () => {
       const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
       upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
       if (head.length) upstream.write(head);

@@ -1,12 +1,14 @@
 /**
- * The signed-in frame: skip link, header with the sections (Settings for admins only), the user
- * and sign-out, then the screen.
+ * The signed-in frame: skip link, header with the sections (Settings for admins only), the
+ * notifications bell, the user and sign-out, then the screen.
  */
 import type { ReactNode } from 'react';
 import type { Route } from '../lib/route.ts';
-import { canManageSettings } from '../screens/settings-screen.tsx';
+import { switchWorkspace } from '../lib/oidc-session.ts';
+import { canManageSettings } from '../lib/roles.ts';
 import { endSession, type Session } from '../session.ts';
 import { Link } from './link.tsx';
+import { NotificationsBell } from './notifications-bell.tsx';
 
 /** `SALES_MANAGER` → `Sales manager`. */
 export function roleLabel(role: string): string {
@@ -48,9 +50,13 @@ export function AppShell({ session, route, children }: { session: Session; route
           </ul>
         </nav>
         <div className="account">
+          <NotificationsBell />
           <span>
             {session.user.name} <span className="muted">· {roleLabel(session.user.role)}</span>
           </span>
+          <button type="button" aria-label="Switch workspace" title="Switch workspace" onClick={() => void switchWorkspace()}>
+            Switch
+          </button>
           <button type="button" onClick={endSession}>
             Sign out
           </button>

@@ -33,7 +33,7 @@ import { DealCard } from './deal-card.tsx';
 import { LoadError, Loading } from './states.tsx';
 
 /** How many deals the board loads (the `first` argument of the board query). */
-const BOARD_LIMIT = 100;
+const BOARD_LIMIT = 500;
 
 export type BoardPipeline = PipelinesQuery['pipelines'][number];
 type BoardStage = BoardPipeline['stages'][number];

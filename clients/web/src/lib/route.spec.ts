@@ -21,6 +21,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/settings/billing')).toEqual({ screen: 'not-found', path: '/settings/billing' });
   });
 
+  it('opens one import of Settings → Import by id', () => {
+    expect(parseRoute('/settings/import')).toEqual({ screen: 'settings', section: 'import' });
+    expect(parseRoute('/settings/import/0b1c')).toEqual({ screen: 'settings', section: 'import', importId: '0b1c' });
+    expect(parseRoute('/settings/webhooks/1')).toEqual({ screen: 'not-found', path: '/settings/webhooks/1' });
+    expect(parseRoute('/settings/import/1/2')).toEqual({ screen: 'not-found', path: '/settings/import/1/2' });
+  });
+
   it('reports anything else as not found', () => {
     expect(parseRoute('/contacts/1/edit')).toEqual({ screen: 'not-found', path: '/contacts/1/edit' });
     expect(parseRoute('/constructor')).toEqual({ screen: 'not-found', path: '/constructor' });
@@ -44,6 +51,7 @@ describe('pathOf', () => {
       { screen: 'activities' },
       { screen: 'settings', section: 'users' },
       { screen: 'settings', section: 'webhooks' },
+      { screen: 'settings', section: 'import', importId: 'i 1' },
     ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });

@@ -4,6 +4,7 @@
  * The product's server answers every path with the app, so each URL can be reloaded or shared.
  */
 import { useSyncExternalStore } from 'react';
+import { CALLBACK_PATH } from './oidc.ts';
 
 export type Route =
   | { screen: 'board' }
@@ -16,11 +17,12 @@ export type Route =
   | { screen: 'deal'; id: string }
   | { screen: 'dashboard' }
   | { screen: 'activities' }
-  | { screen: 'settings'; section: SettingsSection }
+  | { screen: 'settings'; section: SettingsSection; importId?: string }
+  | { screen: 'auth-callback' }
   | { screen: 'not-found'; path: string };
 
 /** The parts of the settings screen (tenant admins only), in the order they are listed. */
-export const SETTINGS_SECTIONS = ['users', 'api-keys', 'webhooks', 'custom-fields', 'bi-queries'] as const;
+export const SETTINGS_SECTIONS = ['users', 'api-keys', 'webhooks', 'custom-fields', 'bi-queries', 'import'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 function isSettingsSection(segment: string): segment is SettingsSection {
@@ -36,6 +38,7 @@ function isCollection(segment: string): segment is Collection {
 
 /** The route of a path; unknown paths give `not-found`. */
 export function parseRoute(pathname: string): Route {
+  if (pathname === CALLBACK_PATH) return { screen: 'auth-callback' };
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments.length === 0 || (segments.length === 1 && segments[0] === 'deals')) return { screen: 'board' };
   const [collection, id, ...rest] = segments;
@@ -45,6 +48,8 @@ export function parseRoute(pathname: string): Route {
     if (!id) return { screen: 'settings', section: 'users' };
     if (isSettingsSection(id)) return { screen: 'settings', section: id };
   }
+  // One import of Settings → Import: /settings/import/<id>
+  if (collection === 'settings' && id === 'import' && rest.length === 1 && rest[0]) return { screen: 'settings', section: 'import', importId: rest[0] };
   if (collection && isCollection(collection) && rest.length === 0) {
     return id ? { screen: COLLECTIONS[collection], id } : { screen: collection };
   }
@@ -68,7 +73,10 @@ export function pathOf(route: Route): string {
     case 'deal':
       return `/${route.screen}s/${encodeURIComponent(route.id)}`;
     case 'settings':
+      if (route.importId) return `/settings/${route.section}/${encodeURIComponent(route.importId)}`;
       return route.section === 'users' ? '/settings' : `/settings/${route.section}`;
+    case 'auth-callback':
+      return CALLBACK_PATH;
     case 'not-found':
       return route.path;
   }
@@ -95,6 +103,12 @@ export function navigate(path: string): void {
   window.history.pushState(null, '', path);
   for (const listener of listeners) listener();
   window.scrollTo(0, 0);
+}
+
+/** Goes to a path in place of the current entry (the back button skips it), e.g. leaving the sign-in callback. */
+export function replace(path: string): void {
+  window.history.replaceState(null, '', path);
+  for (const listener of listeners) listener();
 }
 
 /** The current route; re-renders on navigation and on back/forward. */

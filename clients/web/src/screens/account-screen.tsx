@@ -1,4 +1,5 @@
 /** An account's page: its fields (edited in place), its contacts, deals and account hierarchy. */
+import { RecordTimeline } from '../components/record-timeline.tsx';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { InlineField } from '../components/inline-field.tsx';
 import { Link } from '../components/link.tsx';
@@ -108,6 +109,7 @@ export function AccountScreen({ id }: { id: string }) {
             </>
           ) : null}
         </section>
+        <RecordTimeline record="account" id={account.id} />
       </div>
     </div>
   );

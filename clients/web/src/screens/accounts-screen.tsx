@@ -1,12 +1,13 @@
 /** Accounts: searchable by name or domain, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useReducer, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { FormErrors, FormField, textOf } from '../components/form-field.tsx';
+import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
 import { RecordList, type ListColumn } from '../components/record-list.tsx';
 import type { AccountRowFragment, AccountSortField } from '../gql/graphql';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { formatDate } from '../lib/labels.ts';
-import { listReducer, pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
+import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
 import { navigate, pathOf } from '../lib/route.ts';
 import { AccountsQuery, CreateAccountMutation } from '../operations.ts';
 
@@ -31,7 +32,8 @@ export function integerOrText(value: string | null): number | null {
 }
 
 export function AccountsScreen() {
-  const [state, dispatch] = useReducer(listReducer<AccountSortField>, INITIAL);
+  const view = useListView('accounts', INITIAL, COLUMNS);
+  const { state, dispatch } = view;
   const [creating, setCreating] = useState(false);
   const filter = searchFilter(state.search, ['name', 'domain'], state.choice ? [{ industry: { eq: state.choice } }] : []);
   const { data, previousData, loading, error, refetch } = useQuery(AccountsQuery, {
@@ -46,18 +48,23 @@ export function AccountsScreen() {
     <div className="screen">
       <div className="toolbar">
         <h1>Accounts</h1>
-        <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-          {creating ? 'Close' : 'New account'}
-        </button>
+        <div className="toolbar-actions">
+          <ExportButton kind="accounts" filter={filter} orderBy={[state.sort]} />
+          <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+            {creating ? 'Close' : 'New account'}
+          </button>
+        </div>
       </div>
       {creating ? <CreateAccountForm onCancel={() => setCreating(false)} /> : null}
+      <ListViewTools {...view.tools} />
       <RecordList
+        key={view.listKey}
         noun="accounts"
         state={state}
         dispatch={dispatch}
         searchLabel="Search name or domain"
         choice={{ label: 'Industry', options: INDUSTRIES.map((i) => ({ value: i, label: i })) }}
-        columns={COLUMNS}
+        columns={view.columns}
         page={page}
         loading={loading}
         error={error}

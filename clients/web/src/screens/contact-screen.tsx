@@ -1,4 +1,5 @@
 /** A contact's page: its fields (edited in place), the accounts it works at and its relationships. */
+import { RecordTimeline } from '../components/record-timeline.tsx';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { InlineField } from '../components/inline-field.tsx';
 import { Link } from '../components/link.tsx';
@@ -95,6 +96,7 @@ export function ContactScreen({ id }: { id: string }) {
             </ul>
           )}
         </section>
+        <RecordTimeline record="contact" id={contact.id} />
       </div>
     </div>
   );

@@ -1,12 +1,13 @@
 /** Contacts: searchable, filterable by lifecycle stage, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useReducer, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { FormErrors, FormField, SelectField, textOf } from '../components/form-field.tsx';
+import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
 import { RecordList, type ListColumn } from '../components/record-list.tsx';
 import type { ContactRowFragment, ContactSortField, LifecycleStage } from '../gql/graphql';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { enumLabel, formatDate, LIFECYCLE_STAGES, optionsOf } from '../lib/labels.ts';
-import { listReducer, pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
+import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
 import { navigate, pathOf } from '../lib/route.ts';
 import { AccountOptionsQuery, ContactsQuery, CreateContactMutation } from '../operations.ts';
 
@@ -24,7 +25,8 @@ const COLUMNS: ReadonlyArray<ListColumn<ContactRowFragment, ContactSortField>> =
 const CONTACT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'lifecycleStage', 'accountIds'] as const;
 
 export function ContactsScreen() {
-  const [state, dispatch] = useReducer(listReducer<ContactSortField>, INITIAL);
+  const view = useListView('contacts', INITIAL, COLUMNS);
+  const { state, dispatch } = view;
   const [creating, setCreating] = useState(false);
   const filter = searchFilter(state.search, ['firstName', 'lastName', 'email'], state.choice ? [{ lifecycleStage: { eq: state.choice } }] : []);
   const { data, previousData, loading, error, refetch } = useQuery(ContactsQuery, {
@@ -39,18 +41,23 @@ export function ContactsScreen() {
     <div className="screen">
       <div className="toolbar">
         <h1>Contacts</h1>
-        <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-          {creating ? 'Close' : 'New contact'}
-        </button>
+        <div className="toolbar-actions">
+          <ExportButton kind="contacts" filter={filter} orderBy={[state.sort]} />
+          <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+            {creating ? 'Close' : 'New contact'}
+          </button>
+        </div>
       </div>
       {creating ? <CreateContactForm onCancel={() => setCreating(false)} /> : null}
+      <ListViewTools {...view.tools} />
       <RecordList
+        key={view.listKey}
         noun="contacts"
         state={state}
         dispatch={dispatch}
         searchLabel="Search name or email"
         choice={{ label: 'Lifecycle stage', options: optionsOf(LIFECYCLE_STAGES) }}
-        columns={COLUMNS}
+        columns={view.columns}
         page={page}
         loading={loading}
         error={error}

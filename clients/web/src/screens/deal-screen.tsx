@@ -3,6 +3,7 @@
  * CONFLICT explained), stage history, products and line items, the people on it and its
  * activities.
  */
+import { RecordTimeline } from '../components/record-timeline.tsx';
 import { useQuery } from '@apollo/client/react';
 import { DealActivities } from '../components/deal/deal-activities.tsx';
 import { DealDetails } from '../components/deal/deal-details.tsx';
@@ -58,6 +59,7 @@ export function DealScreen({ id }: { id: string }) {
         <DealLineItems deal={deal} reload={reload} />
         <DealPeople deal={deal} />
         <DealActivities dealId={deal.id} activities={deal.activities} currentUserId={session?.user.id ?? ''} reload={reload} />
+        <RecordTimeline record="deal" id={deal.id} />
       </div>
     </div>
   );

@@ -1,15 +1,20 @@
 /**
- * A lead's page. The API has no mutation that changes a lead yet, so its fields are read-only
- * here.
+ * A lead's page: its fields, and for an open lead the conversion into a contact, an account and a
+ * deal (the lead then shows as converted).
  */
+import { RecordTimeline } from '../components/record-timeline.tsx';
 import { useQuery } from '@apollo/client/react';
+import { useState } from 'react';
+import { ConvertLeadDialog } from '../components/convert-lead-dialog.tsx';
 import { Link } from '../components/link.tsx';
 import { Empty, LoadError, Loading } from '../components/states.tsx';
 import { enumLabel, formatDate } from '../lib/labels.ts';
+import { canConvert } from '../lib/lead-conversion.ts';
 import { LeadQuery } from '../operations.ts';
 
 export function LeadScreen({ id }: { id: string }) {
   const { data, loading, error, refetch } = useQuery(LeadQuery, { variables: { id } });
+  const [converting, setConverting] = useState(false);
 
   if (loading && !data) return <Loading>Loading lead…</Loading>;
   if (error && !data) return <LoadError error={error} onRetry={() => void refetch().catch(() => undefined)} />;
@@ -39,7 +44,21 @@ export function LeadScreen({ id }: { id: string }) {
       <div className="toolbar">
         <h1>{lead.name}</h1>
         {lead.deletedAt ? <span className="badge">In the trash</span> : null}
+        {!lead.deletedAt && canConvert(lead.status) && !converting ? (
+          <button type="button" className="primary" onClick={() => setConverting(true)}>
+            Convert…
+          </button>
+        ) : null}
       </div>
+      {converting ? (
+        <ConvertLeadDialog
+          lead={lead}
+          onClose={() => {
+            setConverting(false);
+            void refetch().catch(() => undefined);
+          }}
+        />
+      ) : null}
       <section className="card" aria-labelledby="lead-details">
         <h2 id="lead-details">Details</h2>
         <dl className="fields">
@@ -51,6 +70,7 @@ export function LeadScreen({ id }: { id: string }) {
           ))}
         </dl>
       </section>
+      <RecordTimeline record="lead" id={lead.id} />
     </div>
   );
 }

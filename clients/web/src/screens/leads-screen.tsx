@@ -1,12 +1,13 @@
 /** Leads: searchable, filterable by status, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useReducer, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { FormErrors, FormField, textOf } from '../components/form-field.tsx';
+import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
 import { RecordList, type ListColumn } from '../components/record-list.tsx';
 import type { LeadRowFragment, LeadSortField } from '../gql/graphql';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { enumLabel, formatDate, LEAD_STATUSES, optionsOf } from '../lib/labels.ts';
-import { listReducer, pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
+import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
 import { navigate, pathOf } from '../lib/route.ts';
 import { CreateLeadMutation, LeadsQuery } from '../operations.ts';
 
@@ -24,7 +25,8 @@ const COLUMNS: ReadonlyArray<ListColumn<LeadRowFragment, LeadSortField>> = [
 const LEAD_FIELDS = ['name', 'email', 'company', 'source'] as const;
 
 export function LeadsScreen() {
-  const [state, dispatch] = useReducer(listReducer<LeadSortField>, INITIAL);
+  const view = useListView('leads', INITIAL, COLUMNS);
+  const { state, dispatch } = view;
   const [creating, setCreating] = useState(false);
   const filter = searchFilter(state.search, ['name', 'company', 'email'], state.choice ? [{ status: { eq: state.choice } }] : []);
   const { data, previousData, loading, error, refetch } = useQuery(LeadsQuery, {
@@ -39,18 +41,23 @@ export function LeadsScreen() {
     <div className="screen">
       <div className="toolbar">
         <h1>Leads</h1>
-        <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-          {creating ? 'Close' : 'New lead'}
-        </button>
+        <div className="toolbar-actions">
+          <ExportButton kind="leads" filter={filter} orderBy={[state.sort]} />
+          <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+            {creating ? 'Close' : 'New lead'}
+          </button>
+        </div>
       </div>
       {creating ? <CreateLeadForm onCancel={() => setCreating(false)} /> : null}
+      <ListViewTools {...view.tools} />
       <RecordList
+        key={view.listKey}
         noun="leads"
         state={state}
         dispatch={dispatch}
         searchLabel="Search name, company or email"
         choice={{ label: 'Status', options: optionsOf(LEAD_STATUSES) }}
-        columns={COLUMNS}
+        columns={view.columns}
         page={page}
         loading={loading}
         error={error}

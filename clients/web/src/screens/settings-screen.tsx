@@ -1,16 +1,18 @@
 /**
  * Settings of the workspace, for tenant admins: users and teams, API keys, webhooks, custom
- * fields and BI queries, one section per URL (`/settings/api-keys`).
+ * fields, BI queries and CSV imports, one section per URL (`/settings/api-keys`).
  */
 import { ApiKeysSettings } from '../components/settings/api-keys-settings.tsx';
 import { BiQueriesSettings } from '../components/settings/bi-queries-settings.tsx';
 import { CustomFieldsSettings } from '../components/settings/custom-fields-settings.tsx';
+import { ImportSettings } from '../components/import/import-settings.tsx';
 import { UsersSettings } from '../components/settings/users-settings.tsx';
 import { WebhooksSettings } from '../components/settings/webhooks-settings.tsx';
 import { Link } from '../components/link.tsx';
 import { Empty } from '../components/states.tsx';
 import { pathOf, SETTINGS_SECTIONS, type SettingsSection } from '../lib/route.ts';
 import { useSession } from '../session.ts';
+import { canManageSettings } from '../lib/roles.ts';
 
 const LABELS: Record<SettingsSection, string> = {
   users: 'Users and teams',
@@ -18,14 +20,10 @@ const LABELS: Record<SettingsSection, string> = {
   webhooks: 'Webhooks',
   'custom-fields': 'Custom fields',
   'bi-queries': 'BI queries',
+  import: 'Import',
 };
 
-/** Who may open the settings. */
-export function canManageSettings(role: string | undefined): boolean {
-  return role === 'TENANT_ADMIN' || role === 'SYSTEM_ADMIN';
-}
-
-function Section({ section, currentUserId }: { section: SettingsSection; currentUserId: string }) {
+function Section({ section, currentUserId, importId }: { section: SettingsSection; currentUserId: string; importId?: string | undefined }) {
   switch (section) {
     case 'users':
       return <UsersSettings currentUserId={currentUserId} />;
@@ -37,10 +35,12 @@ function Section({ section, currentUserId }: { section: SettingsSection; current
       return <CustomFieldsSettings />;
     case 'bi-queries':
       return <BiQueriesSettings />;
+    case 'import':
+      return <ImportSettings importId={importId} />;
   }
 }
 
-export function SettingsScreen({ section }: { section: SettingsSection }) {
+export function SettingsScreen({ section, importId }: { section: SettingsSection; importId?: string | undefined }) {
   const session = useSession();
   if (!canManageSettings(session?.user.role)) {
     return (
@@ -68,7 +68,7 @@ export function SettingsScreen({ section }: { section: SettingsSection }) {
         </ul>
       </nav>
       <div className="settings-body" aria-label={LABELS[section]} role="region">
-        <Section key={section} section={section} currentUserId={session?.user.id ?? ''} />
+        <Section key={section} section={section} currentUserId={session?.user.id ?? ''} importId={importId} />
       </div>
     </div>
   );

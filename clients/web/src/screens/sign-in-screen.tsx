@@ -1,70 +1,77 @@
-/** Sign-in form: email, password and, for people in several workspaces, the workspace slug. */
-import { useMutation } from '@apollo/client/react';
-import { useId, type FormEvent } from 'react';
-import { errorMessage } from '../lib/api-error.ts';
-import { LoginMutation } from '../operations.ts';
-import { startSession } from '../session.ts';
+/**
+ * Signing in: a "Sign in" button that sends the user to the platform's sign-in page (email,
+ * password and, for people in several workspaces, the workspace), and the `/auth/callback` screen
+ * the provider sends them back to, which finishes the sign-in and shows the page they were on.
+ */
+import { useEffect, useId, useState } from 'react';
+import { beginSignIn, completeSignIn } from '../lib/oidc-session.ts';
+import { SignInRejectedError } from '../lib/oidc-client.ts';
+import { replace } from '../lib/route.ts';
 
-function field(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === 'string' ? value.trim() : '';
+function messageOf(error: unknown): string {
+  if (error instanceof SignInRejectedError) return error.error === 'access_denied' ? 'Sign-in was cancelled.' : `Sign-in failed: ${error.message}`;
+  if (error instanceof TypeError) return 'Cannot reach the sign-in service. Check your connection and try again.';
+  return error instanceof Error && error.message ? error.message : 'Sign-in failed. Please try again.';
 }
 
-export function SignInScreen() {
-  const [login, { loading, error }] = useMutation(LoginMutation);
+function SignInCard({ error, busy, onSignIn }: { error: string | null; busy: boolean; onSignIn: () => void }) {
   const id = useId();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const tenantSlug = field(form, 'tenantSlug');
-    try {
-      const { data } = await login({
-        variables: { email: field(form, 'email'), password: String(form.get('password') ?? ''), tenantSlug: tenantSlug || null },
-      });
-      if (data) startSession(data.login);
-    } catch {
-      // The error is rendered from the mutation state below.
-    }
-  }
-
   return (
     <main className="sign-in">
-      <form className="card sign-in-form" onSubmit={onSubmit} aria-labelledby={`${id}-title`} noValidate={false}>
+      <section className="card sign-in-form" aria-labelledby={`${id}-title`}>
         <h1 id={`${id}-title`}>Sign in</h1>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input id={`${id}-email`} name="email" type="email" autoComplete="username" required autoFocus />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input id={`${id}-password`} name="password" type="password" autoComplete="current-password" required />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-tenant`}>
-            Workspace <span className="optional">(optional)</span>
-          </label>
-          <input
-            id={`${id}-tenant`}
-            name="tenantSlug"
-            type="text"
-            autoComplete="organization"
-            spellCheck={false}
-            aria-describedby={`${id}-tenant-hint`}
-          />
-          <p id={`${id}-tenant-hint`} className="hint">
-            Only needed when your email belongs to more than one workspace.
-          </p>
-        </div>
+        <p className="hint">You sign in on the CRM sign-in page with your email and password, then come back here.</p>
         {error ? (
           <p className="error" role="alert">
-            {errorMessage(error)}
+            {error}
           </p>
         ) : null}
-        <button type="submit" className="primary" disabled={loading}>
-          {loading ? 'Signing in…' : 'Sign in'}
+        <button type="button" className="primary" disabled={busy} onClick={onSignIn} autoFocus>
+          {busy ? 'Signing in…' : 'Sign in'}
         </button>
-      </form>
+      </section>
+    </main>
+  );
+}
+
+export function SignInScreen({ initialError = null }: { initialError?: string | null }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(initialError);
+
+  function onSignIn() {
+    setBusy(true);
+    setError(null);
+    beginSignIn().catch((cause: unknown) => {
+      setBusy(false);
+      setError(messageOf(cause));
+    });
+  }
+
+  return <SignInCard error={error} busy={busy} onSignIn={onSignIn} />;
+}
+
+/** `/auth/callback`: exchanges the code, then replaces itself with the page to show. */
+export function SignInCallbackScreen() {
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let active = true;
+    completeSignIn().then(
+      (returnTo) => replace(returnTo),
+      (cause: unknown) => {
+        if (active) setError(messageOf(cause));
+      },
+    );
+    return () => {
+      active = false;
+    };
+  }, []);
+
+  if (error) return <SignInScreen initialError={error} />;
+  return (
+    <main className="sign-in">
+      <p className="muted" role="status">
+        Signing in…
+      </p>
     </main>
   );
 }
