@@ -4,6 +4,7 @@
  * bus, memory cache); `real` uses PostgreSQL, Kafka and Redis.
  */
 import type { DatabaseConfig } from '@crm/db';
+import type { GatewayOptions } from '@crm/gateway';
 
 export const DOMAINS = ['platform', 'customer', 'sales', 'analytics', 'integration'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -32,6 +33,14 @@ export interface StackConfig {
    * history. Test stacks sharing one broker use their own groups, starting at the end.
    */
   consumers?: { groupSuffix: string; fromBeginning: boolean };
+  /**
+   * Redirect URIs of the web app's OpenID Connect client `crm-web` (its `/auth/callback` on each
+   * origin it is served from). Default when the web port is fixed: `http://localhost:<web port>/auth/callback`,
+   * the same for the Vite dev server (port 5173), each also on 127.0.0.1; else the platform's default.
+   */
+  webRedirectUris?: string[];
+  /** Settings of the gateway's public web-to-lead endpoint (rate limits, minimum fill time); defaults when absent. */
+  leadForms?: GatewayOptions['leadForms'];
 }
 
 export const DEFAULT_PORTS: StackConfig['ports'] = {

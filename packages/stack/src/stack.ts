@@ -4,6 +4,7 @@
  * PostgreSQL, Kafka and Redis). In production each part is its own deployable (k8s/).
  */
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { openDatabase, type Database } from '@crm/db';
 import { createInProcessBus, createKafkaBus, type EventBus } from '@crm/events';
 import { createGateway, type Gateway } from '@crm/gateway';
@@ -78,27 +79,41 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
     cleanup.push(() => cache.close());
 
     const common = { bus, signingSecret: config.signingSecret };
+    // The OpenID Connect issuer is public at the gateway (`/oidc/*` is forwarded to the platform),
+    // so the gateway's port is settled before the platform starts.
+    const gatewayPort = config.ports.gateway || (await freePort());
+    const oidcIssuer = `http://127.0.0.1:${gatewayPort}/oidc`;
+    // `crm-web` comes back to the web app's `/auth/callback` (and to the Vite dev server's, `pnpm dev`).
+    const webRedirectUris =
+      config.webRedirectUris ??
+      (config.ports.web ? [config.ports.web, 5173].flatMap((port) => ['localhost', '127.0.0.1'].map((host) => `http://${host}:${port}/auth/callback`)) : undefined);
     const subgraphs: Subgraphs = {
       platform: await createPlatformSubgraph({
         ...common,
         database: databases.platform,
         logger: logger.child({ service: 'platform' }),
+        oidc: { issuer: oidcIssuer, ...(webRedirectUris ? { webRedirectUris } : {}) },
         ...(config.consumers ? { consumer: { groupId: `platform.audit${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers
           ? { notificationConsumer: { groupId: `platform.notifications${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } }
           : {}),
+        ...(config.consumers ? { personalDataConsumer: { groupId: `platform.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
       }),
       customer: await createCustomerSubgraph({
         ...common,
         database: databases.customer,
         logger: logger.child({ service: 'customer' }),
         ...(config.consumers ? { consumer: { groupId: `customer.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+        ...(config.consumers ? { leadRulesConsumer: { groupId: `customer.lead-rules${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+        ...(config.consumers ? { personalDataConsumer: { groupId: `customer.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
       }),
       sales: await createSalesSubgraph({
         ...common,
         database: databases.sales,
         logger: logger.child({ service: 'sales' }),
         ...(config.consumers ? { consumer: { groupId: `sales.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+        ...(config.consumers ? { mergeConsumer: { groupId: `sales.record-merges${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
+        ...(config.consumers ? { personalDataConsumer: { groupId: `sales.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
       }),
       analytics: await createAnalyticsSubgraph({
         ...common,
@@ -151,9 +166,11 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
       bus,
       cache,
       logger: logger.child({ service: 'gateway' }),
+      auth: { issuer: ['crm-platform', oidcIssuer] },
+      ...(config.leadForms ? { leadForms: config.leadForms } : {}),
     });
     cleanup.push(() => gateway.stop());
-    const { url, wsUrl } = await gateway.start(config.ports.gateway);
+    const { url, wsUrl } = await gateway.start(gatewayPort);
     await gateway.subscriptionsReady;
 
     return { config, gatewayUrl: url, wsUrl, gateway, subgraphs: running, bus, cache, logger, stop };
@@ -161,4 +178,17 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
     await stop();
     throw error;
   }
+}
+
+/** A port that is free right now on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }
