@@ -143,6 +143,48 @@ describe('batch writes and the trash through the gateway', () => {
     expect(data.upsertContacts[2]).toMatchObject({ outcome: 'FAILED', contact: null, error: { code: 'BAD_USER_INPUT', field: 'inputs.2.email' } });
   });
 
+  it('upserts leads by id or e-mail with per-item results, a rep owning what they create', async () => {
+    const email = `lead-${randomUUID().slice(0, 8)}@example.com`;
+    const { createLead } = await gqlOk<{ createLead: { id: string } }>(
+      stack.gatewayUrl,
+      'mutation ($input: CreateLeadInput!) { createLead(input: $input) { id } }',
+      { input: { name: 'Existing lead', email } },
+      { token: acme.admin.token },
+    );
+    const data = await gqlOk<{ upsertLeads: { index: number; outcome: string; lead: { id: string; name: string; status: string; owner: { name: string } | null } | null; error: { code: string; field: string | null } | null }[] }>(
+      stack.gatewayUrl,
+      `mutation ($inputs: [UpsertLeadInput!]!) {
+        upsertLeads(inputs: $inputs) { index outcome lead { id name status owner { name } } error { code field } }
+      }`,
+      {
+        inputs: [
+          { email: email.toUpperCase(), company: 'Matched by e-mail', status: 'CONTACTED' },
+          { name: 'Brand new lead', email: `new-${email}`, status: 'QUALIFIED' },
+          { id: createLead.id, status: 'CONVERTED' },
+          { email: `nameless-${email}` },
+          { name: 'Bad e-mail', email: 'not-an-email' },
+        ],
+      },
+      { token: acme.rep.token },
+    );
+    const [matched, created, converted, nameless, invalid] = data.upsertLeads;
+    // The rep may not change the admin's lead: the match is refused for that item only.
+    expect(matched).toMatchObject({ outcome: 'FAILED', error: { code: 'FORBIDDEN' } });
+    expect(created).toMatchObject({ outcome: 'CREATED', lead: { name: 'Brand new lead', status: 'QUALIFIED', owner: { name: 'acme Rep' } }, error: null });
+    expect(converted).toMatchObject({ outcome: 'FAILED', lead: null, error: { code: 'FORBIDDEN' } });
+    expect(nameless).toMatchObject({ outcome: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'inputs.3.name' } });
+    expect(invalid).toMatchObject({ outcome: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'inputs.4.email' } });
+
+    const admin = await gqlOk<{ upsertLeads: { outcome: string; lead: { id: string; company: string | null; status: string } | null; error: { code: string; field: string | null } | null }[] }>(
+      stack.gatewayUrl,
+      'mutation ($inputs: [UpsertLeadInput!]!) { upsertLeads(inputs: $inputs) { outcome lead { id company status } error { code field } } }',
+      { inputs: [{ email: email.toUpperCase(), company: 'Matched by e-mail', status: 'CONTACTED' }, { id: createLead.id, status: 'CONVERTED' }] },
+      { token: acme.admin.token },
+    );
+    expect(admin.upsertLeads[0]).toMatchObject({ outcome: 'UPDATED', lead: { id: createLead.id, company: 'Matched by e-mail', status: 'CONTACTED' } });
+    expect(admin.upsertLeads[1]).toMatchObject({ outcome: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'inputs.1.status' } });
+  });
+
   it('moves accounts to the trash and back; only a tenant admin purges', async () => {
     const temp = await gqlOk<{ createAccount: { id: string } }>(
       stack.gatewayUrl,

@@ -1,5 +1,6 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, authorize, ownerOfNew, requireTenant, requireTenantAdmin } from '../../../context.ts';
+import { actorOf, authorize, ownerOfNew, ownershipGuard, requireTenant, requireTenantAdmin } from '../../../context.ts';
+import { upsertLeads } from '../services/lead-upserts.ts';
 
 export const Mutation: MutationResolvers = {
   createLead: (_parent, { input }, context) => {
@@ -11,6 +12,11 @@ export const Mutation: MutationResolvers = {
     const { tenantId } = requireTenant(context);
     await authorize(context, 'lead', 'update', [id]);
     return context.services.leads.update(tenantId, actorOf(context.identity), id, input);
+  },
+  upsertLeads: async (_parent, { inputs }, context) => {
+    const { tenantId } = requireTenant(context);
+    const results = await upsertLeads({ prisma: context.prisma, leads: context.services.leads }, tenantId, actorOf(context.identity), inputs, ownershipGuard(context, 'lead'));
+    return results.map(({ record, ...result }) => ({ ...result, lead: record }));
   },
   deleteLeads: async (_parent, { ids }, context) => {
     const { tenantId } = requireTenant(context);
