@@ -178,8 +178,16 @@ export function primePipelines(loaders: Loaders, pipelines: readonly PipelineMod
  * and the board's columns then share one statement.
  */
 export async function stageOfDeal(loaders: Loaders, deal: Pick<DealModel, 'pipelineId' | 'stageId'>): Promise<StageModel> {
-  const stages = await loaders.stagesByPipelineId.load(deal.pipelineId);
-  const stage = stages.find((candidate) => candidate.id === deal.stageId);
-  if (!stage) throw new Error(`Stage ${deal.stageId} is referenced but missing`);
+  return stageInPipeline(loaders, deal.pipelineId, deal.stageId);
+}
+
+/**
+ * A stage of a pipeline, through the pipeline's stages: a board's deals and their stage history
+ * share one stage query per pipeline, whichever of them resolves first.
+ */
+export async function stageInPipeline(loaders: Loaders, pipelineId: string, stageId: string): Promise<StageModel> {
+  const stages = await loaders.stagesByPipelineId.load(pipelineId);
+  const stage = stages.find((candidate) => candidate.id === stageId);
+  if (!stage) throw new Error(`Stage ${stageId} is referenced but missing`);
   return stage;
 }

@@ -1,8 +1,8 @@
 import type { DealStageChangeResolvers } from '../../../__generated__/resolvers-types.ts';
-import { loadReferenced } from '../../common/lib/load.ts';
+import { stageInPipeline } from '../../../loaders.ts';
 
 export const DealStageChange: DealStageChangeResolvers = {
-  fromStage: (change, _args, ctx) => (change.fromStageId ? loadReferenced(ctx.loaders.stageById, change.fromStageId, 'Stage') : null),
-  toStage: (change, _args, ctx) => loadReferenced(ctx.loaders.stageById, change.toStageId, 'Stage'),
+  fromStage: (change, _args, ctx) => (change.fromStageId ? stageInPipeline(ctx.loaders, change.pipelineId, change.fromStageId) : null),
+  toStage: (change, _args, ctx) => stageInPipeline(ctx.loaders, change.pipelineId, change.toStageId),
   changedBy: (change) => (change.changedById ? { __typename: 'User', id: change.changedById } : null),
 };
