@@ -306,6 +306,34 @@ async function runImport(entity: string, csv: string, token = admin): Promise<Jo
 const reportLines = async (path: string) => (await (await download(path, admin)).text()).trimEnd().split('\r\n');
 const undo = async (id: string) => (await gqlOk<{ undoImport: { status: string } }>(stack.gatewayUrl, `mutation ($id: ID!) { undoImport(id: $id) { status } }`, { id }, { token: admin })).undoImport.status;
 
+describe('CSV import of custom fields', () => {
+  it('reads a currency as "1,200.50 EUR", names a row whose amount it cannot read, and exports it back the same way', async () => {
+    await gqlOk(
+      stack.gatewayUrl,
+      'mutation ($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { id } }',
+      { input: { entity: 'CONTACT', key: 'budget', label: 'Budget', type: 'CURRENCY' } },
+      { token: admin },
+    );
+    const email = `budget-${slug}@example.com`;
+    const done = await runImport('CONTACT', `firstName,lastName,email,Budget\nBea,Budget,${email},"1,200.50 EUR"\nBad,Money,bad-${email},12 QQQ\n`);
+    expect(done).toMatchObject({ status: 'COMPLETED', createdCount: 1, failedCount: 1 });
+    expect(done.errors.map((error) => [error.rowNumber, error.column])).toEqual([[3, 'Budget']]);
+
+    const data = await gqlOk<{ contactsConnection: { edges: { node: { customField: { amountMinor: string; currency: string } | null } }[] } }>(
+      stack.gatewayUrl,
+      'query ($filter: ContactFilter) { contactsConnection(first: 5, filter: $filter) { edges { node { customField(key: "budget") { ... on CurrencyValue { amountMinor currency } } } } } }',
+      { filter: { email: { eq: email } } },
+      { token: admin },
+    );
+    expect(data.contactsConnection.edges.map((edge) => edge.node.customField)).toEqual([{ amountMinor: '120050', currency: 'EUR' }]);
+
+    const lines = (await (await download(`/exports/contacts.csv?filter=${encodeURIComponent(JSON.stringify({ email: { eq: email } }))}`, admin)).text()).trimEnd().split('\r\n');
+    const column = lines[0]!.split(',').indexOf('customFields.budget');
+    expect(column).toBeGreaterThan(0);
+    expect(lines[1]!.split(',')[column]).toBe('1200.50 EUR');
+  });
+});
+
 describe('CSV import of accounts', () => {
   const ACCOUNT = /* GraphQL */ `query ($id: ID!) { account(id: $id) { id name domain industry employees annualRevenue { amountMinor currency } parent { id } owner { id } } }`;
   interface AccountRow {

@@ -14,6 +14,7 @@ import type { OrderInput, RecordState } from '@crm/db/list-query';
 import { liveDefinitions, type RecordKind } from '../../../lib/records.ts';
 import type { CustomerServices } from '../../../services.ts';
 import { csvLine } from '../../imports/lib/csv.ts';
+import { fromMinorUnits, minorDigits } from '../../../lib/amounts.ts';
 
 export const EXPORT_KINDS: Record<string, RecordKind> = { contacts: 'contact', accounts: 'account', leads: 'lead' };
 /** Rows per list query (the list API's page limit). */
@@ -63,13 +64,15 @@ const COLUMNS: Record<RecordKind, [string, (row: Record<string, unknown>) => Cel
   ],
 };
 
-/** A custom field value as one cell: lists joined with `;`, an amount as `<minor units> <currency>`. */
-function customCell(value: unknown): Cell {
+/** A custom field value as one cell: lists joined with `;`, an amount as `1200.50 EUR` (what imports read). */
+export function customCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.join(';');
   if (typeof value === 'object') {
-    const amount = value as { amountMinor?: unknown; currency?: unknown };
-    return amount.amountMinor !== undefined ? `${String(amount.amountMinor)} ${String(amount.currency ?? '')}`.trim() : JSON.stringify(value);
+    const { amountMinor, currency } = value as { amountMinor?: unknown; currency?: unknown };
+    if (typeof amountMinor !== 'string' || typeof currency !== 'string') return JSON.stringify(value);
+    const digits = minorDigits(currency);
+    return digits === null ? `${amountMinor} ${currency}` : `${fromMinorUnits(amountMinor, digits)} ${currency}`;
   }
   return value as Cell;
 }

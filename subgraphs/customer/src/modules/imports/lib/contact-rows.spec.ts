@@ -4,24 +4,26 @@ import { mappedColumns, mappingProblem, readContactRow, suggestMapping } from '.
 
 const region: FieldDefinition = { key: 'region', label: 'Sales region', type: 'SELECT', required: false, options: ['EMEA', 'APAC'], referenceEntity: null };
 const budget: FieldDefinition = { key: 'budget', label: 'Budget', type: 'CURRENCY', required: false, options: [], referenceEntity: null };
+const partner: FieldDefinition = { key: 'partner', label: 'Partner', type: 'REFERENCE', required: false, options: [], referenceEntity: 'ACCOUNT' };
 const columns = ['First Name', 'Surname', 'E-Mail Address', 'Sales Region', 'Stage', 'Labels'];
 
 describe('contact import mapping', () => {
   it('suggests fields from header names and custom field labels', () => {
-    expect(suggestMapping([...columns, 'Budget'], [region, budget])).toEqual({
+    expect(suggestMapping([...columns, 'Budget', 'Partner'], [region, budget, partner])).toEqual({
       'First Name': 'firstName',
       Surname: 'lastName',
       'E-Mail Address': 'email',
       'Sales Region': 'customFields.region',
       Stage: 'lifecycleStage',
       Labels: 'tags',
+      Budget: 'customFields.budget',
     });
   });
 
   it('names the entry at fault', () => {
     expect(mappingProblem([{ column: 'Nope', field: 'firstName' }], columns, [])).toEqual({ index: 0, message: 'the file has no column "Nope"' });
     expect(mappingProblem([{ column: 'First Name', field: 'firstName' }, { column: 'Surname', field: 'firstName' }], columns, [])).toMatchObject({ index: 1 });
-    expect(mappingProblem([{ column: 'First Name', field: 'customFields.budget' }], columns, [budget])!.message).toMatch(/CURRENCY/);
+    expect(mappingProblem([{ column: 'First Name', field: 'customFields.partner' }], columns, [partner])!.message).toMatch(/REFERENCE/);
     expect(mappingProblem([{ column: 'First Name', field: 'firstName' }], columns, [])).toEqual({ index: null, message: 'map a column to lastName' });
   });
 });

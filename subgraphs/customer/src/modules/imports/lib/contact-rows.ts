@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '@crm/runtime';
+import { parseMoneyCell } from '../../../lib/amounts.ts';
 import { LIFECYCLE_STAGES } from '../../../lib/entities.ts';
 import type { CustomFieldInput, FieldDefinition } from '../../../lib/custom-fields.ts';
 import { optionalEmail, optionalPhone, optionalUuid, parsePatch, requiredName, tagList } from '../../../lib/validation.ts';
@@ -15,8 +16,11 @@ import { optionalEmail, optionalPhone, optionalUuid, parsePatch, requiredName, t
 export const CONTACT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'lifecycleStage', 'tags', 'ownerId'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 export const CUSTOM_FIELD_PREFIX = 'customFields.';
-/** Custom field types a column can fill (a currency needs two values, a reference an id lookup). */
-export const IMPORTABLE_CUSTOM_TYPES: ReadonlySet<string> = new Set(['TEXT', 'NUMBER', 'DATE', 'BOOLEAN', 'SELECT', 'MULTI_SELECT', 'URL', 'EMAIL']);
+/**
+ * Custom field types a column can fill: a currency as "1200.50 EUR" (or "EUR 1200.50"), as exports
+ * write it. A reference needs an id looked up in another table, so it is not imported.
+ */
+export const IMPORTABLE_CUSTOM_TYPES: ReadonlySet<string> = new Set(['TEXT', 'NUMBER', 'CURRENCY', 'DATE', 'BOOLEAN', 'SELECT', 'MULTI_SELECT', 'URL', 'EMAIL']);
 
 /** column -> field */
 export type ColumnMapping = Record<string, string>;
@@ -143,6 +147,10 @@ export function customInput(def: FieldDefinition, cell: string): CustomFieldInpu
       if (TRUE.has(value)) return { key: def.key, boolean: true };
       if (FALSE.has(value)) return { key: def.key, boolean: false };
       return `${def.label} must be true or false`;
+    }
+    case 'CURRENCY': {
+      const currency = parseMoneyCell(cell);
+      return currency ? { key: def.key, currency } : `${def.label} must be an amount with its currency, e.g. 1200.50 EUR`;
     }
     case 'DATE':
       return { key: def.key, date: cell };

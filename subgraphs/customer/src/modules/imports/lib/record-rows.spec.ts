@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition } from '../../../lib/custom-fields.ts';
 import { mappedColumns, mappingProblem, suggestMapping } from './contact-rows.ts';
-import { ACCOUNT_SPEC, accountKey, LEAD_SPEC, readAccountRow, readLeadRow, toMinorUnits } from './record-rows.ts';
+import { toMinorUnits } from '../../../lib/amounts.ts';
+import { ACCOUNT_SPEC, accountKey, LEAD_SPEC, readAccountRow, readLeadRow } from './record-rows.ts';
 
 const tier: FieldDefinition = { key: 'tier', label: 'Tier', type: 'SELECT', required: false, options: ['gold', 'silver'], referenceEntity: null };
 

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { AppError } from '@crm/runtime';
 import type { CustomFieldInput, FieldDefinition } from '../../../lib/custom-fields.ts';
+import { minorDigits, toMinorUnits } from '../../../lib/amounts.ts';
 import { isUuid, optionalDomain, parsePatch } from '../../../lib/validation.ts';
 import { accountPatch } from '../../accounts/services/accounts.ts';
 import { leadInput } from '../../leads/services/leads.ts';
@@ -79,26 +80,6 @@ type Mapped = readonly { index: number; column: string; field: string }[];
 export function accountKey(patch: { domain?: string | null; name?: string }): string | null {
   if (patch.domain) return `domain:${patch.domain}`;
   return patch.name ? `name:${patch.name.toLowerCase()}` : null;
-}
-
-/** Digits after the decimal point of a currency (2 for USD, 0 for JPY, 3 for KWD). */
-export function minorDigits(currency: string): number | null {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return null;
-  }
-}
-
-/** An amount as written in a sheet ("1,250,000.50", "1 250 000") in minor units of `digits`, or null. */
-export function toMinorUnits(cell: string, digits: number): string | null {
-  const plain = cell.replace(/[\s,_']/g, '');
-  const match = /^(\d{1,18})(?:\.(\d+))?$/.exec(plain);
-  if (!match) return null;
-  const fraction = match[2] ?? '';
-  if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) return null;
-  const minor = BigInt(match[1]!) * 10n ** BigInt(digits) + BigInt((fraction.slice(0, digits) || '0').padEnd(digits, '0'));
-  return minor.toString();
 }
 
 /** Cells of the mapped columns, custom fields converted; a string is the error. */
