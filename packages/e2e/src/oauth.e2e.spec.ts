@@ -285,6 +285,22 @@ describe('OpenID Connect through the gateway', () => {
     expect(revoked.body.error).toBe('invalid_client');
   });
 
+  it('answers browsers cross-origin only from the origins of the client\'s redirect URIs', async () => {
+    const tokenFrom = (origin: string) =>
+      fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: WEB_CLIENT, refresh_token: 'not-a-token' }),
+      });
+    const own = await tokenFrom(new URL(WEB_REDIRECT).origin);
+    expect(own.headers.get('access-control-allow-origin')).toBe(new URL(WEB_REDIRECT).origin);
+    expect(((await own.json()) as { error: string }).error).toBe('invalid_grant');
+    const foreign = await tokenFrom('https://evil.example');
+    expect(foreign.status).toBe(400);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect(((await foreign.json()) as { error_description: string }).error_description).toMatch(/origin https:\/\/evil\.example not allowed/);
+  });
+
   it('refuses bad requests with OAuth error JSON, never a 5xx', async () => {
     const admin = tenant.users[0]!;
     // Wrong PKCE verifier.

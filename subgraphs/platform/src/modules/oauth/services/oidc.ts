@@ -127,6 +127,9 @@ export function createOidcService({ prisma, signingKeys, clients, options, logge
       enabledJWA: { idTokenSigningAlgValues: ['EdDSA'], userinfoSigningAlgValues: ['EdDSA'] },
       jwks: { keys: privateJwks as NonNullable<Configuration['jwks']>['keys'] },
       cookies: { keys: [cookieKey] },
+      // Browsers may call the token, revocation and userinfo endpoints cross-origin only from the
+      // origins of the client's own redirect URIs (the web app; partners call from their servers).
+      clientBasedCORS: (_ctx, origin, client) => originOfRedirects(client.redirectUris, origin),
       scopes: SCOPES,
       claims: { openid: ['sub'], email: ['email'], tenant: ['tid'] },
       pkce: { required: () => true },
@@ -266,4 +269,9 @@ export function createOidcService({ prisma, signingKeys, clients, options, logge
     },
     findAccount,
   };
+}
+
+/** Whether `origin` is the origin of one of a client's redirect URIs. */
+function originOfRedirects(redirectUris: readonly string[] | undefined, origin: string): boolean {
+  return (redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin);
 }
