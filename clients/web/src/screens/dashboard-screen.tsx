@@ -1,11 +1,13 @@
 /**
  * The dashboard: a pipeline's deals by stage (count, value and weighted value) from the analytics
  * read model (`pipelineSummary`), as charts and as a table with the totals. The read model follows
- * the deals' events, so it can trail the board by a moment; Refresh reads it again.
+ * the deals' events, so it can trail the board by a moment; Refresh reads it again. Below, across
+ * pipelines: forecast vs quota, win rate over time and activity by rep.
  */
 import { useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { DashboardCharts } from '../components/dashboard/dashboard-charts.tsx';
 import { Link } from '../components/link.tsx';
 import { Empty, LoadError, Loading } from '../components/states.tsx';
 import type { PipelinesQuery } from '../gql/graphql';
@@ -53,6 +55,7 @@ export function DashboardScreen() {
       ) : (
         <Empty>There are no pipelines in this workspace yet, so there is nothing to chart. An admin can create one through the API.</Empty>
       )}
+      {data ? <DashboardCharts pipelineIds={pipelines.map((p) => p.id)} /> : null}
     </div>
   );
 }
