@@ -274,10 +274,31 @@ describe('web app', () => {
     const api = (query: string, variables: Record<string, unknown> = {}) => gqlOk<Record<string, unknown>>(stack.gatewayUrl, query, variables, { token: ws.admin.token });
     const deal = await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: qualification!.id, name: 'Hooli — Analytics suite', amount: '20000.00', currency: 'USD' });
     await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: proposal!.id, name: 'Hooli — Support plan', amount: '8000.00', currency: 'USD' });
+    // For the forecast, win rate and activity charts: one deal won and one lost this month, a
+    // quota for this quarter, and a call logged today.
+    const today = new Date();
+    const closeDate = today.toISOString().slice(0, 10);
+    const quarter = { kind: 'QUARTER', year: today.getUTCFullYear(), index: Math.floor(today.getUTCMonth() / 3) + 1 };
+    const closingDeal = async (name: string, amount: string) => {
+      const data = await api('mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', {
+        input: { pipelineId: ws.pipeline.id, name, amount, currency: 'USD', ownerId: ws.admin.id, expectedCloseDate: closeDate },
+      });
+      return data.createDeal as { id: string };
+    };
+    const won = await closingDeal('Hooli — Renewal', '12000.00');
+    const lost = await closingDeal('Hooli — Training', '5000.00');
+    await api('mutation($id: ID!) { markDealWon(id: $id) { id } }', { id: won.id });
+    await api('mutation($id: ID!) { markDealLost(id: $id, reason: "Budget") { id } }', { id: lost.id });
+    await api('mutation($o: ID!, $p: ForecastPeriodInput!) { setQuota(ownerId: $o, period: $p, amount: "48000", currency: "USD") { id } }', { o: ws.admin.id, p: quarter });
+    await api('mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }', {
+      input: { type: 'CALL', subject: 'Renewal call', recordType: 'DEAL', recordId: won.id, assigneeId: ws.admin.id },
+    });
     // The dashboard reads the analytics read model, which follows the deals' events.
     await eventually(async () => {
-      const data = await api('query($p: ID!) { pipelineSummary(pipelineId: $p) { dealCount } }', { p: ws.pipeline.id });
-      return (data.pipelineSummary as { dealCount: number }).dealCount === 2;
+      const data = await api('query($p: ID!) { pipelineSummary(pipelineId: $p) { stages { dealCount stage { kind } } } }', { p: ws.pipeline.id });
+      const stages = (data.pipelineSummary as { stages: Array<{ dealCount: number; stage: { kind: string } }> }).stages;
+      const count = (kind: string) => stages.filter((s) => s.stage.kind === kind).reduce((sum, s) => sum + s.dealCount, 0);
+      return count('OPEN') === 2 && count('WON') === 1 && count('LOST') === 1;
     }, 60_000, 250);
 
     const admin = await open(DESKTOP);
@@ -296,6 +317,22 @@ describe('web app', () => {
     expect(await totals.textContent()).toContain('Weighted pipeline$6,000.00');
     await page.getByRole('row', { name: /Proposal 50% 1 \$8,000\.00 \$4,000\.00/ }).waitFor();
     await page.locator('.chart .recharts-bar-rectangle').first().waitFor();
+    // Forecast vs quota: 12,000 won against a 48,000 quota; the won figure lists its deal.
+    const forecast = page.getByRole('region', { name: `Forecast vs quota, Q${quarter.index} ${quarter.year} (USD)` });
+    const adaRow = forecast.getByRole('row', { name: /^Ada Admin/ });
+    await adaRow.waitFor();
+    expect(await adaRow.textContent()).toContain('$48,000.00');
+    expect(await adaRow.textContent()).toContain('25 %');
+    await adaRow.getByRole('button', { name: 'Closed won of Ada Admin: $12,000.00, show the deals' }).click();
+    await forecast.getByRole('link', { name: 'Hooli — Renewal' }).waitFor();
+    // Win rate: one won and one lost this month.
+    const winRate = page.getByRole('region', { name: 'Win rate over time' });
+    const overall = winRate.locator('strong.figure');
+    await overall.waitFor();
+    expect(await overall.textContent()).toBe('50 %');
+    // Activity by rep: the call assigned to the admin.
+    const activity = page.getByRole('region', { name: 'Activity by rep, last 30 days' });
+    await activity.getByRole('list', { name: 'Activities by rep' }).getByText(/Ada Admin\s*1\s*\(0 done, 1 open\)/).waitFor();
     await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
 
     // The deal's page, opened from its card on the board.

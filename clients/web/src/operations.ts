@@ -1214,3 +1214,164 @@ export const ImportProgressSubscription = graphql(`
     }
   }
 `);
+
+export const BulkUpsertContactsMutation = graphql(`
+  mutation BulkUpsertContacts($inputs: [UpsertContactInput!]!) {
+    upsertContacts(inputs: $inputs) {
+      index
+      outcome
+      error {
+        code
+        message
+        field
+      }
+      contact {
+        ...ContactRow
+      }
+    }
+  }
+`);
+
+export const BulkUpsertAccountsMutation = graphql(`
+  mutation BulkUpsertAccounts($inputs: [UpsertAccountInput!]!) {
+    upsertAccounts(inputs: $inputs) {
+      index
+      outcome
+      error {
+        code
+        message
+        field
+      }
+      account {
+        ...AccountRow
+      }
+    }
+  }
+`);
+
+export const DeleteContactsMutation = graphql(`
+  mutation DeleteContacts($ids: [ID!]!) {
+    deleteContacts(ids: $ids) {
+      id
+    }
+  }
+`);
+
+export const RestoreContactsMutation = graphql(`
+  mutation RestoreContacts($ids: [ID!]!) {
+    restoreContacts(ids: $ids) {
+      id
+    }
+  }
+`);
+
+export const DeleteAccountsMutation = graphql(`
+  mutation DeleteAccounts($ids: [ID!]!) {
+    deleteAccounts(ids: $ids) {
+      id
+    }
+  }
+`);
+
+export const RestoreAccountsMutation = graphql(`
+  mutation RestoreAccounts($ids: [ID!]!) {
+    restoreAccounts(ids: $ids) {
+      id
+    }
+  }
+`);
+
+export const DeleteLeadsMutation = graphql(`
+  mutation DeleteLeads($ids: [ID!]!) {
+    deleteLeads(ids: $ids) {
+      id
+    }
+  }
+`);
+
+export const RestoreLeadsMutation = graphql(`
+  mutation RestoreLeads($ids: [ID!]!) {
+    restoreLeads(ids: $ids) {
+      id
+    }
+  }
+`);
+
+/** Currencies the caller's deals are in, largest group first: the dashboard charts the first. */
+export const DashboardCurrenciesQuery = graphql(`
+  query DashboardCurrencies {
+    dealsGroupBy(field: CURRENCY) {
+      key
+      count
+    }
+  }
+`);
+
+export const DashboardForecastFigureFragment = graphql(`
+  fragment DashboardForecastFigure on ForecastFigure {
+    amount
+    deals {
+      dealId
+      amount
+      deal {
+        id
+        name
+      }
+    }
+  }
+`);
+
+/** Forecast vs quota per owner for one period (the dashboard asks for the current quarter). */
+export const DashboardForecastQuery = graphql(`
+  query DashboardForecast($period: ForecastPeriodInput!, $currency: String!) {
+    forecast(period: $period, groupBy: OWNER, currency: $currency) {
+      currency
+      period {
+        kind
+        year
+        index
+        startsOn
+        endsOn
+      }
+      groups {
+        owner {
+          id
+          name
+        }
+        quota {
+          id
+          amount
+          currency
+        }
+        attainmentPercent
+        otherCurrencyDeals
+        closedWon {
+          ...DashboardForecastFigure
+        }
+        commit {
+          ...DashboardForecastFigure
+        }
+        bestCase {
+          ...DashboardForecastFigure
+        }
+        pipeline {
+          ...DashboardForecastFigure
+        }
+      }
+    }
+  }
+`);
+
+/** Won and lost deals per month of their expected close date: the win rate over time. */
+export const DashboardWinRateQuery = graphql(`
+  query DashboardWinRate($won: DealFilter!, $lost: DealFilter!) {
+    won: dealsGroupBy(field: CLOSE_MONTH, filter: $won) {
+      key
+      count
+    }
+    lost: dealsGroupBy(field: CLOSE_MONTH, filter: $lost) {
+      key
+      count
+    }
+  }
+`);

@@ -3,6 +3,7 @@
  * loading, error and empty states. Each list screen supplies its query result and columns.
  */
 import { useId, type Dispatch, type FormEvent, type ReactNode } from 'react';
+import { pageSelection, type Selection, type SelectionAction } from '../lib/bulk-actions.ts';
 import type { ListAction, ListState } from '../lib/list-query.ts';
 import { Link } from './link.tsx';
 import { Empty, LoadError, Loading } from './states.tsx';
@@ -36,10 +37,12 @@ export interface RecordListProps<T extends { id: string }, F extends string> {
   hrefOf: (row: T) => string;
   /** Name shown as the link of each row. */
   titleOf: (row: T) => string;
+  /** When given, each row has a checkbox and the header one selects the whole page. */
+  selection?: { selected: Selection; dispatch: Dispatch<SelectionAction> };
 }
 
 export function RecordList<T extends { id: string }, F extends string>(props: RecordListProps<T, F>) {
-  const { noun, state, dispatch, columns, page } = props;
+  const { noun, state, dispatch, columns, page, selection } = props;
   const id = useId();
 
   function onSearch(event: FormEvent<HTMLFormElement>) {
@@ -89,6 +92,15 @@ export function RecordList<T extends { id: string }, F extends string>(props: Re
               </caption>
               <thead>
                 <tr>
+                  {selection ? (
+                    <th scope="col" className="select-cell">
+                      <PageCheckbox
+                        label={`Select all ${noun} on this page`}
+                        state={pageSelection(selection.selected, page.nodes.map((r) => r.id))}
+                        onChange={(selected) => selection.dispatch({ type: 'page', selected, items: page.nodes.map((r) => ({ id: r.id, name: props.titleOf(r) })) })}
+                      />
+                    </th>
+                  ) : null}
                   {columns.map((column) => {
                     const sorted = column.sortField !== undefined && state.sort.field === column.sortField;
                     const ariaSort = sorted ? (state.sort.direction === 'ASC' ? 'ascending' : 'descending') : undefined;
@@ -109,7 +121,17 @@ export function RecordList<T extends { id: string }, F extends string>(props: Re
               </thead>
               <tbody>
                 {page.nodes.map((row) => (
-                  <tr key={row.id}>
+                  <tr key={row.id} className={selection?.selected.has(row.id) ? 'selected' : undefined}>
+                    {selection ? (
+                      <td className="select-cell">
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${props.titleOf(row)}`}
+                          checked={selection.selected.has(row.id)}
+                          onChange={() => selection.dispatch({ type: 'toggle', item: { id: row.id, name: props.titleOf(row) } })}
+                        />
+                      </td>
+                    ) : null}
                     {columns.map((column, index) => (
                       <td key={column.key} data-label={column.label}>
                         {index === 0 ? <Link href={props.hrefOf(row)}>{props.titleOf(row)}</Link> : column.render(row)}
@@ -140,5 +162,20 @@ export function RecordList<T extends { id: string }, F extends string>(props: Re
         </>
       )}
     </section>
+  );
+}
+
+/** The header checkbox: checked when the whole page is selected, mixed when part of it is. */
+function PageCheckbox({ label, state, onChange }: { label: string; state: 'none' | 'some' | 'all'; onChange: (selected: boolean) => void }) {
+  return (
+    <input
+      type="checkbox"
+      aria-label={label}
+      checked={state === 'all'}
+      ref={(input) => {
+        if (input) input.indeterminate = state === 'some';
+      }}
+      onChange={() => onChange(state !== 'all')}
+    />
   );
 }

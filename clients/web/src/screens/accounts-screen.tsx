@@ -1,10 +1,12 @@
 /** Accounts: searchable by name or domain, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import { useReducer, useState, type FormEvent } from 'react';
+import { BulkActionBar } from '../components/bulk-action-bar.tsx';
 import { FormErrors, FormField, textOf } from '../components/form-field.tsx';
 import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
 import { RecordList, type ListColumn } from '../components/record-list.tsx';
 import type { AccountRowFragment, AccountSortField } from '../gql/graphql';
+import { NO_SELECTION, selectionReducer } from '../lib/bulk-actions.ts';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { formatDate } from '../lib/labels.ts';
 import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
@@ -35,6 +37,7 @@ export function AccountsScreen() {
   const view = useListView('accounts', INITIAL, COLUMNS);
   const { state, dispatch } = view;
   const [creating, setCreating] = useState(false);
+  const [selected, select] = useReducer(selectionReducer, NO_SELECTION);
   const filter = searchFilter(state.search, ['name', 'domain'], state.choice ? [{ industry: { eq: state.choice } }] : []);
   const { data, previousData, loading, error, refetch } = useQuery(AccountsQuery, {
     variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] },
@@ -57,6 +60,13 @@ export function AccountsScreen() {
       </div>
       {creating ? <CreateAccountForm onCancel={() => setCreating(false)} /> : null}
       <ListViewTools {...view.tools} />
+      <BulkActionBar
+        kind="accounts"
+        selection={selected}
+        onClear={() => select({ type: 'clear' })}
+        onRemove={(ids) => select({ type: 'remove', ids })}
+        onChanged={() => void refetch().catch(() => undefined)}
+      />
       <RecordList
         key={view.listKey}
         noun="accounts"
@@ -70,6 +80,7 @@ export function AccountsScreen() {
         error={error}
         onRetry={() => void refetch().catch(() => undefined)}
         hrefOf={(a) => pathOf({ screen: 'account', id: a.id })}
+        selection={{ selected, dispatch: select }}
         titleOf={(a) => a.name}
       />
     </div>

@@ -1,10 +1,12 @@
 /** Contacts: searchable, filterable by lifecycle stage, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import { useReducer, useState, type FormEvent } from 'react';
+import { BulkActionBar } from '../components/bulk-action-bar.tsx';
 import { FormErrors, FormField, SelectField, textOf } from '../components/form-field.tsx';
 import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
 import { RecordList, type ListColumn } from '../components/record-list.tsx';
 import type { ContactRowFragment, ContactSortField, LifecycleStage } from '../gql/graphql';
+import { NO_SELECTION, selectionReducer } from '../lib/bulk-actions.ts';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { enumLabel, formatDate, LIFECYCLE_STAGES, optionsOf } from '../lib/labels.ts';
 import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
@@ -28,6 +30,7 @@ export function ContactsScreen() {
   const view = useListView('contacts', INITIAL, COLUMNS);
   const { state, dispatch } = view;
   const [creating, setCreating] = useState(false);
+  const [selected, select] = useReducer(selectionReducer, NO_SELECTION);
   const filter = searchFilter(state.search, ['firstName', 'lastName', 'email'], state.choice ? [{ lifecycleStage: { eq: state.choice } }] : []);
   const { data, previousData, loading, error, refetch } = useQuery(ContactsQuery, {
     variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] },
@@ -50,6 +53,13 @@ export function ContactsScreen() {
       </div>
       {creating ? <CreateContactForm onCancel={() => setCreating(false)} /> : null}
       <ListViewTools {...view.tools} />
+      <BulkActionBar
+        kind="contacts"
+        selection={selected}
+        onClear={() => select({ type: 'clear' })}
+        onRemove={(ids) => select({ type: 'remove', ids })}
+        onChanged={() => void refetch().catch(() => undefined)}
+      />
       <RecordList
         key={view.listKey}
         noun="contacts"
@@ -63,6 +73,7 @@ export function ContactsScreen() {
         error={error}
         onRetry={() => void refetch().catch(() => undefined)}
         hrefOf={(c) => pathOf({ screen: 'contact', id: c.id })}
+        selection={{ selected, dispatch: select }}
         titleOf={(c) => c.name}
       />
     </div>
