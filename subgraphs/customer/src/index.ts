@@ -5,7 +5,7 @@
  * signed-identity HTTP server; `start` listens and begins publishing events.
  */
 import { fileURLToPath } from 'node:url';
-import { forTenant, type Database } from '@crm/db';
+import { forTenant, openDatabase, type Database } from '@crm/db';
 import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay, type ConsumerTuning } from '@crm/events';
 import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
@@ -98,9 +98,13 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
 
   // CSV uploads, import error reports and exports behind the gateway's /imports and /exports (signed)
   const fileRoutes = createFileRoutes({ prisma, services, signingSecret: deps.signingSecret, logger });
-  const importRunner = createImportRunner({ prisma, logger, onCommit: () => relay.nudge() });
+  // Background work (the import runner's polling and batches, the decay job) goes through
+  // connections of its own (PostgreSQL), never taking one from requests. PGlite has a single session and shares it.
+  const jobsDatabase = deps.database.config.kind === 'postgres' ? await openDatabase({ ...deps.database.config, poolSize: 2 }) : deps.database;
+  const jobsPrisma = jobsDatabase === deps.database ? prisma : new PrismaClient({ adapter: jobsDatabase.adapter });
+  const importRunner = createImportRunner({ prisma: jobsPrisma, logger, onCommit: () => relay.nudge() });
   services.imports.whenQueued(() => importRunner.nudge());
-  const scoreDecay = createScoreDecayJob({ prisma, scoring: services.leadScoring, logger });
+  const scoreDecay = createScoreDecayJob({ prisma: jobsPrisma, scoring: services.leadScoring, logger });
 
   const server = await createSubgraphServer<Context>({
     name: 'customer',
@@ -182,6 +186,8 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
       if (started) await relay.stop();
       started = false;
       await prisma.$disconnect();
+      if (jobsPrisma !== prisma) await jobsPrisma.$disconnect();
+      if (jobsDatabase !== deps.database) await jobsDatabase.close();
     },
   };
 }
