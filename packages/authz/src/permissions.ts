@@ -41,6 +41,11 @@ export type Grants = Partial<Record<Permission, Scope>>;
 
 export const permission = (resource: Resource, action: Action): Permission => `${resource}:${action}`;
 
+/** Whether the roles include a tenant or system admin (who manage settings and personal data). */
+export function hasAdminRole(roles: readonly string[]): boolean {
+  return roles.some((role) => role.toUpperCase() === 'TENANT_ADMIN' || role.toUpperCase() === 'SYSTEM_ADMIN');
+}
+
 /** Every action on each listed resource, at one scope. */
 function all(resources: readonly Resource[], scope: Scope, actions: readonly Action[] = ACTIONS): Grants {
   const grants: Grants = {};

@@ -9,3 +9,4 @@ export * from './internal-route.ts';
 export * from './json-scalar.ts';
 export * from './interval-job.ts';
 export * from './batch.ts';
+export * from './ids.ts';

@@ -2,7 +2,7 @@
  * What every customer resolver receives: who is calling, a tenant-scoped database client,
  * request-scoped loaders and the domain services.
  */
-import { AccessDeniedError, assertCan, ownerForCreate, principalOf, readable, readWhere, type Principal } from '@crm/authz';
+import { AccessDeniedError, assertCan, hasAdminRole, ownerForCreate, principalOf, readable, readWhere, type Principal } from '@crm/authz';
 import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
 import type { EventEnvelope } from '@crm/events';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
@@ -41,7 +41,6 @@ export function actorOf(identity: Identity): Actor {
 }
 
 /** Roles that administer a whole tenant (compared case-insensitively). */
-const ADMIN_ROLES = new Set(['TENANT_ADMIN', 'SYSTEM_ADMIN']);
 
 /** Like {@link requireTenant}, and FORBIDDEN unless the caller is a tenant (or system) admin. */
 export function requireTenantAdmin(
@@ -49,7 +48,7 @@ export function requireTenantAdmin(
   message = 'Only tenant admins may delete records for good',
 ): { tenantId: string; db: TenantDb } {
   const scoped = requireTenant(context);
-  if (!context.identity.roles.some((role) => ADMIN_ROLES.has(role.toUpperCase()))) throw forbidden(message);
+  if (!hasAdminRole(context.identity.roles)) throw forbidden(message);
   return scoped;
 }
 

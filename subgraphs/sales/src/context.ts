@@ -11,6 +11,7 @@ import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/run
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
 import type { SalesServices } from './services.ts';
+import { isUuid } from '@crm/runtime';
 
 /** A Prisma client scoped to one tenant by `forTenant` from @crm/db. */
 export type TenantDb = PrismaClient;
@@ -88,7 +89,7 @@ export async function authorizeDeal(
 ): Promise<void> {
   const { db } = requireTenant(ctx);
   const who = principal(ctx);
-  const deal = UUID.test(dealId) ? await db.deal.findFirst({ where: { id: dealId }, select: { ownerId: true } }) : null;
+  const deal = isUuid(dealId) ? await db.deal.findFirst({ where: { id: dealId }, select: { ownerId: true } }) : null;
   guard(() => {
     if (deal) assertCan(who, 'deal', action, deal);
     if (change.ownerId !== undefined) assertCan(who, 'deal', action, { ownerId: change.ownerId });
@@ -129,7 +130,7 @@ export function visibleActivities<T extends { assigneeId: string | null; created
 /** FORBIDDEN unless the caller may `action` the activity (one that is not the tenant's is left to the service). */
 export async function authorizeActivity(ctx: Context, action: 'update' | 'delete', activityId: string): Promise<void> {
   const { db } = requireTenant(ctx);
-  const activity = UUID.test(activityId) ? await db.activity.findFirst({ where: { id: activityId }, select: { assigneeId: true, createdById: true } }) : null;
+  const activity = isUuid(activityId) ? await db.activity.findFirst({ where: { id: activityId }, select: { assigneeId: true, createdById: true } }) : null;
   if (activity) guard(() => assertCan(principal(ctx), 'activity', action, { ownerId: activityOwner(activity) }));
 }
 
@@ -139,7 +140,6 @@ export function authorizeNewActivity(ctx: Pick<Context, 'identity' | 'tenantId'>
   guard(() => assertCan(who, 'activity', 'create', { ownerId: assigneeId ?? who.userId }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function guard<T>(decide: () => T): T {
   try {

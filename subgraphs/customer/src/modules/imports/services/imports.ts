@@ -25,6 +25,7 @@ import { ACCOUNT_SPEC, LEAD_SPEC, readAccountRow, readLeadRow } from '../lib/rec
 import type { FieldDefinition } from '../../../lib/custom-fields.ts';
 import { ACCOUNT_RECORD_COLUMNS, ACCOUNT_SET } from './account-batch.ts';
 import { LEAD_RECORD_COLUMNS, LEAD_SET } from './lead-batch.ts';
+import { hasAdminRole } from '@crm/authz';
 
 export const IMPORT_PROGRESSED = 'customer.import.progressed';
 export const IMPORT_UNDONE = 'customer.import.undone';
@@ -114,8 +115,7 @@ export interface Viewer {
   tenantId: string;
 }
 
-const ADMIN_ROLES = new Set(['TENANT_ADMIN', 'SYSTEM_ADMIN']);
-const isAdmin = (identity: Identity) => identity.roles.some((role) => ADMIN_ROLES.has(role.toUpperCase()));
+const isAdmin = (identity: Identity) => hasAdminRole(identity.roles);
 export const canSee = (viewer: Viewer, job: Pick<ImportJobModel, 'createdById'>) => isAdmin(viewer.identity) || (job.createdById !== null && job.createdById === viewer.identity.userId);
 
 const principalFor = (viewer: Viewer): Principal => principalOf({ ...viewer.identity, tenantId: viewer.tenantId });

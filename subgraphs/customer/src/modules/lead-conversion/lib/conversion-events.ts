@@ -4,6 +4,7 @@
  */
 import type { EventEnvelope } from '@crm/events';
 import type { ConversionDealInput } from './conversion-input.ts';
+import { isUuid } from '@crm/runtime';
 
 /** A conversion was recorded; sales creates the deal when `deal` is not null. */
 export const LEAD_CONVERSION_REQUESTED = 'customer.lead.conversion_requested';
@@ -49,8 +50,6 @@ export class InvalidDealStepEventError extends Error {
   override readonly name = 'InvalidDealStepEventError';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /** The deal step's result, or null for any other sales event. */
 export function parseDealStepEvent(event: EventEnvelope): DealStepResult | null {

@@ -4,6 +4,8 @@
  * `<subgraph>.personal_data.erased` {erasureId, contactId, erased: {<kind>: count}}; the erasure is
  * complete when every subgraph in {@link ERASING_SUBGRAPHS} has answered.
  */
+import { isUuid } from '@crm/runtime';
+
 export const ERASURE_REQUESTED = 'customer.contact.erasure_requested';
 export const ERASURE_COMPLETED = 'customer.contact.erasure_completed';
 
@@ -25,15 +27,13 @@ export interface ErasureAnswer {
   erased: Record<string, number>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The answer an event carries; null for events that are not erasure answers (or malformed ones). */
 export function erasureAnswerOf(event: { type: string; payload: Record<string, unknown> }): ErasureAnswer | null {
   const [domain, aggregate, verb] = event.type.split('.');
   if (aggregate !== 'personal_data' || verb !== 'erased') return null;
   const subgraph = ERASING_SUBGRAPHS.find((name) => name === domain);
   const { erasureId, erased } = event.payload;
-  if (!subgraph || typeof erasureId !== 'string' || !UUID.test(erasureId)) return null;
+  if (!subgraph || !isUuid(erasureId)) return null;
   const counts: Record<string, number> = {};
   if (erased !== null && typeof erased === 'object') {
     for (const [kind, count] of Object.entries(erased)) if (typeof count === 'number' && Number.isFinite(count)) counts[kind] = count;

@@ -27,6 +27,7 @@ import { clientSecretMatches } from '../lib/client-secret.ts';
 import { API_RESOURCE, API_SCOPE, FIRST_PARTY_CLIENTS, OIDC_DEFAULTS, OIDC_PATH, OIDC_TTL, type OidcOptions } from '../lib/oidc-config.ts';
 import { createPostgresAdapter } from '../lib/postgres-adapter.ts';
 import type { OAuthClientService } from './oauth-clients.ts';
+import { isUuid } from '@crm/runtime';
 
 /** How long the key material is reused before checking for a rotation. */
 const KEY_CHECK_MS = 30_000;
@@ -65,14 +66,13 @@ export interface OidcService {
 /** Scopes a client may ask for; `api` is also the scope of the API resource. */
 const SCOPES = ['openid', 'offline_access', 'email', API_SCOPE];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createOidcService({ prisma, signingKeys, clients, options, logger, clock = () => new Date() }: OidcServiceDeps): OidcService {
   const issuer = (options.issuer ?? OIDC_DEFAULTS.issuer).replace(/\/+$/, '');
   const cookieKey = createHmac('sha256', options.cookieSecret).update('crm-oidc-cookies').digest('base64url');
 
   async function findAccount(accountId: string): Promise<OAuthAccount | null> {
-    if (!UUID.test(accountId)) return null;
+    if (!isUuid(accountId)) return null;
     const rows = await prisma.$queryRaw<OAuthAccount[]>`
       SELECT "id"::text AS "id", "tenantId"::text AS "tenantId", "role", "email", "active"
       FROM platform_find_oauth_account(${accountId}::uuid)`;

@@ -12,10 +12,10 @@
 import { withTenantTransaction } from '@crm/db';
 import { createInternalRoute } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
+import { isUuid } from '@crm/runtime';
 
 export const TEAM_FACTS_PATH = '/internal/users/team-facts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TeamFacts {
   teamId: string | null;
@@ -48,7 +48,7 @@ export function createTeamFactsRoute(prisma: PrismaClient, signingSecret: string
     parse: (body) => {
       if (typeof body !== 'object' || body === null) return null;
       const { tenantId, userId } = body as Record<string, unknown>;
-      return typeof tenantId === 'string' && typeof userId === 'string' && UUID.test(tenantId) && UUID.test(userId)
+      return typeof tenantId === 'string' && typeof userId === 'string' && isUuid(tenantId) && isUuid(userId)
         ? { tenantId: tenantId.toLowerCase(), userId: userId.toLowerCase() }
         : null;
     },

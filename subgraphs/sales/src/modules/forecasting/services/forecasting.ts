@@ -29,6 +29,7 @@ import {
   type ForecastInput,
   type Period,
 } from '../lib/forecast-rules.ts';
+import { isUuid } from '@crm/runtime';
 
 /** Won deals older than this many days before the snapshot are left out of it (no forecast period reaches them). */
 const SNAPSHOT_WON_DAYS = 800;
@@ -55,7 +56,6 @@ function money(amount: string, currency: string): { amountMinor: bigint; currenc
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SetQuotaInput {
   ownerId?: string | null;
@@ -74,7 +74,7 @@ export async function setQuota(db: TenantDb, who: Principal, input: SetQuotaInpu
   const teamId = input.teamId ?? null;
   if ((ownerId === null) === (teamId === null)) throw badInput('Give exactly one of ownerId and teamId', ownerId === null ? 'ownerId' : 'teamId');
   for (const [field, value] of [['ownerId', ownerId], ['teamId', teamId]] as const) {
-    if (value !== null && !UUID.test(value)) throw badInput(`${field} must be an id (uuid)`, field);
+    if (value !== null && !isUuid(value)) throw badInput(`${field} must be an id (uuid)`, field);
   }
   const when = period(input.period);
   const { amountMinor, currency } = money(input.amount, input.currency);
@@ -122,7 +122,7 @@ function quotaScope(who: Principal): Prisma.QuotaWhereInput {
 
 /** Sets (or with `null` clears) the category an open deal's owner chose. The caller is authorized by the resolver. */
 export async function setDealCategory(db: TenantDb, who: Principal, dealId: string, category: ForecastCategory | null): Promise<void> {
-  if (!UUID.test(dealId)) throw badInput('dealId must be an id (uuid)', 'dealId');
+  if (!isUuid(dealId)) throw badInput('dealId must be an id (uuid)', 'dealId');
   const deal = await db.deal.findFirst({ where: { id: dealId, deletedAt: null }, select: { status: true } });
   if (!deal) throw notFound('Deal', dealId);
   if (category === 'CLOSED') throw badInput('category CLOSED cannot be chosen: a deal is CLOSED when it is won', 'category');
@@ -197,7 +197,7 @@ export async function snapshotTenants(prisma: PrismaClient, now: Date): Promise<
     prisma.$queryRaw<{ tenantId: string }[]>`SELECT DISTINCT "tenantId"::text AS "tenantId" FROM "ForecastSnapshotDay"`,
     prisma.$queryRaw<{ tenantId: string }[]>`SELECT DISTINCT "tenantId" FROM "OutboxEvent" WHERE "occurredAt" >= ${since}`,
   ]);
-  return [...new Set([...days.map((row) => row.tenantId), ...events.map((row) => row.tenantId)])].filter((id) => UUID.test(id));
+  return [...new Set([...days.map((row) => row.tenantId), ...events.map((row) => row.tenantId)])].filter((id) => isUuid(id));
 }
 
 export interface ForecastGroupResult {

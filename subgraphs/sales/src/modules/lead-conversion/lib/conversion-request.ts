@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@crm/events';
+import { isUuid } from '@crm/runtime';
 
 export const LEAD_CONVERSION_REQUESTED = 'customer.lead.conversion_requested';
 export const LEAD_CONVERSION_DEAL_CREATED = 'sales.lead_conversion.deal_created';
@@ -48,8 +49,6 @@ export class InvalidConversionRequestError extends Error {
   override readonly name = 'InvalidConversionRequestError';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function optionalUuid(value: unknown, field: string, eventId: string): string | null {

@@ -6,6 +6,7 @@
  * `customer.contact.merge_undone` / `customer.account.merge_undone` (same payload) ask to move them back.
  */
 import type { EventEnvelope } from '@crm/events';
+import { isUuid } from '@crm/runtime';
 
 export const CONTACT_MERGED = 'customer.contact.merged';
 export const CONTACT_MERGE_UNDONE = 'customer.contact.merge_undone';
@@ -26,8 +27,6 @@ export interface MergeRequest {
   mergedIds: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 const KINDS: Record<string, Pick<MergeRequest, 'record' | 'direction'>> = {
   [CONTACT_MERGED]: { record: 'CONTACT', direction: 'apply' },
