@@ -4,22 +4,6 @@
  */
 import { graphql } from './gql';
 
-export const LoginMutation = graphql(`
-  mutation Login($email: String!, $password: String!, $tenantSlug: String) {
-    login(email: $email, password: $password, tenantSlug: $tenantSlug) {
-      accessToken
-      tokenType
-      expiresIn
-      user {
-        id
-        name
-        email
-        role
-      }
-    }
-  }
-`);
-
 export const PipelinesQuery = graphql(`
   query Pipelines {
     pipelines {
