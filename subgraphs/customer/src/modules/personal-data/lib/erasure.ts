@@ -41,6 +41,11 @@ export function erasureAnswerOf(event: { type: string; payload: Record<string, u
   return { subgraph, erasureId: erasureId.toLowerCase(), erased: counts };
 }
 
+/** The reports stored on an erasure (a JSON object keyed by subgraph). */
+export function reportsOf(value: unknown): Record<string, ErasureReport> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, ErasureReport>) : {};
+}
+
 /** Subgraphs still to answer, given the reports so far. */
 export function waitingFor(reports: Record<string, unknown>): ErasingSubgraph[] {
   return ERASING_SUBGRAPHS.filter((subgraph) => !(subgraph in reports));

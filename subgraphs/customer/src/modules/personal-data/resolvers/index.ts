@@ -1,12 +1,9 @@
 import { JSONScalar } from '@crm/runtime';
 import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
 import { actorOf, requireTenantAdmin } from '../../../context.ts';
-import { waitingFor, type ErasureReport } from '../lib/erasure.ts';
+import { reportsOf, waitingFor } from '../lib/erasure.ts';
 
 const ADMINS_ONLY = 'Only tenant admins may export or erase personal data';
-
-const reportsOf = (value: unknown): Record<string, ErasureReport> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, ErasureReport>) : {};
 
 export const resolvers: Resolvers = {
   JSON: JSONScalar,

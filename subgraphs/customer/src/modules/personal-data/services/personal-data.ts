@@ -16,7 +16,7 @@ import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.
 import type { PersonalDataErasureModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { isUuid } from '../../../lib/validation.ts';
-import { ERASED_NAME, ERASURE_COMPLETED, ERASURE_REQUESTED, erasureAnswerOf, waitingFor, type ErasureReport } from '../lib/erasure.ts';
+import { ERASED_NAME, ERASURE_COMPLETED, ERASURE_REQUESTED, erasureAnswerOf, reportsOf, waitingFor } from '../lib/erasure.ts';
 
 /** Consumer group and processed-event namespace of the erasure answers. */
 export const PERSONAL_DATA_CONSUMER = 'customer.personal-data';
@@ -37,9 +37,6 @@ export interface PersonalDataDeps {
   prisma: PrismaClient;
   onCommit: () => void;
 }
-
-const reportsOf = (value: Prisma.JsonValue): Record<string, ErasureReport> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as unknown as Record<string, ErasureReport>) : {};
 
 export function createPersonalDataService({ prisma, onCommit }: PersonalDataDeps): PersonalDataService {
   return {
