@@ -17,8 +17,7 @@ import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import { applyCustomFields, type FieldDefinition } from '../../../lib/custom-fields.ts';
 import { checkParent } from '../../accounts/services/accounts.ts';
 import type { AccountRowPatch, RecordReading } from '../lib/record-rows.ts';
-import { recordChanges, recordFailures, type ImportChangeRow, type RowFailure } from './batch-log.ts';
-import { reasonOf, type BatchOutcome, type DedupPolicy } from './contact-batch.ts';
+import { objectOf, reasonOf, recordChanges, recordFailures, type BatchOutcome, type DedupPolicy, type ImportChangeRow, type RowFailure } from './batch-log.ts';
 
 export interface AccountBatchRow {
   reading: RecordReading<AccountRowPatch>;
@@ -61,8 +60,6 @@ export const ACCOUNT_RECORD_COLUMNS = `id uuid, name text, domain text, industry
 /** SET list of an UPDATE "Account" a from a record `r` of ACCOUNT_RECORD_COLUMNS. */
 export const ACCOUNT_SET = `name = r.name, domain = r.domain, industry = r.industry, employees = r.employees, "revenueMinor" = r."revenueMinor"::bigint,
   "revenueCurrency" = r."revenueCurrency", "parentId" = r."parentId", "ownerId" = r."ownerId", "customFields" = r."customFields", "updatedAt" = now()`;
-
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /** The state after applying `patch` (and the resolved parent) to `current` (a new account when null). */
 export function applyAccountPatch(current: AccountState | null, patch: AccountRowPatch, parentId: string | undefined, definitions: readonly FieldDefinition[]): AccountState {
@@ -116,7 +113,7 @@ export async function writeAccountBatch(tx: TxClient<PrismaClient>, input: Accou
         [...names],
       );
       for (const row of found) {
-        const existing = { ...row, customFields: record(row.customFields) };
+        const existing = { ...row, customFields: objectOf(row.customFields) };
         existingById.set(existing.id, existing);
         const keys = [...(row.domain && domains.has(row.domain) ? [`domain:${row.domain}`] : []), ...(names.has(row.name.toLowerCase()) ? [`name:${row.name.toLowerCase()}`] : [])];
         for (const key of keys) existingByKey.set(key, [...(existingByKey.get(key) ?? []), existing]);

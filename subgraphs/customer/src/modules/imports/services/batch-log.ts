@@ -1,9 +1,32 @@
 /**
- * What every import batch records beside its records, in the batch's transaction: the change log
+ * What every import batch (contacts, accounts, leads) shares: the dedup policy and outcome, why a
+ * row failed, and what it records beside its records in the batch's transaction: the change log
  * that undo reads (the first change of a record in an import wins: it holds the state from before
  * the import) and the rows that failed.
  */
+import { AccessDeniedError } from '@crm/authz';
+import { AppError } from '@crm/runtime';
 import type { RawSql } from '@crm/events';
+
+export type DedupPolicy = 'SKIP' | 'UPDATE' | 'CREATE';
+
+export interface BatchOutcome {
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+}
+
+/** Why a row failed, from what the shared rules threw (anything else is a bug and propagates). */
+export function reasonOf(error: unknown): string {
+  if (error instanceof AccessDeniedError) return error.message;
+  if (error instanceof AppError) return error.message;
+  throw error;
+}
+
+/** A JSON column read back as an object (`{}` for null or a non-object). */
+export const objectOf = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 export interface RowFailure {
   rowNumber: number;

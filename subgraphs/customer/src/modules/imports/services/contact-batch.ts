@@ -6,26 +6,17 @@
  * row errors.
  */
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, assertCan, ownerForCreate, type Principal } from '@crm/authz';
-import { AppError } from '@crm/runtime';
+import { assertCan, ownerForCreate, type Principal } from '@crm/authz';
 import type { RawSql } from '@crm/events';
 import { jsonList, mergePrimary, primaryOf, type EmailEntry, type PhoneEntry } from '../../../lib/contact-details.ts';
 import { applyCustomFields, type FieldDefinition } from '../../../lib/custom-fields.ts';
 import type { ContactPatch, RowReading } from '../lib/contact-rows.ts';
-
-export type DedupPolicy = 'SKIP' | 'UPDATE' | 'CREATE';
+import { objectOf, reasonOf, recordChanges, recordFailures, type BatchOutcome, type DedupPolicy, type RowFailure } from './batch-log.ts';
 
 export interface BatchRow {
   reading: RowReading;
   /** The row's cells as in the file (for the error report). */
   cells: readonly string[];
-}
-
-export interface BatchOutcome {
-  created: number;
-  updated: number;
-  skipped: number;
-  failed: number;
 }
 
 export interface ContactBatchInput {
@@ -82,19 +73,10 @@ function applyPatch(current: ContactState | null, patch: ContactPatch, definitio
   };
 }
 
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
-
-/** Why a row failed, from what the shared rules threw. */
-export function reasonOf(error: unknown): string {
-  if (error instanceof AccessDeniedError) return error.message;
-  if (error instanceof AppError) return error.message;
-  throw error;
-}
-
 export async function writeContactBatch(tx: RawSql, input: ContactBatchInput): Promise<BatchOutcome> {
   const { jobId, tenantId, policy, principal, definitions } = input;
   const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, failed: 0 };
-  const errors: { rowNumber: number; column: string | null; reason: string; values: readonly string[] }[] = [];
+  const errors: RowFailure[] = [];
 
   const keys = policy === 'CREATE' ? [] : [...new Set(input.rows.flatMap(({ reading }) => (reading.ok && reading.key ? [reading.key] : [])))];
   const existingByKey = new Map<string, ExistingRow[]>();
@@ -107,7 +89,7 @@ export async function writeContactBatch(tx: RawSql, input: ContactBatchInput): P
     );
     for (const row of found) {
       const list = existingByKey.get(row.email!) ?? [];
-      list.push({ ...row, emails: jsonList<EmailEntry>(row.emails), phones: jsonList<PhoneEntry>(row.phones), customFields: record(row.customFields) });
+      list.push({ ...row, emails: jsonList<EmailEntry>(row.emails), phones: jsonList<PhoneEntry>(row.phones), customFields: objectOf(row.customFields) });
       existingByKey.set(row.email!, list);
     }
   }
@@ -192,32 +174,11 @@ export async function writeContactBatch(tx: RawSql, input: ContactBatchInput): P
       tenantId,
     );
   }
-  const changes = [
+  await recordChanges(tx, jobId, tenantId, [
     ...[...creates.keys()].map((id) => ({ recordId: id, created: true, previous: null })),
     ...[...updates].map(([id, { previous }]) => ({ recordId: id, created: false, previous: toJson(id, previous) })),
-  ];
-  if (changes.length) {
-    // the first import change of a record wins: it holds the state from before the import
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "ImportChange" ("jobId", "tenantId", "recordId", created, previous)
-       SELECT $2::uuid, $3::uuid, r."recordId", r.created, r.previous FROM jsonb_to_recordset($1::jsonb) AS r("recordId" uuid, created boolean, previous jsonb)
-       ON CONFLICT DO NOTHING`,
-      JSON.stringify(changes),
-      jobId,
-      tenantId,
-    );
-  }
-  if (errors.length) {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "ImportRowError" ("jobId", "tenantId", "rowNumber", "column", reason, "values")
-       SELECT $2::uuid, $3::uuid, r."rowNumber", r."column", r.reason, ARRAY(SELECT jsonb_array_elements_text(r."values"))
-         FROM jsonb_to_recordset($1::jsonb) AS r("rowNumber" int, "column" text, reason text, "values" jsonb)
-       ON CONFLICT DO NOTHING`,
-      JSON.stringify(errors),
-      jobId,
-      tenantId,
-    );
-  }
+  ]);
+  await recordFailures(tx, jobId, tenantId, errors);
   outcome.failed = errors.length;
   return outcome;
 }

@@ -20,7 +20,8 @@ import { CsvFormatError, decodeCsv, type Delimiter } from '../lib/csv.ts';
 import { mappedColumns, readContactRow } from '../lib/contact-rows.ts';
 import { readAccountRow, readLeadRow } from '../lib/record-rows.ts';
 import { writeAccountBatch } from './account-batch.ts';
-import { writeContactBatch, type BatchOutcome } from './contact-batch.ts';
+import type { BatchOutcome } from './batch-log.ts';
+import { writeContactBatch } from './contact-batch.ts';
 import { dataRecords, ENTITY_INFO, mappingOf, progressEvent, storedPrincipal } from './imports.ts';
 import { writeLeadBatch } from './lead-batch.ts';
 

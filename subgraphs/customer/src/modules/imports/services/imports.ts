@@ -9,7 +9,7 @@
  * `createAccount` or `createLead` would own them; updates need `<record>:update`).
  */
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, ownerForCreate, principalOf, type Principal } from '@crm/authz';
+import { AccessDeniedError, hasAdminRole, ownerForCreate, principalOf, type Principal } from '@crm/authz';
 import { forTenant, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent, type EventEnvelope, type RawSql } from '@crm/events';
 import { badInput, conflict, forbidden, notFound, type Identity } from '@crm/runtime';
@@ -25,7 +25,7 @@ import { ACCOUNT_SPEC, LEAD_SPEC, readAccountRow, readLeadRow } from '../lib/rec
 import type { FieldDefinition } from '../../../lib/custom-fields.ts';
 import { ACCOUNT_RECORD_COLUMNS, ACCOUNT_SET } from './account-batch.ts';
 import { LEAD_RECORD_COLUMNS, LEAD_SET } from './lead-batch.ts';
-import { hasAdminRole } from '@crm/authz';
+import type { DedupPolicy } from './batch-log.ts';
 
 export const IMPORT_PROGRESSED = 'customer.import.progressed';
 export const IMPORT_UNDONE = 'customer.import.undone';
@@ -57,7 +57,6 @@ export function readRow(
   if (entity === 'LEAD') return readLeadRow(rowNumber, cells, columnCount, mapped, definitions);
   return readContactRow(rowNumber, cells, columnCount, mapped, definitions);
 }
-export type DedupPolicy = 'SKIP' | 'UPDATE' | 'CREATE';
 
 /** Payload of `customer.import.progressed` (version 1): the job's counters after a committed batch. */
 export interface ImportProgressPayload extends Record<string, unknown> {

@@ -23,8 +23,7 @@ import { scoreLead, storedScoringRules, type LeadScoreResult, type ScoreEventFac
 import { SCORING_KIND } from '../../lead-scoring/services/lead-scoring.ts';
 import { LEAD_STATUS_MOVES } from '../../leads/services/leads.ts';
 import type { LeadRowPatch, RecordReading } from '../lib/record-rows.ts';
-import { recordChanges, recordFailures, type RowFailure } from './batch-log.ts';
-import { reasonOf, type BatchOutcome, type DedupPolicy } from './contact-batch.ts';
+import { objectOf, reasonOf, recordChanges, recordFailures, type BatchOutcome, type DedupPolicy, type RowFailure } from './batch-log.ts';
 
 export interface LeadBatchRow {
   reading: RecordReading<LeadRowPatch>;
@@ -68,8 +67,6 @@ export const LEAD_RECORD_COLUMNS = `id uuid, name text, email text, company text
 
 /** SET list of an UPDATE "Lead" l from a record `r` of LEAD_RECORD_COLUMNS. */
 export const LEAD_SET = `name = r.name, email = r.email, company = r.company, source = r.source, status = r.status::"LeadStatus", "ownerId" = r."ownerId", score = r.score, "customFields" = r."customFields"`;
-
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /** The state after applying `patch` to `current` (a new lead when null); the score is set later. */
 export function applyLeadPatch(current: LeadState | null, patch: LeadRowPatch, definitions: readonly FieldDefinition[]): LeadState {
@@ -162,7 +159,7 @@ export async function writeLeadBatch(tx: RawSql, input: LeadBatchInput): Promise
     );
     for (const row of found) {
       const key = row.email!.toLowerCase();
-      existingByKey.set(key, [...(existingByKey.get(key) ?? []), { ...row, customFields: record(row.customFields) }]);
+      existingByKey.set(key, [...(existingByKey.get(key) ?? []), { ...row, customFields: objectOf(row.customFields) }]);
     }
   }
 
