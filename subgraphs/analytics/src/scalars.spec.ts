@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kind } from 'graphql';
-import { DateTimeScalar, DecimalScalar } from './scalars.ts';
-
-describe('DateTime', () => {
-  it('serializes dates and ISO strings as ISO-8601', () => {
-    expect(DateTimeScalar.serialize(new Date('2026-03-01T12:00:00Z'))).toBe('2026-03-01T12:00:00.000Z');
-    expect(DateTimeScalar.serialize('2026-03-01T12:00:00+01:00')).toBe('2026-03-01T11:00:00.000Z');
-  });
-
-  it('rejects input that is not a date as BAD_USER_INPUT', () => {
-    expect(() => DateTimeScalar.parseValue('yesterday')).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }));
-    expect(() => DateTimeScalar.parseLiteral({ kind: Kind.INT, value: '1' })).toThrow(/ISO-8601/);
-  });
-});
+import { DecimalScalar } from './scalars.ts';
 
 describe('Decimal', () => {
   it('accepts decimal strings only', () => {

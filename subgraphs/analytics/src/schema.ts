@@ -14,7 +14,8 @@ import { Query } from './modules/pipeline-summary/resolvers/Query.ts';
 import { Mutation as SavedQueriesMutation } from './modules/saved-queries/resolvers/Mutation.ts';
 import { PersistedQuery } from './modules/saved-queries/resolvers/PersistedQuery.ts';
 import { Query as SavedQueriesQuery } from './modules/saved-queries/resolvers/Query.ts';
-import { DateTimeScalar, DecimalScalar } from './scalars.ts';
+import { DateTimeScalar } from '@crm/runtime';
+import { DecimalScalar } from './scalars.ts';
 
 const sdl = (module: string) => parse(readFileSync(fileURLToPath(new URL(`./modules/${module}/schema.graphql`, import.meta.url)), 'utf8'));
 

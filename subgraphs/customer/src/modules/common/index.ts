@@ -1,4 +1,4 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
-import { DateTimeScalar } from '../../lib/scalars.ts';
+import { DateTimeScalar } from '@crm/runtime';
 
 export const resolvers: Resolvers = { DateTime: DateTimeScalar };

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
-import { DateTimeScalar } from '../../../lib/date-time.ts';
+import { DateTimeScalar } from '@crm/runtime';
+import { Mutation } from './Mutation.ts';
 import { Query } from './Query.ts';
 import { Tenant } from './Tenant.ts';
 
-export const tenantsResolvers: Resolvers = { DateTime: DateTimeScalar, Query, Tenant };
+export const tenantsResolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Tenant };

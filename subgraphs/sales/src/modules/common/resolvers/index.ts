@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../../__generated__/resolvers-types.ts';
-import { CalendarDate, DateTime, Decimal } from './scalars.ts';
+import { DateTimeScalar } from '@crm/runtime';
+import { CalendarDate, Decimal } from './scalars.ts';
 
-export const resolvers: Resolvers = { Date: CalendarDate, DateTime, Decimal };
+export const resolvers: Resolvers = { Date: CalendarDate, DateTime: DateTimeScalar, Decimal };

@@ -1,7 +1,7 @@
 /**
- * Scalars shared across the supergraph.
+ * The sales subgraph's scalars.
  *
- * `DateTime` is an ISO-8601 string. `Decimal` is money as an exact decimal string; in variables it
+ * `DateTime` is shared by every subgraph (@crm/runtime). `Decimal` is money as an exact decimal string; in variables it
  * must be a JSON string (a JSON number has already lost precision), in query literals any number
  * or string is taken by its exact text. Whether a Decimal suits its currency is checked by the
  * service that receives it, which names the field.
@@ -9,29 +9,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 const invalid = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-
-function toDate(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw invalid('DateTime must be an ISO-8601 date-time string');
-  return date;
-}
-
-export const DateTime = new GraphQLScalarType<Date, string>({
-  name: 'DateTime',
-  serialize(value) {
-    if (value instanceof Date) return value.toISOString();
-    if (typeof value === 'string') return toDate(value).toISOString();
-    throw new TypeError('DateTime cannot represent a non-date value');
-  },
-  parseValue(value) {
-    if (typeof value !== 'string') throw invalid('DateTime must be an ISO-8601 date-time string');
-    return toDate(value);
-  },
-  parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw invalid('DateTime must be an ISO-8601 date-time string');
-    return toDate(ast.value);
-  },
-});
 
 export const Decimal = new GraphQLScalarType<string, string>({
   name: 'Decimal',
