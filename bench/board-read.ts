@@ -4,20 +4,30 @@
  *   deals(pipelineId, first: 500) { id name amount stage { name } account { name } owner { name } [nextActivity { … }] }
  *
  * over BENCH_DEALS deals (default 500; 20 accounts, 5 owners), with authentication and tenancy on.
- * `nextActivity` is selected when the composed API schema has it. Prints requests/s and latency
- * percentiles for a closed loop (16 connections), an open loop at 80 % of the closed-loop
- * throughput (a rate this machine sustains) and an open loop at 100 requests/s; then SQL statements
- * per request in each subgraph, counted over sequential requests with the outbox relays'
- * background polling left out.
+ * `nextActivity` is selected when the composed API schema has it. Two gateways over the same
+ * subgraphs and data, measured one after the other in the same run: the stack's gateway (response
+ * cache off) and a second one with the response cache on. For each: requests/s and latency
+ * percentiles for a closed loop (16 connections), an open loop at 80 % of the cache-off closed-loop
+ * throughput (a rate this machine sustains without the cache) and an open loop at 100 requests/s;
+ * the cache hit ratio of each run; SQL statements per request in each subgraph, counted over
+ * sequential requests with the outbox relays' background polling left out. Then, with the cache
+ * on: sequential cold reads (the entry dropped before each) against warm ones, and the open loop at
+ * 100 requests/s while a deal of the board moves every BENCH_MOVE_MS ms (default 1 000) through
+ * the other gateway, so the cache learns of each move from its Kafka event.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES } from '@crm/stack';
+// the gateway package is not a dependency of the workspace root: its entry is loaded by path
+import { createGateway, type GatewayOptions } from '../gateway/src/index.ts';
+import { createLogger } from '@crm/runtime';
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, DOMAINS, moveDeal, STANDARD_STAGES } from '@crm/stack';
 import { startRealStack } from '@crm/testkit';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 500);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
+const MOVE_MS = Number(process.env.BENCH_MOVE_MS ?? 1000);
 const PAGE = Math.min(DEALS, 500);
 
 const stack = await startRealStack();
@@ -37,8 +47,9 @@ const url = stack.gatewayUrl;
 const pipeline = await createPipeline(url, token, 'Bench pipeline', STANDARD_STAGES);
 const accounts: Array<{ id: string; name: string }> = [];
 for (let i = 0; i < 20; i++) accounts.push(await createAccount(url, token, { name: `Account ${i}` }));
+const dealIds: string[] = [];
 for (let i = 0; i < DEALS; i += 20) {
-  await Promise.all(
+  const created = await Promise.all(
     Array.from({ length: Math.min(20, DEALS - i) }, (_, j) =>
       createDeal(url, token, {
         pipelineId: pipeline.id,
@@ -51,9 +62,26 @@ for (let i = 0; i < DEALS; i += 20) {
       }),
     ),
   );
+  dealIds.push(...created.map((deal) => deal.id));
 }
+const movable = dealIds[0]!;
 
 const apiSchema = readFileSync(new URL('../schema/api-schema.graphql', import.meta.url), 'utf8');
+// the same gateway with the response cache on, over the same subgraphs, bus and data
+const cachedGateway = await createGateway({
+  supergraphSdl: readFileSync(stack.config.supergraphPath, 'utf8'),
+  subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
+  jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
+  signingSecret: stack.config.signingSecret,
+  bus: stack.bus,
+  cache: stack.cache,
+  logger: createLogger('bench-cached-gateway', 'silent'),
+  responseCache: {},
+});
+const cachedUrl = (await cachedGateway.start(0)).url;
+await cachedGateway.responseCache!.ready;
+const cacheStats = () => cachedGateway.responseCache!.stats();
+
 const dealType = /type Deal\b[^{]*\{([^}]*)\}/.exec(apiSchema)?.[1] ?? '';
 const nextActivity = /^\s*nextActivity\b/m.test(dealType) ? ' nextActivity { id dueAt }' : '';
 const query = `query Board($pipelineId: ID!) { deals(pipelineId: $pipelineId, first: ${PAGE}) { id name amount stage { name } account { name } owner { name }${nextActivity} } }`;
@@ -65,74 +93,139 @@ interface LoadResult {
   errors: number;
   elapsedMs: number;
   latenciesMs: number[];
+  /** Hits / (hits + misses) of the cached gateway during the run; undefined without the cache. */
+  hitRatio?: number;
 }
 /** Closed loop over `connections`, or open loop at `rate`; requests time out after 10 s (counted as errors). */
-function load(spec: { durationMs?: number; connections?: number; rate?: number }): Promise<LoadResult> {
+async function load(target: string, spec: { durationMs?: number; connections?: number; rate?: number }): Promise<LoadResult> {
   const durationMs = spec.durationMs ?? DURATION_MS;
   const item = { key: 'board', token, body };
   const lanes = spec.rate ? [Array.from({ length: Math.ceil((spec.rate * durationMs) / 1000) }, () => item)] : Array.from({ length: spec.connections ?? 16 }, () => [item]);
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url, lanes, durationMs, rate: spec.rate, timeoutMs: 10_000 } });
+  const before = cacheStats();
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    const worker = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url: target, lanes, durationMs, rate: spec.rate, timeoutMs: 10_000 } });
     worker.once('message', (r: { records: Array<{ sentAt: number; answeredAt: number; ok: boolean }>; elapsedMs: number }) => {
       resolve({ requests: r.records.length, errors: r.records.filter((x) => !x.ok).length, elapsedMs: r.elapsedMs, latenciesMs: r.records.map((x) => x.answeredAt - x.sentAt) });
       void worker.terminate();
     });
     worker.once('error', reject);
   });
+  if (target !== cachedUrl) return result;
+  const after = cacheStats();
+  const hits = after.hits - before.hits;
+  const misses = after.misses - before.misses;
+  return { ...result, hitRatio: hits + misses ? hits / (hits + misses) : 0 };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const rateOf = (r: LoadResult) => r.requests / (r.elapsedMs / 1000);
+const lines: string[] = [];
 function report(name: string, r: LoadResult) {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
-  console.log(
-    `${name.padEnd(32)} ${rateOf(r).toFixed(0).padStart(6)} req/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   errors ${r.errors}/${r.requests}`,
+  lines.push(
+    `${name.padEnd(46)} ${rateOf(r).toFixed(0).padStart(6)} req/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   errors ${r.errors}/${r.requests}` +
+      (r.hitRatio === undefined ? '' : `   hits ${(r.hitRatio * 100).toFixed(1)}%`),
   );
 }
 
 /** One read; returns its error (null when the page holds every deal with its joins). */
-async function probe(): Promise<string | null> {
-  const answer = (await (await fetch(url, { method: 'POST', headers, body })).json()) as { data?: { deals: unknown[] } | null; errors?: unknown };
+async function probe(target: string): Promise<string | null> {
+  const answer = (await (await fetch(target, { method: 'POST', headers, body })).json()) as { data?: { deals: unknown[] } | null; errors?: unknown };
   return answer.errors || answer.data?.deals.length !== PAGE ? JSON.stringify(answer.errors ?? answer.data?.deals.length) : null;
 }
 /** Waits for the gateway to answer again after an overload (circuit breakers re-closed), at most 15 s. */
-async function settled(): Promise<void> {
+async function settled(target: string): Promise<void> {
   for (let i = 0; i < 30; i++) {
-    if ((await probe()) === null) return;
+    if ((await probe(target)) === null) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  console.log(`gateway still failing after overload: ${await probe()}`);
+  console.log(`gateway still failing after overload: ${await probe(target)}`);
 }
 
-const first = await probe();
-if (first) throw new Error(`board read failed: ${first}`);
-
-// warm up (JIT, pools, caches)
-await load({ durationMs: 3000, connections: 8 });
-
-const closed = await load({ connections: 16 });
-await settled();
-const sustainable = Math.max(5, Math.floor(rateOf(closed) * 0.8));
-const atSustainable = await load({ rate: sustainable });
-await settled();
-const at100 = await load({ rate: 100 });
-await settled();
-
-// SQL per request: sequential requests, only the statements they caused (the relays poll "OutboxEvent" meanwhile)
+/** SQL statements per request in each subgraph: sequential requests, only the statements they caused (the relays poll "OutboxEvent" meanwhile). */
 const domains = ['sales', 'customer', 'platform'] as const;
-for (const d of domains) stack.subgraphs[d].database.statements.reset();
-const SAMPLE = 20;
-for (let i = 0; i < SAMPLE; i++) await (await fetch(url, { method: 'POST', headers, body })).text();
-const perRequest = domains
-  .map((d) => [d, stack.subgraphs[d].database.statements.queries.filter((sql) => !/"OutboxEvent"|pg_try_advisory/i.test(sql)).length / SAMPLE] as const)
-  .map(([d, n]) => `${d} ${n.toFixed(2)}`)
-  .join(', ');
+const ownStatements = (d: (typeof domains)[number]) => stack.subgraphs[d].database.statements.queries.filter((sql) => !/"OutboxEvent"|pg_try_advisory/i.test(sql)).length;
+async function statementsPerRequest(target: string): Promise<string> {
+  // requests an overload left behind (answered too late for the client) finish first
+  for (let i = 0; i < 60; i++) {
+    for (const d of domains) stack.subgraphs[d].database.statements.reset();
+    await new Promise((r) => setTimeout(r, 500));
+    if (domains.every((d) => ownStatements(d) === 0)) break;
+  }
+  for (const d of domains) stack.subgraphs[d].database.statements.reset();
+  const SAMPLE = 20;
+  for (let i = 0; i < SAMPLE; i++) await (await fetch(target, { method: 'POST', headers, body })).text();
+  return domains
+    .map((d) => [d, ownStatements(d) / SAMPLE] as const)
+    .map(([d, n]) => `${d} ${n.toFixed(2)}`)
+    .join(', ');
+}
+
+const loadAtStart = loadavg()[0]!.toFixed(1);
+for (const target of [url, cachedUrl]) {
+  const first = await probe(target);
+  if (first) throw new Error(`board read failed: ${first}`);
+  // warm up (JIT, pools, caches)
+  await load(target, { durationMs: 3000, connections: 8 });
+}
+
+const off = { closed: await load(url, { connections: 16 }) };
+await settled(url);
+const sustainable = Math.max(5, Math.floor(rateOf(off.closed) * 0.8));
+const offSustainable = await load(url, { rate: sustainable });
+await settled(url);
+const offAt100 = await load(url, { rate: 100 });
+await settled(url);
+const offSql = await statementsPerRequest(url);
+
+const onClosed = await load(cachedUrl, { connections: 16 });
+await settled(cachedUrl);
+const onSustainable = await load(cachedUrl, { rate: sustainable });
+await settled(cachedUrl);
+const onAt100 = await load(cachedUrl, { rate: 100 });
+await settled(cachedUrl);
+const onSql = await statementsPerRequest(cachedUrl);
+
+// cold (every read a miss) against warm (every read a hit), sequential
+const cold: number[] = [];
+const warm: number[] = [];
+for (let i = 0; i < 20; i++) {
+  cachedGateway.responseCache!.clear();
+  for (const into of [cold, warm]) {
+    const started = performance.now();
+    await (await fetch(cachedUrl, { method: 'POST', headers, body })).text();
+    into.push(performance.now() - started);
+  }
+}
+
+// the cached gateway under writes: a deal of the board moves through the other gateway every MOVE_MS
+let moves = 0;
+let moving = true;
+const mover = (async () => {
+  while (moving) {
+    await new Promise((r) => setTimeout(r, MOVE_MS));
+    if (!moving) break;
+    await moveDeal(url, token, movable, pipeline.stages[++moves % 4]!.id);
+  }
+})();
+const onMoving = await load(cachedUrl, { rate: 100 });
+moving = false;
+await mover;
 
 console.log(`\nboard read: ${PAGE} deals per page (stage, account and owner names${nextActivity ? ', next activity' : ''} joined across subgraphs), real PostgreSQL, auth + tenancy on`);
-report('closed loop, 16 connections', closed);
-report(`open loop, ${sustainable} req/s (80% of closed)`, atSustainable);
-report('open loop, 100 req/s', at100);
-console.log(`SQL statements per request: ${perRequest}`);
+console.log(`load average (1 min) when the measurements started: ${loadAtStart}, when they ended: ${loadavg()[0]!.toFixed(1)}`);
+report('cache off: closed loop, 16 connections', off.closed);
+report(`cache off: open loop, ${sustainable} req/s (80% of closed)`, offSustainable);
+report('cache off: open loop, 100 req/s', offAt100);
+report('cache on:  closed loop, 16 connections', onClosed);
+report(`cache on:  open loop, ${sustainable} req/s`, onSustainable);
+report('cache on:  open loop, 100 req/s', onAt100);
+report(`cache on:  open loop, 100 req/s, ${moves} moves`, onMoving);
+for (const line of lines) console.log(line);
+const med = (values: number[]) => pct([...values].sort((a, b) => a - b), 50).toFixed(1);
+console.log(`cache on, sequential: cold read (miss) p50 ${med(cold)} ms, warm read (hit) p50 ${med(warm)} ms`);
+console.log(`SQL statements per request: cache off ${offSql}; cache on ${onSql}`);
 
+await cachedGateway.stop();
 await stack.stop();
 process.exit(0);

@@ -176,8 +176,14 @@ function argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNode, var
   }
 }
 
-/** Actual cost of a response: one per object below `data` (list items each count). */
+/** Costs of answers already counted: an answer served again from the response cache is not walked again. */
+const counted = new WeakMap<object, number>();
+
+/** Actual cost of a response: one per object below `data` (list items each count). Answers are not changed once sent. */
 export function actualCost(data: unknown): number {
+  if (data === null || typeof data !== 'object') return 0;
+  const known = counted.get(data);
+  if (known !== undefined) return known;
   let total = 0;
   const walk = (value: unknown) => {
     if (Array.isArray(value)) for (const item of value) walk(item);
@@ -186,6 +192,7 @@ export function actualCost(data: unknown): number {
       for (const child of Object.values(value)) walk(child);
     }
   };
-  if (data !== null && typeof data === 'object') for (const child of Object.values(data)) walk(child);
+  for (const child of Object.values(data)) walk(child);
+  counted.set(data, total);
   return total;
 }

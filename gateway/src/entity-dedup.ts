@@ -22,7 +22,7 @@ export function dedupeRepresentations(representations: readonly unknown[]): Dedu
   const positions: number[] = new Array(representations.length);
   for (let i = 0; i < representations.length; i++) {
     const representation = representations[i];
-    const key = JSON.stringify(representation);
+    const key = keyOf(representation);
     let at = index.get(key);
     if (at === undefined) {
       at = unique.length;
@@ -32,6 +32,18 @@ export function dedupeRepresentations(representations: readonly unknown[]): Dedu
     positions[i] = at;
   }
   return unique.length < representations.length ? { unique, positions } : null;
+}
+
+/**
+ * The identity of a representation: `__typename` and `id` for the common `{ __typename, id }`
+ * (no serialization per entity on large lists), else its JSON text.
+ */
+function keyOf(representation: unknown): string {
+  if (representation && typeof representation === 'object') {
+    const { __typename, id } = representation as Record<string, unknown>;
+    if (typeof __typename === 'string' && typeof id === 'string' && Object.keys(representation).length === 2) return `${__typename}\u0000${id}`;
+  }
+  return JSON.stringify(representation);
 }
 
 interface EntitiesResult {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { readEnvironment } from './environment.ts';
 
 const base = {
@@ -33,7 +34,7 @@ describe('readEnvironment', () => {
     expect(env.introspection).toBe('authenticated');
     expect(env.corsOrigins).toEqual(['https://app.example.com', 'https://partner.example:8443']);
     expect(env.rateLimit).toEqual({ perTenant: 100, perUser: 3000, perAnonymousAddress: 300 });
-    expect(env.demandControl).toEqual({ maxCost: 2000, budgetPerMinute: 500_000 });
+    expect(env.demandControl).toEqual({ maxCost: 2000, budgetPerMinute: 500_000, budgetFromPlan: true });
     expect(env.metrics).toBe(false);
     expect(readEnvironment(base)).toMatchObject({
       introspection: undefined,
@@ -44,6 +45,17 @@ describe('readEnvironment', () => {
     });
   });
 
+  it("reads plan budgets and the web app's safelist setting", () => {
+    const manifest = fileURLToPath(new URL('../../clients/web/src/gql/persisted-documents.json', import.meta.url));
+    const env = readEnvironment({ ...base, COST_BUDGET_FROM_PLAN: 'false', TENANT_SETTINGS_TTL_SECONDS: '30', TRUSTED_DOCUMENTS_PATH: manifest, WEB_SAFELIST: 'enforce' });
+    expect(env.demandControl.budgetFromPlan).toBe(false);
+    expect(env.tenantSettingsTtlSeconds).toBe(30);
+    expect(env.trustedDocuments).toEqual({ path: manifest, enforce: true });
+    expect(readEnvironment({ ...base, NODE_ENV: 'production', TRUSTED_DOCUMENTS_PATH: manifest }).trustedDocuments.enforce).toBe(true);
+    expect(readEnvironment({ ...base, TRUSTED_DOCUMENTS_PATH: manifest }).trustedDocuments.enforce).toBe(false);
+    expect(() => readEnvironment({ ...base, TRUSTED_DOCUMENTS_PATH: '/nowhere/manifest.json' })).toThrow(/TRUSTED_DOCUMENTS_PATH: no such file/);
+  });
+
   it('refuses a CORS origin with a path', () => {
     expect(() => readEnvironment({ ...base, CORS_ORIGINS: 'https://app.example.com/login' })).toThrow(/CORS_ORIGINS/);
   });
@@ -52,5 +64,14 @@ describe('readEnvironment', () => {
     expect(() => readEnvironment({ SALES_URL: 'not a url', GATEWAY_SIGNING_SECRET: 'short' })).toThrow(
       /CUSTOMER_URL[\s\S]*SALES_URL[\s\S]*GATEWAY_SIGNING_SECRET: must be at least 32 characters/,
     );
+  });
+});
+
+describe('response cache settings', () => {
+  it('turns the cache on with 64 MiB and a minute by default, and off on request', () => {
+    expect(readEnvironment(base).responseCache).toEqual({ maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 });
+    expect(readEnvironment({ ...base, RESPONSE_CACHE_MAX_MB: '8', RESPONSE_CACHE_TTL_SECONDS: '15' }).responseCache).toEqual({ maxBytes: 8 * 1024 * 1024, ttlMs: 15_000 });
+    expect(readEnvironment({ ...base, RESPONSE_CACHE: 'false' }).responseCache).toBeUndefined();
+    expect(() => readEnvironment({ ...base, RESPONSE_CACHE_TTL_SECONDS: '0' })).toThrow(/RESPONSE_CACHE_TTL_SECONDS/);
   });
 });

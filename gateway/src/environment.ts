@@ -22,15 +22,29 @@
  * | RATE_LIMIT_PER_API_KEY    | requests per minute per API key (besides its tenant's)      | 3000                             |
  * | RATE_LIMIT_PER_ANONYMOUS_ADDRESS | requests per minute per anonymous client address     | 300                              |
  * | MAX_OPERATION_COST        | most expensive operation accepted (demand control)          | 10000                            |
- * | COST_BUDGET_PER_MINUTE    | cost points per tenant per minute                           | 500000                           |
+ * | COST_BUDGET_PER_MINUTE    | cost points per tenant per minute (with COST_BUDGET_FROM_PLAN: while the platform cannot answer) | 500000 |
+ * | COST_BUDGET_FROM_PLAN     | take each tenant's cost budget from its plan (`true`/`false`) | true                           |
+ * | TENANT_SETTINGS_TTL_SECONDS | how long tenants' plan limits and CORS allowlists are cached | 60                             |
+ * | TRUSTED_DOCUMENTS_PATH    | the web app's persisted-documents manifest, served by hash  | `clients/web/src/gql/persisted-documents.json` when present |
+ * | WEB_SAFELIST              | `enforce`: the web client runs manifest documents only; `off` | `enforce` in production, else `off` |
  * | METRICS                   | serve Prometheus metrics at `/metrics` (`true`/`false`)     | true                             |
+ * | RESPONSE_CACHE            | cache board reads in memory, dropped by domain events and mutations (`true`/`false`) | true    |
+ * | RESPONSE_CACHE_MAX_MB     | memory for cached answers per instance, MiB                 | 64                               |
+ * | RESPONSE_CACHE_TTL_SECONDS | lifetime of a cached answer (safety net behind invalidation) | 60                             |
  * | LOG_LEVEL                 | pino level                                                  | info                             |
+ * | OTEL_EXPORTER_OTLP_ENDPOINT | OTLP/HTTP collector (traces as JSON to `<endpoint>/v1/traces`); tracing is off without it | (none) |
+ * | OTEL_EXPORTER_OTLP_HEADERS | headers of export requests (`k=v,k2=v2`)                   | (none)                           |
+ * | OTEL_SERVICE_NAME         | `service.name` of the gateway's spans                       | crm-gateway                      |
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 import { SUBGRAPH_NAMES, type SubgraphName } from './context.ts';
 
 const url = z.url({ protocol: /^https?$/ });
+/** Written by `pnpm generate` (codegen client preset, persisted documents). */
+const DEFAULT_TRUSTED_DOCUMENTS = fileURLToPath(new URL('../../clients/web/src/gql/persisted-documents.json', import.meta.url));
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const schema = z.object({
@@ -67,7 +81,14 @@ const schema = z.object({
   RATE_LIMIT_PER_ANONYMOUS_ADDRESS: z.coerce.number().int().positive().default(300),
   MAX_OPERATION_COST: z.coerce.number().int().positive().optional(),
   COST_BUDGET_PER_MINUTE: z.coerce.number().int().positive().default(500_000),
+  COST_BUDGET_FROM_PLAN: flag.default(true),
+  TENANT_SETTINGS_TTL_SECONDS: z.coerce.number().int().positive().max(3_600).default(60),
+  TRUSTED_DOCUMENTS_PATH: z.string().min(1).refine((path) => existsSync(path), 'no such file').optional(),
+  WEB_SAFELIST: z.enum(['enforce', 'off']).optional(),
   METRICS: flag.default(true),
+  RESPONSE_CACHE: flag.default(true),
+  RESPONSE_CACHE_MAX_MB: z.coerce.number().positive().max(16_384).default(64),
+  RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -87,10 +108,16 @@ export interface GatewayEnvironment {
   corsOrigins: string[];
   subscriptions: { allowedOrigins?: string[]; maxConnectionsPerTenant: number };
   rateLimit: { perTenant: number; perUser: number; perAnonymousAddress: number; perApiKey?: number };
-  demandControl: { maxCost?: number; budgetPerMinute: number };
+  demandControl: { maxCost?: number; budgetPerMinute: number; budgetFromPlan: boolean };
+  tenantSettingsTtlSeconds: number;
+  /** The web app's manifest (undefined when none is configured or built) and whether the web client is held to it. */
+  trustedDocuments: { path: string | undefined; enforce: boolean };
   metrics: boolean;
+  /** Response cache limits; undefined when off. */
+  responseCache: { maxBytes: number; ttlMs: number } | undefined;
   logLevel: string;
   production: boolean;
+  tracing: TracingEnvironment;
 }
 
 /** Parses the environment; throws one error listing every problem. */
@@ -101,10 +128,22 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
     throw new Error(`Invalid gateway configuration:\n${problems.join('\n')}`);
   }
   const env = parsed.data;
+  let tracing: TracingEnvironment;
+  try {
+    tracing = readTracingEnvironment(source);
+  } catch (error) {
+    throw new Error(`Invalid gateway configuration:\n  ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const enforceSafelist = (env.WEB_SAFELIST ?? (env.NODE_ENV === 'production' ? 'enforce' : 'off')) === 'enforce';
+  const manifestPath = env.TRUSTED_DOCUMENTS_PATH ?? (existsSync(DEFAULT_TRUSTED_DOCUMENTS) ? DEFAULT_TRUSTED_DOCUMENTS : undefined);
+  if (enforceSafelist && !manifestPath) {
+    throw new Error(`Invalid gateway configuration:\n  WEB_SAFELIST: enforce needs the web app's manifest (TRUSTED_DOCUMENTS_PATH, or run \`pnpm generate\` for ${DEFAULT_TRUSTED_DOCUMENTS})`);
+  }
   const subgraphUrls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [name, env[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`]]),
   ) as Record<SubgraphName, string>;
   return {
+    responseCache: env.RESPONSE_CACHE ? { maxBytes: Math.round(env.RESPONSE_CACHE_MAX_MB * 1024 * 1024), ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000 } : undefined,
     port: env.PORT,
     host: env.HOST,
     supergraphPath: env.SUPERGRAPH_PATH,
@@ -130,10 +169,14 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
     demandControl: {
       ...(env.MAX_OPERATION_COST ? { maxCost: env.MAX_OPERATION_COST } : {}),
       budgetPerMinute: env.COST_BUDGET_PER_MINUTE,
+      budgetFromPlan: env.COST_BUDGET_FROM_PLAN,
     },
+    tenantSettingsTtlSeconds: env.TENANT_SETTINGS_TTL_SECONDS,
+    trustedDocuments: { path: manifestPath, enforce: enforceSafelist },
     metrics: env.METRICS,
     logLevel: env.LOG_LEVEL,
     production: env.NODE_ENV === 'production',
+    tracing,
   };
 }
 

@@ -5,12 +5,16 @@
  * supergraph); the same port and path accept graphql-ws connections for live pipeline boards.
  * `GET /health` and `GET /ready` serve probes, `GET /metrics` Prometheus metrics.
  * `GET /bi/queries/<name-or-id>` runs a tenant's named persisted query for BI tools (JSON or CSV, ETags).
+ * `PUT /files/uploads/<token>` and `GET /files/<id>?sig=` carry attachment bytes to and from the platform
+ * (`files/useAttachmentRoutes.ts`); `POST /internal/records/readable` tells the platform whether a caller may read a record.
  *
- * Policies of the public edge, in the order a request meets them: CORS allowlist and preflights,
- * request id, body size / JSON shape (HTTP front), authentication (access tokens and API keys),
- * request rate limits, persisted-only API keys, token
+ * Policies of the public edge, in the order a request meets them: tracing (a SERVER span when
+ * OpenTelemetry is on), CORS allowlists (global, and per tenant: preflights for any tenant's
+ * origins) and preflights, request id, body size / JSON shape (HTTP front), authentication (access
+ * tokens and API keys), request rate limits, the caller's own tenant's CORS allowlist, persisted-only
+ * API keys and the web app's safelist (its codegen manifest, trusted documents), token
  * limit (parse), CSRF prevention, operation limits and fragment cycles (validation),
- * introspection policy, page-size caps, demand control (cost limit and tenant budget), then
+ * introspection policy, page-size caps, demand control (cost limit and the tenant's plan budget), then
  * execution with masked errors and `extensions.cost` in the response.
  */
 import { ApolloGateway } from '@apollo/gateway';
@@ -23,7 +27,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from './graphql.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createGraphQLHandler, globalKey, keyValueStore, listen, maskError, REQUEST_ID_HEADER, type Cache, type Listening, type Logger } from '@crm/runtime';
+import { createGraphQLHandler, globalKey, keyValueStore, listen, maskError, REQUEST_ID_HEADER, traceRequests, type Cache, type Identity, type Listening, type Logger } from '@crm/runtime';
 import type { EventBus } from '@crm/events';
 import { SUBGRAPH_NAMES, type GatewayContext, type SubgraphName } from './context.ts';
 import { isProduction } from './environment.ts';
@@ -32,25 +36,34 @@ import { useHideSuggestions } from './plugins/useHideSuggestions.ts';
 import { useIdentityForwarding, type IdentityForwardingOptions } from './plugins/useIdentityForwarding.ts';
 import { useRequestId } from './plugins/useRequestId.ts';
 import { useOperationLimits, type OperationLimitsOptions } from './plugins/useOperationLimits.ts';
-import { useDemandControl, type DemandControlOptions } from './plugins/useDemandControl.ts';
+import { DEMAND_CONTROL_DEFAULTS, useDemandControl, type DemandControlOptions } from './plugins/useDemandControl.ts';
 import { useRateLimit, type RateLimitOptions } from './plugins/useRateLimit.ts';
 import { useIntrospectionPolicy, type IntrospectionAccess } from './plugins/useIntrospectionPolicy.ts';
 import { useCors } from './plugins/useCors.ts';
 import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
+import { useResponseCache, type ResponseCacheControl, type ResponseCacheOptions } from './plugins/useResponseCache.ts';
 import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
 import { authenticateWith, useBiQueries } from './bi/useBiQueries.ts';
 import { useFileRoutes } from './imports/useFileRoutes.ts';
+import { useAttachmentRoutes } from './files/useAttachmentRoutes.ts';
+import { createRecordAccessRoute } from './files/record-access-route.ts';
+import { federatedRunner } from './subscriptions/federated.ts';
 import { useLeadForms, type LeadFormsOptions } from './forms/useLeadForms.ts';
 import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
-import { API_KEY_HEADER, apiKeyVerifyUrl, platformApiKeyLookup, type ApiKeyCacheOptions, type ApiKeyLookup } from './auth/api-keys.ts';
+import { API_KEY_CACHE_DEFAULTS, API_KEY_HEADER, apiKeyVerifyUrl, platformApiKeyLookup, type ApiKeyCacheOptions, type ApiKeyLookup } from './auth/api-keys.ts';
 import { platformTeamFactsLookup, teamFactsUrl, type TeamFactsLookup } from './auth/team-facts.ts';
 import { usePersistedOnly } from './auth/persisted-only.ts';
+import { createSystemAdminAccessAudit } from './auth/system-admin-access.ts';
 import { createOidcProxy } from './auth/oidc.ts';
+import { trustedDocumentStore, useTrustedDocuments, type TrustedDocuments } from './plugins/useTrustedDocuments.ts';
+import { createTenantSettings, platformTenantSettingsLookup, type TenantSettingsLookup } from './tenant-settings.ts';
 
 export type { GatewayContext, SubgraphName };
 export { SUBGRAPH_NAMES };
 export { CLOSE_TOO_SLOW, CLOSE_UNAUTHORIZED } from './plugins/useSubscriptions.ts';
 export { SUBGRAPH_UNAVAILABLE } from './plugins/useIdentityForwarding.ts';
+export { loadTrustedDocuments, parseTrustedDocuments, WEB_CLIENT_ID, type TrustedDocuments } from './plugins/useTrustedDocuments.ts';
+export { platformTenantSettingsLookup, type TenantEdgeSettings, type TenantSettingsLookup } from './tenant-settings.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -76,7 +89,21 @@ export interface GatewayOptions {
    * Cost limit per operation (default `DEMAND_CONTROL_DEFAULTS.maxCost`) and cost budget per tenant
    * (only when `budgetPerMinute` is given; the deployable sets it from COST_BUDGET_PER_MINUTE).
    */
-  demandControl?: Omit<DemandControlOptions, 'onReject' | 'onAccept'>;
+  demandControl?: Omit<DemandControlOptions, 'onReject' | 'onAccept'> & {
+    /**
+     * Take each tenant's budget from its plan (platform `lib/plans.ts`, cached as `tenantSettings`
+     * says); `budgetPerMinute` (a number) is then the budget while the platform cannot answer.
+     * Default false.
+     */
+    budgetFromPlan?: boolean;
+  };
+  /** Tenants' plan limits and CORS allowlists from the platform: caching and the lookup (tests). */
+  tenantSettings?: { ttlSeconds?: number; localTtlMs?: number; lookup?: TenantSettingsLookup };
+  /**
+   * The web app's trusted documents (its codegen manifest), served by hash; with `enforce`, the web
+   * client may run nothing else (plugins/useTrustedDocuments.ts). Default none.
+   */
+  trustedDocuments?: { documents: TrustedDocuments; enforce?: boolean; webClients?: readonly string[] };
   /**
    * Request rate limits, on when given (defaults for missing fields: `RATE_LIMIT_DEFAULTS`). The
    * deployable always turns them on (RATE_LIMIT_* variables); the in-process stack used by tests,
@@ -85,10 +112,20 @@ export interface GatewayOptions {
   rateLimit?: Omit<RateLimitOptions, 'onReject'>;
   /** Redis timeout and local fallback of the rate-limit counters. */
   limitStore?: LimitStoreOptions;
-  /** Browser origins allowed to call the API cross-origin. Default none (same origin only). */
+  /**
+   * Browser origins allowed to call the API cross-origin, for every tenant; tenants add their own
+   * with `setCorsOrigins` (plugins/useCors.ts). Default none (same origin only).
+   */
   corsOrigins?: string[];
+  /** Apply tenants' own CORS allowlists. Default true. */
+  tenantCors?: boolean;
   /** `/metrics` endpoint. Default on. */
   metrics?: MetricsOptions;
+  /**
+   * Response cache of the pipeline board's reads, dropped by domain events and mutations
+   * (plugins/useResponseCache.ts); on when given. Default off.
+   */
+  responseCache?: ResponseCacheOptions;
   /** Finer settings of authentication (issuer, audience, algorithms, JWKS caching). */
   auth?: Omit<AuthOptions, 'jwksUrl' | 'cache' | 'logger' | 'apiKeys'>;
   /** Partners' API keys: answer caching (a revocation applies within `cacheTtlSeconds`, default 30) and the platform lookup. */
@@ -128,6 +165,8 @@ export interface Gateway {
   subscriptionsReady: Promise<void>;
   /** Open graphql-ws connections and live board subscribers (for probes and tests). */
   stats(): { connections: number; subscribers: number };
+  /** The response cache, when on. */
+  responseCache?: ResponseCacheControl;
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -145,8 +184,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       options.subgraphs?.onFetch?.(subgraph, seconds, outcome);
     },
   });
+  const responseCache = options.responseCache ? useResponseCache(options.responseCache, { bus: options.bus, logger, schema: () => apiSchema, registry: metrics.registry }) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    ...(responseCache ? { experimental_didResolveQueryPlan: responseCache.didResolveQueryPlan } : {}),
     buildService: ({ name, url }) => {
       const override = (options.subgraphUrls as Record<string, string | undefined>)[name];
       if (!override) logger.warn({ subgraph: name }, 'subgraph without an url override; using the supergraph url');
@@ -164,11 +205,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const formatError = (formatted: GraphQLFormattedError, error: unknown) => mask(hideSuggestions(formatted), error);
 
   const { verifyUrl, timeoutMs, lookup, ...apiKeyCache } = options.apiKeys ?? {};
+  // a System Admin acting in a tenant leaves an entry in that tenant's audit log (auth/system-admin-access.ts)
+  const systemAdminAccess = createSystemAdminAccessAudit({ bus: options.bus, cache: options.cache, logger });
   const auth = useAuth({
     ...options.auth,
     jwksUrl: options.jwksUrl,
     cache: options.cache,
     logger,
+    onUserAuthenticated: (identity) => systemAdminAccess.observe(identity),
     apiKeys: {
       ...apiKeyCache,
       lookup: lookup ?? platformApiKeyLookup({ url: verifyUrl ?? apiKeyVerifyUrl(options.subgraphUrls.platform), signingSecret: options.signingSecret, ...(timeoutMs ? { timeoutMs } : {}) }),
@@ -183,7 +227,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits = useOperationLimits(options.limits);
   const rateLimit = options.rateLimit ? useRateLimit({ ...options.rateLimit, store, onReject: (limit) => metrics.rejected(`rate_limit_${limit}`) }) : undefined;
   const introspection = options.introspection === false ? 'nobody' : options.introspection === true || options.introspection === undefined ? undefined : options.introspection;
-  const cors = useCors({ corsOrigins: options.corsOrigins });
+  const tenantSettings = createTenantSettings({
+    lookup:
+      options.tenantSettings?.lookup ??
+      platformTenantSettingsLookup({ platformUrl: options.subgraphUrls.platform, signingSecret: options.signingSecret }),
+    cache: options.cache,
+    logger,
+    ...(options.tenantSettings?.ttlSeconds !== undefined ? { ttlSeconds: options.tenantSettings.ttlSeconds } : {}),
+    ...(options.tenantSettings?.localTtlMs !== undefined ? { localTtlMs: options.tenantSettings.localTtlMs } : {}),
+  });
+  const cors = useCors({ corsOrigins: options.corsOrigins, ...(options.tenantCors === false ? {} : { tenantOrigins: tenantSettings }) });
+  const { budgetFromPlan, ...demandControl } = options.demandControl ?? {};
+  const fallbackBudget = demandControl.budgetPerMinute;
+  if (budgetFromPlan) {
+    demandControl.budgetPerMinute = async (tenantId: string) =>
+      (await tenantSettings.settingsOf(tenantId))?.costBudgetPerMinute ??
+      (typeof fallbackBudget === 'function' ? fallbackBudget(tenantId) : (fallbackBudget ?? DEMAND_CONTROL_DEFAULTS.fallbackBudgetPerMinute));
+  }
+  const apqStore = keyValueStore(options.cache, globalKey(''));
 
   const apollo: ApolloServer<GatewayContext> = new ApolloServer<GatewayContext>({
     gateway,
@@ -195,7 +256,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // Automatic persisted queries: hash -> document in the shared cache (Redis in production), global key space.
-    persistedQueries: { cache: keyValueStore(options.cache, globalKey('')), ttl: 7 * 24 * 3600 }, // Apollo adds 'apq:' -> g:apq:<sha256>
+    // The web app's trusted documents are read first (by hash, never stored in the cache).
+    persistedQueries: { cache: options.trustedDocuments ? trustedDocumentStore(options.trustedDocuments.documents, apqStore) : apqStore, ttl: 7 * 24 * 3600 }, // Apollo adds 'apq:' -> g:apq:<sha256>
     // shutdown is ordered by the deployable (server, subscriptions, bus), not by Apollo's own signal handler
     stopOnTerminationSignals: false,
     formatError,
@@ -205,14 +267,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...limits.plugins,
       useIntrospectionPolicy({ access: introspection, production }),
       usePersistedOnly({ grantOf: (identity) => auth.apiKeyOf(identity), onReject: () => metrics.rejected('persisted_only') }),
+      ...(options.trustedDocuments ? [useTrustedDocuments({ ...options.trustedDocuments, onReject: () => metrics.rejected('trusted_documents') })] : []),
       useDemandControl({
-        ...options.demandControl,
+        ...demandControl,
         supergraphSdl: options.supergraphSdl,
         schema: () => apiSchema,
         store,
         onReject: (reason) => metrics.rejected(`cost_${reason}`),
         onAccept: (estimated) => metrics.cost(estimated),
       }),
+      ...(responseCache ? [responseCache.plugin] : []),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -227,6 +291,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     bus: options.bus,
     logger,
     formatError,
+    // API key connections: the same rate limits as HTTP, and the key verified again once per cache lifetime
+    ...(rateLimit ? { rateLimit: (identity: Identity) => rateLimit.check(identity, undefined) } : {}),
+    apiKeyRecheckMs: (apiKeyCache.cacheTtlSeconds ?? API_KEY_CACHE_DEFAULTS.cacheTtlSeconds) * 1000,
   });
   metrics.connections(() => subscriptions.stats().connections);
   await apollo.start();
@@ -256,7 +323,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ...(rateLimit ? { rateLimit: (identity, req) => rateLimit.check(identity, req.socket.remoteAddress) } : {}),
     logger,
   });
-  const csvFiles = async (req: IncomingMessage, res: ServerResponse) => (await files.route(req, res)) || bi.route(req, res);
+  // PUT /files/uploads/<token>, GET /files/<id>?sig=: attachment bytes, streamed to and from the platform
+  const attachments = useAttachmentRoutes({ platformUrl: options.subgraphUrls.platform, signingSecret: options.signingSecret, logger });
+  // POST /internal/records/readable: the platform asks, as a caller, whether they may read a record (attachments)
+  const recordAccess = createRecordAccessRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo) });
+  const csvFiles = async (req: IncomingMessage, res: ServerResponse) =>
+    (await files.route(req, res)) || (await attachments.route(req, res)) || (await recordAccess(req, res)) || bi.route(req, res);
   const graphql = createGraphQLHandler<GatewayContext>({
     server: apollo,
     maxBodyBytes: options.maxBodyBytes,
@@ -273,11 +345,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         throw error;
       }
       if (rateLimit) rateLimitHeaders.set(req, await rateLimit.check(identity, req.socket.remoteAddress));
+      await cors.checkTenant(req, identity);
       return { identity };
     },
   });
   const served = metrics.wrap(requestIds.wrap(graphql));
-  const handler = forms.wrap(cors.wrap(served), served);
+  // one SERVER span per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT)
+  const handler = traceRequests('crm.gateway', forms.wrap(cors.wrap(served), served));
 
   let listening: Listening | undefined;
   let markReady: () => void = () => {};
@@ -291,9 +365,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     subscriptionsReady,
     stats: () => subscriptions.stats(),
+    ...(responseCache ? { responseCache: { ready: responseCache.ready, stats: () => responseCache.stats(), clear: () => responseCache.clear() } } : {}),
     async start(port) {
       listening = await listen(handler, port, options.host);
       subscriptions.attach(listening.server);
+      responseCache?.start().catch((error: unknown) => logger.error({ err: error }, 'response cache consumer failed to start; answers are not cached'));
       subscriptions.start().then(markReady, (error: unknown) => {
         logger.error({ err: error }, 'subscription consumer failed to start');
         markFailed(error);
@@ -303,6 +379,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { url, wsUrl: url.replace(/^http/, 'ws'), port: listening.port };
     },
     async stop() {
+      await responseCache?.stop();
       await subscriptions.stop();
       await listening?.close();
       listening = undefined;

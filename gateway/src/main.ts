@@ -3,10 +3,11 @@
  * connects to Kafka and Redis when configured, serves until SIGTERM/SIGINT.
  */
 import { readFileSync } from 'node:fs';
-import { createCache, createLogger } from '@crm/runtime';
+import { createCache, createLogger, startTracingFromEnvironment } from '@crm/runtime';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
 import { readEnvironment } from './environment.ts';
 import { createGateway } from './index.ts';
+import { loadTrustedDocuments } from './plugins/useTrustedDocuments.ts';
 
 async function main(): Promise<void> {
   let env;
@@ -17,6 +18,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger('gateway', env.logLevel);
+  // before the gateway exists, so its server and Apollo Gateway's spans are recorded
+  const tracing = startTracingFromEnvironment(env.tracing, 'crm-gateway');
+  let trustedDocuments;
+  try {
+    trustedDocuments = env.trustedDocuments.path ? loadTrustedDocuments(env.trustedDocuments.path) : undefined;
+  } catch (error) {
+    console.error(`Invalid trusted documents: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (trustedDocuments) logger.info({ documents: trustedDocuments.size, enforce: env.trustedDocuments.enforce }, 'web app trusted documents loaded');
   const bus = env.kafkaBrokers ? createKafkaBus({ brokers: env.kafkaBrokers, clientId: 'crm-gateway', logger }) : createInProcessBus();
   if (!env.kafkaBrokers) logger.warn('KAFKA_BROKERS is not set: subscriptions only see events published in this process');
   const cache = createCache(env.redisUrl);
@@ -35,7 +46,10 @@ async function main(): Promise<void> {
     subscriptions: env.subscriptions,
     rateLimit: env.rateLimit,
     demandControl: env.demandControl,
+    tenantSettings: { ttlSeconds: env.tenantSettingsTtlSeconds },
+    ...(trustedDocuments ? { trustedDocuments: { documents: trustedDocuments, enforce: env.trustedDocuments.enforce } } : {}),
     metrics: { enabled: env.metrics },
+    ...(env.responseCache ? { responseCache: env.responseCache } : {}),
     host: env.host,
   });
   const { url, wsUrl } = await gateway.start(env.port);
@@ -52,6 +66,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     try {
       await gateway.stop();
+      await tracing?.shutdown();
       await bus.close();
       await cache.close();
       process.exit(0);

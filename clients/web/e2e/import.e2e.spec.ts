@@ -3,8 +3,9 @@
  * in-process on real PostgreSQL, Kafka and Redis: a tenant admin uploads a file of contacts with one
  * bad row from Settings → Import, checks the mapping and preview, saves the mapping, starts the
  * import and watches its progress reach the end live, downloads the error report naming the bad
- * row, finds the imported contacts in the list, exports the (filtered) list as CSV, saves a view of
- * the list and applies it again after a reload, then undoes the import. A file of leads gets the
+ * row, finds the imported contacts in the list (which moves a view an earlier version kept in the
+ * browser to the server), exports the (filtered) list as CSV, saves a shared view of the list as
+ * its default and sees the list open with it after a reload, then undoes the import. A file of leads gets the
  * mapping the API suggests for leads and lands in the leads list.
  * Screenshots: docs/screenshots/import.png (the summary), import-mapping.png, saved-views.png.
  */
@@ -86,7 +87,7 @@ describe('CSV import in the web app', () => {
     });
     const slug = `imp-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    await createTenantWithUsers(stack, { name: 'Import Test Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Ida Importer', role: 'TENANT_ADMIN', password }]);
+    const { users } = await createTenantWithUsers(stack, { name: 'Import Test Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Ida Importer', role: 'TENANT_ADMIN', password }]);
     const ada = `ada-${slug}@example.com`;
     const grace = `grace-${slug}@example.com`;
     const csv = ['First Name,Last Name,E-mail,Phone,Notes', `Ada,Lovelace,${ada},+44 20 7946 0000,first`, 'Alan,Turing,not-an-email,,second', `Grace,Hopper,${grace},,"third, quoted"`, ''].join('\r\n');
@@ -162,11 +163,19 @@ describe('CSV import in the web app', () => {
     expect(reportLines).toHaveLength(2);
     expect(reportLines[1]).toMatch(/^3,E-mail,.*,Alan,Turing,not-an-email,,second$/);
 
+    // A view an earlier version of the app kept in this browser: the list moves it to the server once.
+    const legacyKey = `crm.savedViews.v1:${users[0]!.id}:contacts`;
+    const legacyViews = [{ id: 'old-1', name: 'Hopper (this browser)', search: 'Hopper', choice: '', sort: { field: 'EMAIL', direction: 'DESC' }, columns: ['name', 'email'], savedAt: Date.now() }];
+    await page.evaluate(`localStorage.setItem(${JSON.stringify(legacyKey)}, ${JSON.stringify(JSON.stringify(legacyViews))})`);
+
     // The imported contacts in the list.
     await outcome.getByRole('link', { name: 'View contacts' }).click();
     await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await page.getByText('Moved 1 view saved in this browser to your account.').waitFor();
+    await page.getByLabel('Saved view').getByRole('option', { name: 'Hopper (this browser)' }).waitFor({ state: 'attached' });
+    expect(await page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(legacyKey)})`)).toBeNull();
 
     // Export: the whole list, then the filtered one.
     const all = await downloadedText(page, () => page.getByRole('button', { name: 'Export CSV' }).click());
@@ -180,29 +189,44 @@ describe('CSV import in the web app', () => {
     const filtered = await downloadedText(page, () => page.getByRole('button', { name: 'Export CSV' }).click());
     expect(csvLines(filtered.text).slice(1).map((line) => line.split(',')[3])).toEqual([ada]);
 
-    // A saved view: the search, a sort and a hidden column, applied again after a reload.
+    // A saved view, shared with the workspace and made the list's default: the search, a sort and
+    // a hidden column, which the list opens with after a reload (the view lives on the server).
     await page.getByRole('button', { name: 'Email', exact: true }).click();
     await page.getByText('Columns', { exact: true }).click();
     await page.getByRole('checkbox', { name: 'Owner' }).uncheck();
     await page.getByRole('columnheader', { name: 'Owner' }).waitFor({ state: 'detached' });
-    await page.getByLabel('Save current view as').fill('Lovelace by email');
+    await page.getByLabel('Save current view as').fill('x'.repeat(81));
     await page.getByRole('button', { name: 'Save view' }).click();
-    await page.getByText('Saved the view “Lovelace by email”.').waitFor();
+    await page.getByRole('group', { name: 'Views' }).getByRole('alert').getByText('A view name has at most 80 characters.').waitFor();
+    await page.getByLabel('Save current view as').fill('Lovelace by email');
+    await page.getByRole('checkbox', { name: 'Share with everyone' }).check();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByText('Saved the view “Lovelace by email”, shared with everyone.').waitFor();
+    await page.getByRole('button', { name: 'Open the list with this view' }).click();
+    await page.getByText('The list now opens with “Lovelace by email”.').waitFor();
 
     await page.reload();
-    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
-    await page.getByRole('columnheader', { name: 'Owner' }).waitFor();
-    expect(await page.getByRole('searchbox').inputValue()).toBe('');
-    await page.getByLabel('Saved view').selectOption({ label: 'Lovelace by email' });
-    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor({ state: 'detached' });
     await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor({ state: 'detached' });
+    await page.getByRole('columnheader', { name: 'Owner' }).waitFor({ state: 'detached' });
     expect(await page.getByRole('searchbox').inputValue()).toBe('Lovelace');
-    expect(await page.getByRole('columnheader', { name: 'Owner' }).count()).toBe(0);
     expect(await page.getByRole('columnheader', { name: /Email/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await page.getByLabel('Saved view').inputValue()).not.toBe('');
+    await page.getByRole('group', { name: 'Views' }).getByText('Default', { exact: true }).waitFor();
+    expect(await page.getByLabel('Saved view').locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['My views', 'Shared with everyone']);
     await page.screenshot({ path: join(screenshots, 'saved-views.png') });
+
+    // The imported view applies like any other.
+    await page.getByLabel('Saved view').selectOption({ label: 'Hopper (this browser)' });
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('searchbox').inputValue()).toBe('Hopper');
+    await page.getByRole('columnheader', { name: 'Owner' }).waitFor({ state: 'detached' });
+
+    await page.getByLabel('Saved view').selectOption({ label: 'Lovelace by email' });
     await page.getByRole('button', { name: 'Delete view' }).click();
     await page.getByText('Deleted the view “Lovelace by email”.').waitFor();
-    expect(await page.getByLabel('Saved view').getByRole('option').allTextContents()).toEqual(['None saved yet']);
+    expect(await page.getByLabel('Saved view').getByRole('option').allTextContents()).toEqual(['Choose…', 'Hopper (this browser)']);
 
     // Recent imports list the file; undo removes the contacts it created.
     await page.goto(new URL('/settings/import', web.url).toString());

@@ -60,6 +60,8 @@ describe('createApiClient', () => {
     expect(api.sent[0]?.body.query).toBeUndefined();
     expect(api.sent[0]?.body.extensions?.persistedQuery?.sha256Hash).toBe('sha256:pipelines');
     expect(api.sent[0]?.headers.get('authorization')).toBe('Bearer token-1');
+    // the gateway recognises the web app by this name and holds it to the app's safelist
+    expect(api.sent[0]?.headers.get('apollographql-client-name')).toBe('crm-web');
     dispose();
   });
 

@@ -12,7 +12,8 @@
  * `persisted-documents.json`), so a server holding the app's safelist never receives query
  * text. A server that answers PERSISTED_QUERY_NOT_FOUND (or NOT_SUPPORTED) has no such list:
  * the request is resent with the full document, without a hash, and so is every later request
- * of this client.
+ * of this client. Every request names the client (`apollographql-client-name: crm-web`): a
+ * gateway that enforces the web app's safelist runs nothing else for it.
  */
 import { from, mergeMap, tap, type Observable } from 'rxjs';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
@@ -23,6 +24,9 @@ import { isSubscriptionOperation } from '@apollo/client/utilities';
 import type { DocumentNode } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
 import { isUnauthenticated } from './lib/api-error.ts';
+
+/** How the app names itself to the API (the gateway holds this client to its safelist). */
+export const WEB_CLIENT_NAME = 'crm-web';
 
 /** WebSocket close code the gateway uses for a missing, invalid or expired token. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -171,7 +175,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     ApolloLink.split(({ query }) => isSubscriptionOperation(query), new GraphQLWsLink(ws), http),
   ]);
 
-  const client = new ApolloClient({ link, cache: new InMemoryCache() });
+  const client = new ApolloClient({ link, cache: new InMemoryCache(), clientAwareness: { name: WEB_CLIENT_NAME } });
   return {
     client,
     renewAuthorization() {

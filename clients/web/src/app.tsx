@@ -1,6 +1,7 @@
 /**
  * The app: signed out it shows the sign-in screen (sign-in happens at the platform's OpenID
- * Connect provider, which redirects back to `/auth/callback`), signed in the screen of the current URL
+ * Connect provider, which redirects back to `/auth/callback`) or, from an invitation e-mail, the page
+ * to join with a password; signed in the screen of the current URL
  * (deals board and deal pages, dashboard, my activities, contacts, accounts, leads and their
  * record pages, settings for admins). Each session gets its own
  * API client (and cache), made when the session starts and closed when it ends; the access token
@@ -16,6 +17,7 @@ import { Empty, Loading } from './components/states.tsx';
 import { useRoute, type Route } from './lib/route.ts';
 import { DealsScreen } from './screens/deals-screen.tsx';
 import { SignInCallbackScreen, SignInScreen } from './screens/sign-in-screen.tsx';
+import { AcceptInvitationScreen } from './screens/accept-invitation-screen.tsx';
 import { refreshSession, useSessionRefresh } from './lib/oidc-session.ts';
 import { authorizationOf, currentSession, endSession, useSession } from './session.ts';
 
@@ -85,6 +87,8 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen section={route.section} importId={route.importId} />;
     case 'auth-callback':
       return <SignInCallbackScreen />;
+    case 'accept-invitation':
+      return <AcceptInvitationScreen />;
     case 'not-found':
       return (
         <div className="screen">
@@ -105,6 +109,14 @@ export function App() {
   // The provider's redirect back: finishes the sign-in, then shows the page the user was on.
   if (route.screen === 'auth-callback') return <SignInCallbackScreen />;
   if (!api) return null;
+  // An invitation link: the invited person joins (signed out, or signed in to another workspace).
+  if (route.screen === 'accept-invitation') {
+    return (
+      <ApolloProvider client={api.client}>
+        <AcceptInvitationScreen />
+      </ApolloProvider>
+    );
+  }
   return (
     <ApolloProvider client={api.client}>
       {session ? (

@@ -633,6 +633,10 @@ export const SettingsUserFragment = graphql(`
       id
       name
     }
+    customRoles {
+      id
+      name
+    }
   }
 `);
 
@@ -674,6 +678,21 @@ export const InviteUserMutation = graphql(`
       name
       role
       expiresAt
+    }
+  }
+`);
+
+export const AcceptInvitationMutation = graphql(`
+  mutation AcceptInvitation($token: String!, $password: String!) {
+    acceptInvitation(token: $token, password: $password) {
+      user {
+        id
+        email
+        tenant {
+          id
+          name
+        }
+      }
     }
   }
 `);
@@ -1356,6 +1375,148 @@ export const DashboardWinRateQuery = graphql(`
     lost: dealsGroupBy(field: CLOSE_MONTH, filter: $lost) {
       key
       count
+    }
+  }
+`);
+
+export const SavedViewFieldsFragment = graphql(`
+  fragment SavedViewFields on SavedView {
+    id
+    name
+    filter
+    orderBy
+    columns
+    shared
+    isDefault
+    editable
+  }
+`);
+
+export const SavedViewsQuery = graphql(`
+  query SavedViews($list: SavedViewList!) {
+    savedViews(list: $list) {
+      ...SavedViewFields
+    }
+  }
+`);
+
+export const CreateSavedViewMutation = graphql(`
+  mutation CreateSavedView($input: CreateSavedViewInput!) {
+    createSavedView(input: $input) {
+      ...SavedViewFields
+    }
+  }
+`);
+
+export const UpdateSavedViewMutation = graphql(`
+  mutation UpdateSavedView($id: ID!, $input: UpdateSavedViewInput!) {
+    updateSavedView(id: $id, input: $input) {
+      ...SavedViewFields
+    }
+  }
+`);
+
+export const DeleteSavedViewMutation = graphql(`
+  mutation DeleteSavedView($id: ID!) {
+    deleteSavedView(id: $id)
+  }
+`);
+
+export const QuotaRowFragment = graphql(`
+  fragment QuotaRow on Quota {
+    id
+    owner {
+      id
+      name
+    }
+    teamId
+    amount
+    currency
+    updatedAt
+  }
+`);
+
+export const QuotasQuery = graphql(`
+  query Quotas($period: ForecastPeriodInput!) {
+    quotas(period: $period) {
+      ...QuotaRow
+    }
+  }
+`);
+
+export const QuotaTargetsQuery = graphql(`
+  query QuotaTargets {
+    users(first: 100) {
+      id
+      name
+      active
+    }
+    teams {
+      id
+      name
+    }
+  }
+`);
+
+export const SetQuotaMutation = graphql(`
+  mutation SetQuota($ownerId: ID, $teamId: ID, $period: ForecastPeriodInput!, $amount: Decimal!, $currency: String!) {
+    setQuota(ownerId: $ownerId, teamId: $teamId, period: $period, amount: $amount, currency: $currency) {
+      ...QuotaRow
+    }
+  }
+`);
+
+export const RoleRowFragment = graphql(`
+  fragment RoleRow on RoleDefinition {
+    id
+    name
+    description
+    builtIn
+    grants {
+      permission
+      scope
+    }
+    users {
+      id
+      name
+    }
+  }
+`);
+
+export const RolesQuery = graphql(`
+  query Roles {
+    roles {
+      ...RoleRow
+    }
+  }
+`);
+
+export const CreateRoleMutation = graphql(`
+  mutation CreateRole($input: CreateRoleInput!) {
+    createRole(input: $input) {
+      ...RoleRow
+    }
+  }
+`);
+
+export const UpdateRoleMutation = graphql(`
+  mutation UpdateRole($id: ID!, $input: UpdateRoleInput!) {
+    updateRole(id: $id, input: $input) {
+      ...RoleRow
+    }
+  }
+`);
+
+export const DeleteRoleMutation = graphql(`
+  mutation DeleteRole($id: ID!) {
+    deleteRole(id: $id)
+  }
+`);
+
+export const SetUserRolesMutation = graphql(`
+  mutation SetUserRoles($userId: ID!, $role: Role, $customRoleIds: [ID!]) {
+    setUserRoles(userId: $userId, role: $role, customRoleIds: $customRoleIds) {
+      ...SettingsUser
     }
   }
 `);

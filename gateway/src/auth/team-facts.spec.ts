@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, IDENTITY_HEADER, MemoryCache, verifyIdentity, type Identity } from '@crm/runtime';
-import { createTeamFactsResolver, parseTeamFacts, platformTeamFactsLookup, teamFactsCacheKey, teamFactsUrl, type TeamFacts } from './team-facts.ts';
+import { createTeamFactsResolver, parseTeamFacts, platformTeamFactsLookup, staleFactsOf, teamFactsCacheKey, teamFactsUrl, type TeamFacts } from './team-facts.ts';
 
 const logger = createLogger('team-facts-test', 'silent');
 const user: Identity = { tenantId: 'tenant-1', userId: 'user-1', roles: ['SALES_MANAGER'], requestId: 'r-1' };
-const facts: TeamFacts = { teamId: 'team-1', teamMemberIds: ['user-1', 'user-2'] };
+const facts: TeamFacts = { teamId: 'team-1', teamMemberIds: ['user-1', 'user-2'], customGrants: { 'contact:read': 'tenant' } };
 
 function countingLookup(answer: () => Promise<TeamFacts>) {
   const calls: string[] = [];
@@ -39,7 +39,7 @@ describe('createTeamFactsResolver', () => {
       return facts;
     });
     const resolver = createTeamFactsResolver({ lookup, cache: new MemoryCache(), logger });
-    expect(await resolver.enrich(user)).toEqual({ ...user, teamId: null, teamMemberIds: [] });
+    expect(await resolver.enrich(user)).toEqual({ ...user, teamId: null, teamMemberIds: [], customGrants: {} });
     failing = false;
     expect(await resolver.enrich(user)).toEqual({ ...user, ...facts });
     expect(calls).toHaveLength(2);
@@ -51,14 +51,65 @@ describe('createTeamFactsResolver', () => {
     await resolver.enrich(user);
     expect(JSON.parse((await cache.get(teamFactsCacheKey('tenant-1', 'user-1')))!)).toEqual(facts);
   });
+
+  it('asks the platform again once the facts of a user are forgotten, and only for that user', async () => {
+    let answer = facts;
+    const { calls, lookup } = countingLookup(async () => answer);
+    const resolver = createTeamFactsResolver({ lookup, cache: new MemoryCache(), logger });
+    const other: Identity = { ...user, userId: 'user-2' };
+    await resolver.enrich(user);
+    await resolver.enrich(other);
+    answer = { ...facts, customGrants: {} };
+    await resolver.forget('tenant-1', ['user-1']);
+    expect((await resolver.enrich(user)).customGrants).toEqual({});
+    expect((await resolver.enrich(other)).customGrants).toEqual({ 'contact:read': 'tenant' });
+    expect(calls).toEqual(['tenant-1/user-1', 'tenant-1/user-2', 'tenant-1/user-1']);
+  });
+
+  it('does not cache an answer asked for before the facts were forgotten', async () => {
+    let release: (value: TeamFacts) => void = () => {};
+    const { calls, lookup } = countingLookup(() => new Promise<TeamFacts>((resolve) => (release = resolve)));
+    const cache = new MemoryCache();
+    const resolver = createTeamFactsResolver({ lookup, cache, logger });
+    const pending = resolver.enrich(user);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await resolver.forget('tenant-1', ['user-1']);
+    release(facts);
+    await pending;
+    expect(await cache.get(teamFactsCacheKey('tenant-1', 'user-1'))).toBeNull();
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('staleFactsOf', () => {
+  it('names the holders of an updated role and a user whose roles changed, and nothing for other events', () => {
+    expect(staleFactsOf({ type: 'platform.role.updated', tenantId: 't', payload: { roleId: 'r', userIds: ['u1', 'u2'] } })).toEqual({ tenantId: 't', userIds: ['u1', 'u2'] });
+    expect(staleFactsOf({ type: 'platform.user.roles_changed', tenantId: 't', payload: { userId: 'u1' } })).toEqual({ tenantId: 't', userIds: ['u1'] });
+    expect(staleFactsOf({ type: 'platform.role.created', tenantId: 't', payload: { roleId: 'r' } })).toBeNull();
+    expect(staleFactsOf({ type: 'platform.role.updated', tenantId: 't', payload: { roleId: 'r' } })).toBeNull();
+  });
 });
 
 describe('parseTeamFacts', () => {
   it('accepts the platform answer and refuses anything else', () => {
-    expect(parseTeamFacts({ teamId: null, teamMemberIds: [] })).toEqual({ teamId: null, teamMemberIds: [] });
+    expect(parseTeamFacts({ teamId: null, teamMemberIds: [] })).toEqual({ teamId: null, teamMemberIds: [], customGrants: {} });
+    expect(parseTeamFacts(facts)).toEqual(facts);
+    expect(parseTeamFacts({ ...facts, customGrants: ['contact:read'] })).toBeUndefined();
+    expect(parseTeamFacts({ ...facts, customGrants: { 'contact:read': 1 } })).toBeUndefined();
     expect(parseTeamFacts({ teamId: 3, teamMemberIds: [] })).toBeUndefined();
     expect(parseTeamFacts({ teamId: 't', teamMemberIds: [1] })).toBeUndefined();
     expect(parseTeamFacts(null)).toBeUndefined();
+  });
+});
+
+describe('deal amount masking with the team facts', () => {
+  it('is read from the platform answer only when true, and signed into the identity', async () => {
+    expect(parseTeamFacts({ ...facts, maskDealAmountsOutsideTeam: true })).toEqual({ ...facts, maskDealAmountsOutsideTeam: true });
+    expect(parseTeamFacts({ ...facts, maskDealAmountsOutsideTeam: 'yes' })).toEqual(facts);
+    const resolver = createTeamFactsResolver({ lookup: async () => ({ ...facts, maskDealAmountsOutsideTeam: true }), cache: new MemoryCache(), logger });
+    expect(await resolver.enrich(user)).toEqual({ ...user, ...facts, maskDealAmountsOutsideTeam: true });
+    // remembered with the facts: a cached answer keeps it
+    expect((await resolver.enrich({ ...user, requestId: 'r-2' })).maskDealAmountsOutsideTeam).toBe(true);
   });
 });
 

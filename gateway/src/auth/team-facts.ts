@@ -4,14 +4,20 @@
  *
  * The gateway asks the platform subgraph over `POST /internal/users/team-facts`, signed with the
  * same HMAC identity header every subgraph request carries, and puts the answer into the identity
- * it forwards (`teamId`, `teamMemberIds`). Answers are cached per user in the shared cache (Redis
- * in production) for `ttlSeconds` (default 60): a change of teams reaches the subgraphs within a
- * minute. When the platform cannot answer and nothing is cached, the caller is treated as
- * teamless (own records only) rather than refused, and a warning is logged.
+ * it forwards (`teamId`, `teamMemberIds`), with the merged grants of the tenant's custom roles the
+ * user holds (`customGrants`). Answers are cached per user in the shared cache (Redis in
+ * production) for `ttlSeconds` (default 60): a change of teams reaches the subgraphs within a
+ * minute. A change of custom roles applies sooner: the platform's `platform.role.updated` and
+ * `platform.user.roles_changed` events name the users concerned, and every gateway instance drops
+ * their cached facts when it reads them (`staleFactsOf` + `forget`), normally within a second of the
+ * change; the TTL bounds it when events are late. When the platform cannot answer and nothing is
+ * cached, the caller is treated as teamless (own records only) and without custom grants rather
+ * than refused, and a warning is logged.
  *
  * API keys have no user and therefore no team facts: their role's `own` and `team` scopes reach
  * no record (only a tenant-scoped role sees records through a key).
  */
+import type { EventEnvelope } from '@crm/events';
 import { callInternalRoute, globalKey, type Cache, type Identity, type Logger } from '@crm/runtime';
 
 /** Path of the platform's team facts route (served next to its `/graphql`). */
@@ -20,6 +26,10 @@ export const TEAM_FACTS_PATH = '/internal/users/team-facts';
 export interface TeamFacts {
   teamId: string | null;
   teamMemberIds: string[];
+  /** Merged grants of the user's custom roles (`resource:action` → scope); `{}` for none. */
+  customGrants: Record<string, string>;
+  /** The tenant masks deal amounts outside teams (present only when true; see `Identity.maskDealAmountsOutsideTeam`). */
+  maskDealAmountsOutsideTeam?: boolean;
 }
 
 /** Asks the source of truth about one user. Throws when it cannot answer. */
@@ -39,13 +49,31 @@ export function teamFactsUrl(platformGraphqlUrl: string): string {
   return new URL(TEAM_FACTS_PATH, platformGraphqlUrl).toString();
 }
 
-/** Team facts in an answer of the platform, or undefined when malformed. */
+/** Team facts in an answer of the platform, or undefined when malformed (no `customGrants`: none). */
 export function parseTeamFacts(body: unknown): TeamFacts | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
-  const { teamId, teamMemberIds } = body as Record<string, unknown>;
+  const { teamId, teamMemberIds, customGrants = {} } = body as Record<string, unknown>;
   if (teamId !== null && typeof teamId !== 'string') return undefined;
   if (!Array.isArray(teamMemberIds) || !teamMemberIds.every((id): id is string => typeof id === 'string')) return undefined;
-  return { teamId, teamMemberIds };
+  if (typeof customGrants !== 'object' || customGrants === null || Array.isArray(customGrants)) return undefined;
+  if (!Object.values(customGrants).every((scope) => typeof scope === 'string')) return undefined;
+  const masking = (body as Record<string, unknown>)['maskDealAmountsOutsideTeam'] === true ? { maskDealAmountsOutsideTeam: true } : {};
+  return { teamId, teamMemberIds, customGrants: customGrants as Record<string, string>, ...masking };
+}
+
+/** Event types after which some users' cached facts are stale. */
+export const ROLE_UPDATED = 'platform.role.updated';
+export const USER_ROLES_CHANGED = 'platform.user.roles_changed';
+
+/** The users whose cached facts an event makes stale (a custom role's holders, a user whose roles changed), or null. */
+export function staleFactsOf(event: Pick<EventEnvelope, 'type' | 'tenantId' | 'payload'>): { tenantId: string; userIds: string[] } | null {
+  const payload = event.payload as Record<string, unknown> | null;
+  if (!payload || typeof event.tenantId !== 'string') return null;
+  if (event.type === ROLE_UPDATED && Array.isArray(payload['userIds'])) {
+    return { tenantId: event.tenantId, userIds: payload['userIds'].filter((id): id is string => typeof id === 'string') };
+  }
+  if (event.type === USER_ROLES_CHANGED && typeof payload['userId'] === 'string') return { tenantId: event.tenantId, userIds: [payload['userId']] };
+  return null;
 }
 
 /** Looks team facts up on the platform subgraph, signed like every gateway request to a subgraph. */
@@ -71,9 +99,11 @@ export interface TeamFactsResolver {
   factsOf(tenantId: string, userId: string): Promise<TeamFacts>;
   /** `identity` with the team facts of its user; API keys and anonymous identities are returned as they are. */
   enrich(identity: Identity): Promise<Identity>;
+  /** Drops the cached facts of these users (the next request asks the platform again). */
+  forget(tenantId: string, userIds: readonly string[]): Promise<void>;
 }
 
-const NO_TEAM: TeamFacts = { teamId: null, teamMemberIds: [] };
+const NO_TEAM: TeamFacts = { teamId: null, teamMemberIds: [], customGrants: {} };
 
 export function teamFactsCacheKey(tenantId: string, userId: string): string {
   return globalKey('team-facts', `${tenantId}:${userId}`);
@@ -82,6 +112,8 @@ export function teamFactsCacheKey(tenantId: string, userId: string): string {
 export function createTeamFactsResolver(options: TeamFactsOptions): TeamFactsResolver {
   const ttl = options.ttlSeconds ?? 60;
   const inFlight = new Map<string, Promise<TeamFacts>>();
+  // Bumped by `forget`: an answer asked for before the bump is not cached (it may predate the change).
+  const generations = new Map<string, number>();
 
   async function cached(key: string): Promise<TeamFacts | undefined> {
     const value = await options.cache.get(key).catch(() => null);
@@ -94,8 +126,10 @@ export function createTeamFactsResolver(options: TeamFactsOptions): TeamFactsRes
   }
 
   async function lookUp(tenantId: string, userId: string, key: string): Promise<TeamFacts> {
+    const generation = generations.get(key) ?? 0;
     try {
       const facts = await options.lookup(tenantId, userId);
+      if ((generations.get(key) ?? 0) !== generation) return facts;
       await options.cache.set(key, JSON.stringify(facts), ttl).catch((error: unknown) => options.logger.warn({ err: error }, 'team facts cache write failed'));
       return facts;
     } catch (error) {
@@ -121,7 +155,24 @@ export function createTeamFactsResolver(options: TeamFactsOptions): TeamFactsRes
     async enrich(identity) {
       if (!identity.tenantId || !identity.userId || identity.actorKind === 'apikey') return identity;
       const facts = await factsOf(identity.tenantId, identity.userId);
-      return { ...identity, teamId: facts.teamId, teamMemberIds: facts.teamMemberIds };
+      return {
+        ...identity,
+        teamId: facts.teamId,
+        teamMemberIds: facts.teamMemberIds,
+        customGrants: facts.customGrants,
+        ...(facts.maskDealAmountsOutsideTeam ? { maskDealAmountsOutsideTeam: true } : {}),
+      };
+    },
+    async forget(tenantId, userIds) {
+      await Promise.all(
+        userIds.map(async (userId) => {
+          const key = teamFactsCacheKey(tenantId, userId);
+          generations.set(key, (generations.get(key) ?? 0) + 1);
+          inFlight.delete(key);
+          await options.cache.delete(key).catch((error: unknown) => options.logger.warn({ err: error, tenantId, userId }, 'team facts cache delete failed'));
+        }),
+      );
+      if (generations.size > 10_000) generations.clear();
     },
   };
 }

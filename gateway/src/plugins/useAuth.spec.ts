@@ -80,6 +80,26 @@ describe('useAuth', () => {
     await expect(auth.identify('Basic dXNlcjpwYXNz', 'r3')).rejects.toMatchObject({ failure: 'malformed' });
   });
 
+  it('adds the team facts and custom grants of the user, asks again once they are forgotten, and gives partner clients none', async () => {
+    const key = await keyPair('EdDSA');
+    let grants: Record<string, string> = { 'contact:read': 'tenant' };
+    const asked: string[] = [];
+    const auth = authFor(await jwksServer([key.jwk]), {
+      teamFacts: { lookup: async (_tenantId, userId) => (asked.push(userId), { teamId: null, teamMemberIds: [], customGrants: grants }) },
+    });
+    const tenantId = randomUUID();
+    const token = await sign(key, { tid: tenantId });
+    const first = await auth.identify(`Bearer ${token}`, 'r1');
+    expect(first).toMatchObject({ tenantId, roles: ['SALES_REP'], teamId: null, teamMemberIds: [], customGrants: { 'contact:read': 'tenant' } });
+    grants = {};
+    expect((await auth.identify(`Bearer ${token}`, 'r2')).customGrants).toEqual({ 'contact:read': 'tenant' });
+    await auth.forgetFacts(tenantId, [first.userId!]);
+    expect((await auth.identify(`Bearer ${token}`, 'r3')).customGrants).toEqual({});
+    expect(asked).toHaveLength(2);
+    const client = await auth.identify(`Bearer ${await sign(key, { tid: tenantId, actor: 'client', client_id: 'partner' })}`, 'r4');
+    expect(client.customGrants).toBeUndefined();
+  });
+
   it('refuses tokens without a tenant, with malformed roles, or expired', async () => {
     const key = await keyPair('EdDSA');
     const auth = authFor(await jwksServer([key.jwk]));

@@ -12,10 +12,13 @@
  * - An API key acts as its tenant with its role (actor kind `apikey`, no user). An unknown,
  *   revoked or expired key is one and the same 401 UNAUTHENTICATED, which never tells whether
  *   the key exists (in this tenant or another).
+ * - The token of a user deactivated after it was issued: 401 UNAUTHENTICATED on every instance
+ *   within about a second of `platform.user.deactivated` (`auth/deactivated-users.ts`).
  *
- * A signed-in user's identity carries their team facts (`teamId`, `teamMemberIds`) from the
- * platform, cached per user for a minute (`auth/team-facts.ts`), on `/graphql` and on
- * subscriptions (as of the connection's start); API keys carry none.
+ * A signed-in user's identity carries their team facts (`teamId`, `teamMemberIds`) and the merged
+ * grants of their custom roles (`customGrants`) from the platform, cached per user for a minute
+ * and dropped sooner on role events (`auth/team-facts.ts`), on `/graphql` and on subscriptions (as
+ * of the connection's start or its last token refresh); API keys carry none.
  *
  * Verified tokens are remembered (bounded, until they expire), so a client sending the same
  * token again costs a map lookup instead of a signature check.
@@ -27,6 +30,7 @@ import { ApiKeyLookupError, createApiKeyVerifier, type ApiKeyCacheOptions, type 
 import { credentialsOf, MalformedCredentialsError, type PresentedHeaders } from '../auth/credentials.ts';
 import { createTeamFactsResolver, type TeamFactsLookup } from '../auth/team-facts.ts';
 import { isPartnerClientToken } from '../auth/oidc.ts';
+import { createDeactivatedUsers, type UserStatusEvent } from '../auth/deactivated-users.ts';
 
 export const SUPPORTED_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'RS256'] as const;
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -59,6 +63,8 @@ export interface AuthOptions {
    * `ttlSeconds` (default 60). Without it identities carry no team facts (teamless callers).
    */
   teamFacts?: { lookup: TeamFactsLookup; ttlSeconds?: number };
+  /** Called with every identity a user's access token yields, before the request proceeds (e.g. auditing System Admin access). */
+  onUserAuthenticated?: (identity: Identity) => Promise<void>;
 }
 
 /** Who a valid access token speaks for. */
@@ -68,9 +74,15 @@ export interface VerifiedToken {
   roles: string[];
   /** When the token expires, ms since the epoch. */
   expiresAt: number;
+  /** When the token was issued (`iat`), ms since the epoch; 0 when it does not say. */
+  issuedAt?: number;
   /** The user's team facts (see `auth/team-facts.ts`), when the authenticator knows where to ask. */
   teamId?: string | null;
   teamMemberIds?: string[];
+  /** Merged grants of the user's custom roles, with the team facts. */
+  customGrants?: Record<string, string>;
+  /** The tenant masks deal amounts outside teams (with the team facts; see `Identity.maskDealAmountsOutsideTeam`). */
+  maskDealAmountsOutsideTeam?: boolean;
   /** Set for a partner client's OpenID Connect token (client credentials): the client id; `userId` is then not a user. */
   clientId?: string;
 }
@@ -101,6 +113,10 @@ export interface Authenticator {
   apiKeyOf(identity: Identity): ApiKeyGrant | undefined;
   /** The HTTP answer for a failed authentication: 401 (or 503 when keys are unavailable). */
   httpError(error: AuthError): HttpError;
+  /** Drops the cached team facts and custom grants of these users (after a role change). */
+  forgetFacts(tenantId: string, userIds: readonly string[]): Promise<void>;
+  /** Reads `platform.user.deactivated`: the user's tokens issued before are refused from then on (`auth/deactivated-users.ts`). */
+  observeUserStatus(event: UserStatusEvent): Promise<void>;
 }
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9_\-.~+/]+=*)[ \t]*$/i;
@@ -115,7 +131,9 @@ export function bearerToken(authorization: string): string {
 export function toIdentity(token: VerifiedToken, requestId: string): Identity {
   if (token.clientId) return { tenantId: token.tenantId, userId: null, roles: token.roles, requestId, actorKind: 'apikey', apiKeyId: token.clientId };
   const team = token.teamMemberIds ? { teamId: token.teamId ?? null, teamMemberIds: token.teamMemberIds } : {};
-  return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId, ...team };
+  const custom = token.customGrants ? { customGrants: token.customGrants } : {};
+  const masking = token.maskDealAmountsOutsideTeam ? { maskDealAmountsOutsideTeam: true } : {};
+  return { tenantId: token.tenantId, userId: token.userId, roles: token.roles, requestId, ...team, ...custom, ...masking };
 }
 
 /** The identity an API key acts as: its tenant and role, no user, actor kind `apikey`. */
@@ -157,8 +175,14 @@ export function useAuth(options: AuthOptions): Authenticator {
   // per user for a minute), so a change of teams applies without a new token.
   async function verifyToken(token: string): Promise<VerifiedToken> {
     const verifiedToken = await verifySignature(token);
-    if (!teamFacts || verifiedToken.clientId) return verifiedToken;
-    return { ...verifiedToken, ...(await teamFacts.factsOf(verifiedToken.tenantId, verifiedToken.userId)) };
+    if (verifiedToken.clientId) return verifiedToken;
+    // both answers come from the shared cache; ask at once
+    const [revoked, facts] = await Promise.all([
+      deactivated.revoked(verifiedToken.tenantId, verifiedToken.userId, verifiedToken.issuedAt ?? 0),
+      teamFacts?.factsOf(verifiedToken.tenantId, verifiedToken.userId),
+    ]);
+    if (revoked) throw new AuthError('invalid', 'This account is deactivated');
+    return facts ? { ...verifiedToken, ...facts } : verifiedToken;
   }
 
   async function verifySignature(token: string): Promise<VerifiedToken> {
@@ -186,6 +210,7 @@ export function useAuth(options: AuthOptions): Authenticator {
   const apiKeys = options.apiKeys ? createApiKeyVerifier({ ...options.apiKeys, cache: options.cache, logger: options.logger }) : undefined;
   const grants = new WeakMap<Identity, ApiKeyGrant>();
   const teamFacts = options.teamFacts ? createTeamFactsResolver({ ...options.teamFacts, cache: options.cache, logger: options.logger }) : undefined;
+  const deactivated = createDeactivatedUsers({ cache: options.cache, logger: options.logger });
 
   async function verifyApiKey(key: string, requestId: string): Promise<Identity> {
     let grant: ApiKeyGrant | null;
@@ -213,7 +238,9 @@ export function useAuth(options: AuthOptions): Authenticator {
     }
     if (credentials.kind === 'none') return { tenantId: null, userId: null, roles: [], requestId };
     if (credentials.kind === 'apikey') return verifyApiKey(credentials.key, requestId);
-    return toIdentity(await verifyToken(credentials.token), requestId);
+    const identity = toIdentity(await verifyToken(credentials.token), requestId);
+    await options.onUserAuthenticated?.(identity);
+    return identity;
   }
 
   return {
@@ -221,6 +248,8 @@ export function useAuth(options: AuthOptions): Authenticator {
     authenticate,
     apiKeyOf: (identity) => grants.get(identity),
     identify: (authorization, requestId) => authenticate({ authorization }, requestId),
+    forgetFacts: async (tenantId, userIds) => teamFacts?.forget(tenantId, userIds),
+    observeUserStatus: (event) => deactivated.observe(event),
     httpError(error) {
       if (error.failure === 'unavailable') {
         options.logger.error({ err: error.cause }, `cannot verify ${error.credential === 'apikey' ? 'API keys: the platform is unavailable' : 'access tokens: signing keys unavailable'}`);
@@ -240,7 +269,7 @@ export function useAuth(options: AuthOptions): Authenticator {
 }
 
 function claimsOf(payload: JWTPayload): VerifiedToken {
-  const { sub, exp } = payload;
+  const { sub, exp, iat } = payload;
   const tid: unknown = payload['tid'];
   const roles: unknown = payload['roles'] ?? [];
   if (typeof sub !== 'string' || sub === '' || typeof tid !== 'string' || tid === '' || typeof exp !== 'number') {
@@ -249,7 +278,7 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
   if (!Array.isArray(roles) || !roles.every((role): role is string => typeof role === 'string')) {
     throw new AuthError('invalid', 'Access token has malformed roles');
   }
-  return { tenantId: tid, userId: sub, roles, expiresAt: exp * 1000, ...(isPartnerClientToken(payload) ? { clientId: sub } : {}) };
+  return { tenantId: tid, userId: sub, roles, expiresAt: exp * 1000, issuedAt: typeof iat === 'number' ? iat * 1000 : 0, ...(isPartnerClientToken(payload) ? { clientId: sub } : {}) };
 }
 
 function toAuthError(error: unknown): AuthError {

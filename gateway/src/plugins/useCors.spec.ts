@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { useCors } from './useCors.ts';
+import { HttpError } from '@crm/runtime';
+import { useCors, type TenantOrigins } from './useCors.ts';
 
-function call(cors: ReturnType<typeof useCors>, method: string, origin?: string) {
+function call(cors: ReturnType<typeof useCors>, method: string, origin?: string, req: Partial<IncomingMessage> = {}) {
   const headers: Record<string, string | number> = {};
   let status = 0;
   let handled = false;
@@ -14,8 +15,25 @@ function call(cors: ReturnType<typeof useCors>, method: string, origin?: string)
     },
     end: () => {},
   } as unknown as ServerResponse;
-  cors.wrap(() => void (handled = true))({ method, headers: origin ? { origin } : {} } as IncomingMessage, res);
-  return { status, headers, handled };
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  (res as unknown as { end: () => void }).end = () => done();
+  const request = Object.assign(req, { method, headers: origin ? { origin } : {} }) as IncomingMessage;
+  cors.wrap(() => {
+    handled = true;
+    done();
+  })(request, res);
+  return {
+    get status() {
+      return status;
+    },
+    headers,
+    get handled() {
+      return handled;
+    },
+    finished,
+    request,
+  };
 }
 
 describe('useCors', () => {
@@ -38,5 +56,46 @@ describe('useCors', () => {
 
   it('is same-origin only by default', () => {
     expect(call(useCors(), 'OPTIONS', 'https://app.example.com').status).toBe(403);
+  });
+});
+
+describe('useCors with tenant allowlists', () => {
+  const tenantOrigins: TenantOrigins = {
+    allowedByAnyTenant: async (origin) => origin === 'https://crm.acme.example',
+    allowedForTenant: async (tenantId, origin) => tenantId === 'acme' && origin === 'https://crm.acme.example',
+  };
+  const cors = useCors({ corsOrigins: ['https://app.example.com'], tenantOrigins });
+  const who = (tenantId: string | null) => ({ tenantId, userId: null, roles: [], requestId: 'r' });
+
+  it("answers preflights for any tenant's origins", async () => {
+    const tenant = call(cors, 'OPTIONS', 'https://crm.acme.example');
+    await tenant.finished;
+    expect(tenant).toMatchObject({ status: 204, headers: { 'access-control-allow-origin': 'https://crm.acme.example' } });
+    const other = call(cors, 'OPTIONS', 'https://evil.example');
+    await other.finished;
+    expect(other.status).toBe(403);
+  });
+
+  it("holds requests from a tenant's origin to that tenant", async () => {
+    const request = call(cors, 'POST', 'https://crm.acme.example');
+    await request.finished;
+    expect(request.handled).toBe(true);
+    expect(request.headers['access-control-allow-origin']).toBe('https://crm.acme.example');
+    await expect(cors.checkTenant(request.request, who('acme'))).resolves.toBeUndefined();
+    await expect(cors.checkTenant(request.request, who(null))).resolves.toBeUndefined();
+    const refused = cors.checkTenant(request.request, who('globex'));
+    await expect(refused).rejects.toBeInstanceOf(HttpError);
+    await expect(refused).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+  });
+
+  it('does not hold globally allowed or unknown origins to a tenant', async () => {
+    const global = call(cors, 'POST', 'https://app.example.com');
+    await global.finished;
+    await expect(cors.checkTenant(global.request, who('globex'))).resolves.toBeUndefined();
+    const unknown = call(cors, 'POST', 'https://evil.example');
+    await unknown.finished;
+    expect(unknown.handled).toBe(true);
+    expect(unknown.headers['access-control-allow-origin']).toBeUndefined();
+    await expect(cors.checkTenant(unknown.request, who('globex'))).resolves.toBeUndefined();
   });
 });

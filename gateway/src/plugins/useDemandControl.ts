@@ -4,7 +4,8 @@
  *
  * - Above `maxCost` the operation is refused: COST_ESTIMATED_TOO_EXPENSIVE (HTTP 400) with
  *   `extensions: { estimated, max }`.
- * - With `budgetPerMinute`, each tenant has a budget of cost points per minute (per plan); the
+ * - With `budgetPerMinute`, each tenant has a budget of cost points per minute (per plan: the
+ *   gateway passes a function reading the tenant's plan from the platform, cached); the
  *   estimated cost is charged before execution, and an exhausted budget is RATE_LIMITED
  *   (HTTP 429, `retry-after`, `extensions: { estimated, remaining, retryAfterSeconds }`).
  *   Anonymous operations (sign-in) have no tenant and are not charged; request rate limits cover them.
@@ -21,8 +22,8 @@ import type { LimitStore } from '../limit-store.ts';
 export interface DemandControlOptions extends CostOptions {
   /** Most expensive operation accepted. Default 10 000. */
   maxCost?: number;
-  /** Cost points per tenant per minute; a function to vary by plan. Default: no budget. */
-  budgetPerMinute?: number | ((tenantId: string) => number);
+  /** Cost points per tenant per minute; a function to vary by plan (may ask the platform). Default: no budget. */
+  budgetPerMinute?: number | ((tenantId: string) => number | Promise<number>);
   /** Add `extensions.cost` to responses. Default true. */
   exposeCost?: boolean;
   /** Called on every refusal (metrics). */
@@ -39,7 +40,8 @@ export interface DemandControlDependencies {
   store: LimitStore;
 }
 
-export const DEMAND_CONTROL_DEFAULTS = { maxCost: 10_000, defaultListSize: 10, mutationBase: 10 } as const;
+/** `fallbackBudgetPerMinute`: a tenant's budget when it comes from its plan and the platform cannot answer. */
+export const DEMAND_CONTROL_DEFAULTS = { maxCost: 10_000, defaultListSize: 10, mutationBase: 10, fallbackBudgetPerMinute: 500_000 } as const;
 
 const MINUTE = 60_000;
 
@@ -67,7 +69,7 @@ export function useDemandControl(options: DemandControlOptions & DemandControlDe
           }
           const tenantId = contextValue.identity.tenantId;
           if (!budgetOf || !tenantId || estimated === 0) return void options.onAccept?.(estimated);
-          const budget = budgetOf(tenantId);
+          const budget = await budgetOf(tenantId);
           const charged = await options.store.spend(tenantKey(tenantId, 'cost'), estimated, budget, MINUTE, options.clock?.() ?? Date.now());
           if (!charged.allowed) {
             options.onReject?.('budget');

@@ -15,7 +15,7 @@
  * (`extensions.code` SUBGRAPH_UNAVAILABLE, `extensions.serviceName` <name>).
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity, type Identity, type Logger } from '@crm/runtime';
+import { ANONYMOUS, IDENTITY_HEADER, injectTraceContext, REQUEST_ID_HEADER, signIdentity, type Identity, type Logger } from '@crm/runtime';
 import { Kind, type GraphQLFormattedError, type OperationTypeNode } from '../graphql.ts';
 import type { GatewayContext } from '../context.ts';
 import { dedupeRepresentations, expandEntities } from '../entity-dedup.ts';
@@ -73,6 +73,8 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     const identity = identityOf(context);
     headers.set(IDENTITY_HEADER, this.sign(identity, context));
     headers.set(REQUEST_ID_HEADER, identity.requestId);
+    // W3C traceparent of Apollo Gateway's `gateway.fetch` span (nothing when tracing is off)
+    injectTraceContext(headers);
   }
 
   /**

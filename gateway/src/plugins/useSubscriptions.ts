@@ -3,8 +3,14 @@
  *
  * - Connecting: a browser handshake whose `Origin` is not in `allowedOrigins` (when set) is closed
  *   with 4403. `connection_init` must carry `{ authorization: 'Bearer <token>' }` (or `{ token }`)
- *   within `connectionInitWaitTimeoutMs`, else 4408; a missing or invalid token closes the socket
+ *   or a partner's API key (`{ apiKey: 'crm_…' }` or `{ authorization: 'Bearer crm_…' }`) within
+ *   `connectionInitWaitTimeoutMs`, else 4408; a missing or invalid credential closes the socket
  *   with 4401. A tenant holding `maxConnectionsPerTenant` connections on this instance gets 4429.
+ * - API keys (subscriptions/connections.ts): the connection acts as the key's role, so a key only
+ *   receives the events its role may read; its `connection_init` and each operation count against
+ *   the key's rate limits (`rateLimit`); a revoked key's connections close with 4403 at once on
+ *   `platform.apikey.revoked`, at the latest after `apiKeyRecheckMs` plus the key cache lifetime;
+ *   a persisted-only key cannot run operations over the socket (PERSISTED_QUERY_ONLY).
  * - Token lifetime: the connection is closed with 4401 when the token expires, unless the client
  *   refreshed it first by sending a graphql-ws `ping` whose payload carries the new token (same
  *   shape as `connection_init`). A refreshed token must be for the same tenant and user (else
@@ -26,6 +32,11 @@
  * - Slow clients: a connection with more than `maxQueuedPerConnection` undelivered messages is
  *   closed with 4429. graphql-ws pings every `keepAliveMs` and drops sockets that do not answer.
  * - Queries and mutations sent over the socket run through the same federated path as HTTP.
+ * - Role changes: the same consumer reads `platform.role.updated` and `platform.user.roles_changed`
+ *   and drops the cached team facts and custom grants of the users they name (auth/team-facts.ts),
+ *   so a changed custom role applies to their next request.
+ * - Deactivations: it also reads `platform.user.deactivated`, after which the user's access
+ *   tokens issued before are refused on every instance (auth/deactivated-users.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -57,7 +68,9 @@ import { ImportProgressFanout } from '../subscriptions/import-progress-fanout.ts
 import { CUSTOMER_EVENTS_TOPIC, IMPORT_ACCESS_QUERY, IMPORT_PROGRESS_FIELD, IMPORT_PROGRESSED, planImportProgressSubscription, type ImportProgressPlan } from '../subscriptions/import-progress.ts';
 import { CLOSE_FORBIDDEN, originAllowed } from '../subscriptions/connection-guard.ts';
 import { CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, Connections, type Connection } from '../subscriptions/connections.ts';
+import { persistedOnlyError } from '../auth/persisted-only.ts';
 import type { Authenticator } from './useAuth.ts';
+import { staleFactsOf } from '../auth/team-facts.ts';
 
 export { CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED };
 /** graphql-ws closes with this code when `connection_init` does not arrive in time. */
@@ -95,7 +108,17 @@ export interface SubscriptionsOptions {
   allowedOrigins?: readonly string[];
   /** Open connections one tenant may hold on this gateway instance. Default 1 000. */
   maxConnectionsPerTenant?: number;
+  /**
+   * Counts one request of an API key connection (its `connection_init`, each operation) against the
+   * HTTP rate limits; throws an `HttpError` 429 over one. Default: not counted.
+   */
+  rateLimit?: (identity: Identity) => Promise<unknown>;
+  /** How often an API key connection's key is verified again, ms. Default 30 000 (the key cache lifetime). */
+  apiKeyRecheckMs?: number;
 }
+
+/** Emitted by the platform when a tenant admin revokes an API key (aggregate id: the key's id). */
+export const API_KEY_REVOKED = 'platform.apikey.revoked';
 
 export interface Subscriptions {
   /** Handles WebSocket upgrades of `server` on the subscription path. */
@@ -131,6 +154,8 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
     logger: log,
     maxQueued: options.maxQueuedPerConnection ?? 1_000,
     maxConnectionsPerTenant: options.maxConnectionsPerTenant ?? 1_000,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.apiKeyRecheckMs ? { apiKeyRecheckMs: options.apiKeyRecheckMs } : {}),
   });
   const open = new Map<Ctx, Connection>();
   const documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
@@ -173,6 +198,9 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(entry.document, operationName);
     if (!operation) return [gatewayError('BAD_REQUEST', 'Unable to identify operation')];
+    if (connection.apiKey?.persistedOnly) return [persistedOnlyError()];
+    const limited = await connections.admitOperation(connection);
+    if (limited) return [limited];
 
     if (operation.operation !== 'subscription') {
       const request = { query: payload.query, variables: payload.variables ?? {}, ...(operationName ? { operationName } : {}) };
@@ -300,7 +328,11 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
         fromBeginning: false,
         // board events are prepared concurrently and queued in order; the consumer only waits when many are in flight
         handler: async (event) => {
+          const stale = staleFactsOf(event);
+          if (stale) await options.authenticator.forgetFacts(stale.tenantId, stale.userIds);
+          await options.authenticator.observeUserStatus(event);
           if (event.type === NOTIFICATION_CREATED) await notifications.deliver(event);
+          else if (event.type === API_KEY_REVOKED) connections.revoked(event.tenantId, event.aggregateId);
           else if (event.type === IMPORT_PROGRESSED) await importProgress.deliver(event);
           else if (!event.type.startsWith('platform.') && !event.type.startsWith('customer.')) await fanout.accept(event);
         },

@@ -12,6 +12,7 @@ import {
   type Action,
   type BuiltInRole,
   type CustomRole,
+  type Grants,
   type Resource,
   type Scope,
 } from './permissions.ts';
@@ -26,6 +27,12 @@ export interface Principal {
   teamId?: string | null;
   /** Users of the caller's team (the caller may be included); their records are "the team's". */
   teamMemberIds?: readonly string[];
+  /**
+   * The merged grants of the tenant's custom roles the caller holds (widest scope per permission),
+   * as the platform knows them. They add to the grants of the built-in roles; `global` never
+   * counts here (a tenant-defined role cannot reach beyond its tenant).
+   */
+  customGrants?: Readonly<Grants>;
 }
 
 /** The ownership facts of one record. */
@@ -64,7 +71,10 @@ export interface Authorizer {
 const rank = (scope: Scope) => SCOPES.indexOf(scope);
 const isBuiltIn = (role: string): role is BuiltInRole => (BUILT_IN_ROLES as readonly string[]).includes(role);
 
-/** An authorizer over the built-in roles plus a tenant's custom roles (looked up by name). */
+/**
+ * An authorizer over the built-in roles plus a tenant's custom roles: those given here (looked up
+ * by role name) and the merged custom grants a principal carries (`Principal.customGrants`).
+ */
 export function createAuthorizer(customRoles: readonly CustomRole[] = []): Authorizer {
   const custom = new Map(customRoles.map((role) => [role.name, role.grants]));
 
@@ -75,6 +85,8 @@ export function createAuthorizer(customRoles: readonly CustomRole[] = []): Autho
       const scope = isBuiltIn(role) ? ROLE_GRANTS[role][key] : custom.get(role)?.[key];
       if (scope && (widest === null || rank(scope) > rank(widest))) widest = scope;
     }
+    const granted = principal.customGrants?.[key];
+    if (granted && granted !== 'global' && (widest === null || rank(granted) > rank(widest))) widest = granted;
     return widest;
   };
 

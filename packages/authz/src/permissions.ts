@@ -123,3 +123,27 @@ export function isPermission(value: string): value is Permission {
     (ACTIONS as readonly string[]).includes(action ?? '')
   );
 }
+
+/**
+ * The grants of `grants` a tenant role may hold: known permissions with an `own`, `team` or
+ * `tenant` scope; anything else (unknown keys, `global`, garbage) is dropped.
+ */
+export function tenantGrants(grants: Readonly<Record<string, unknown>>): Grants {
+  const kept: Grants = {};
+  for (const [key, scope] of Object.entries(grants)) {
+    if (isPermission(key) && (scope === 'own' || scope === 'team' || scope === 'tenant')) kept[key] = scope;
+  }
+  return kept;
+}
+
+/** The widest scope per permission over several roles' grants (what a holder of all of them may do). */
+export function mergeGrants(all: readonly Readonly<Grants>[]): Grants {
+  const merged: Grants = {};
+  for (const grants of all) {
+    for (const [key, scope] of Object.entries(grants) as [Permission, Scope][]) {
+      const known = merged[key];
+      if (!known || SCOPES.indexOf(scope) > SCOPES.indexOf(known)) merged[key] = scope;
+    }
+  }
+  return merged;
+}

@@ -14,6 +14,7 @@ describe('principalOf', () => {
       roles: ['SALES_MANAGER'],
       teamId: 't-1',
       teamMemberIds: ['u-me', 'u-mate'],
+      customGrants: {},
     });
     expect(identity(['SALES_REP'])).toMatchObject({ teamId: null, teamMemberIds: [] });
   });

@@ -14,7 +14,7 @@
  *   a manager: their team). Otherwise FORBIDDEN.
  */
 import { can, scopeFilter, toWhere, matchesScope } from './authorize.ts';
-import type { Action, Resource } from './permissions.ts';
+import { tenantGrants, type Action, type Resource } from './permissions.ts';
 import type { Principal, RecordRef } from './authorize.ts';
 
 /** The identity fields a principal is built from (structurally the identity the gateway signs). */
@@ -24,11 +24,14 @@ export interface IdentityFacts {
   roles: readonly string[];
   teamId?: string | null;
   teamMemberIds?: readonly string[];
+  /** Merged grants of the caller's custom roles (`resource:action` → scope), as the gateway signed them. */
+  customGrants?: Readonly<Record<string, string>>;
 }
 
 /**
  * The principal of an identity with a tenant (callers without one never reach record queries).
  * Role names are compared in upper case (`sales_rep` is `SALES_REP`), as role names are SCREAMING_CASE.
+ * Custom grants keep only known permissions with a tenant, team or own scope (anything else grants nothing).
  */
 export function principalOf(identity: IdentityFacts & { tenantId: string }): Principal {
   return {
@@ -37,6 +40,7 @@ export function principalOf(identity: IdentityFacts & { tenantId: string }): Pri
     roles: identity.roles.map((role) => role.toUpperCase()),
     teamId: identity.teamId ?? null,
     teamMemberIds: identity.teamMemberIds ?? [],
+    customGrants: tenantGrants(identity.customGrants ?? {}),
   };
 }
 

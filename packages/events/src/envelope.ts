@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentTraceparent, inSpan, linkTo, SpanKind, tracingActive } from '@crm/runtime';
 
 /** Envelope of every domain event (BRIEF.md). `type` is `<domain>.<aggregate>.<past_tense>`. */
 export interface EventEnvelope<P = Record<string, unknown>> {
@@ -10,6 +11,11 @@ export interface EventEnvelope<P = Record<string, unknown>> {
   aggregateId: string;
   occurredAt: string; // ISO-8601
   payload: P;
+  /**
+   * W3C `traceparent` of the span the event was created in (absent when tracing is off); a
+   * consumer's span links to it, so a trace shows what an event led to.
+   */
+  traceparent?: string;
 }
 
 /** Who caused the event: a signed-in user, an API key, or the system itself (jobs, workflows). */
@@ -21,7 +27,7 @@ export interface EventActor {
 /** The domains that publish events, one topic each. */
 export type EventDomain = 'customer' | 'sales' | 'analytics' | 'platform' | 'integration';
 
-export type CreateEventInput<P extends Record<string, unknown>> = Omit<EventEnvelope<P>, 'id' | 'occurredAt' | 'version'> & {
+export type CreateEventInput<P extends Record<string, unknown>> = Omit<EventEnvelope<P>, 'id' | 'occurredAt' | 'version' | 'traceparent'> & {
   version?: number;
   occurredAt?: Date;
 };
@@ -38,6 +44,7 @@ export function createEvent<P extends Record<string, unknown>>(input: CreateEven
   if (!input.aggregateId) throw new TypeError('Event aggregateId is required');
   const version = input.version ?? 1;
   if (!Number.isInteger(version) || version < 1) throw new TypeError(`Event version must be a positive integer, got ${version}`);
+  const traceparent = currentTraceparent();
   return {
     id: randomUUID(),
     type: input.type,
@@ -47,6 +54,7 @@ export function createEvent<P extends Record<string, unknown>>(input: CreateEven
     aggregateId: input.aggregateId,
     occurredAt: (input.occurredAt ?? new Date()).toISOString(),
     payload: input.payload,
+    ...(traceparent ? { traceparent } : {}),
   };
 }
 
@@ -87,6 +95,7 @@ export function parseEvent(raw: string): EventEnvelope {
   if (typeof aggregateId !== 'string' || !aggregateId) problems.push('aggregateId');
   if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) problems.push('occurredAt');
   if (!isRecord(payload)) problems.push('payload');
+  if (value['traceparent'] !== undefined && typeof value['traceparent'] !== 'string') problems.push('traceparent');
   if (
     !isRecord(actor) ||
     typeof actor.kind !== 'string' ||
@@ -102,4 +111,25 @@ export function parseEvent(raw: string): EventEnvelope {
 /** Serializes an envelope for the wire (JSON). */
 export function serializeEvent(event: EventEnvelope): string {
   return JSON.stringify(event);
+}
+
+/**
+ * Runs a consumer's handling of one event in a CONSUMER span (`<topic> process`) that starts a
+ * trace of its own and links to the span that created the event (`traceparent`). Without tracing
+ * it only runs `handle`.
+ */
+export function traceConsume<T>(groupId: string, topic: string, event: EventEnvelope, handle: () => Promise<T>): Promise<T> {
+  if (!tracingActive()) return handle();
+  const link = linkTo(event.traceparent);
+  return inSpan(
+    'crm.events',
+    `${topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      root: true,
+      links: link ? [link] : [],
+      attributes: { 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id, 'crm.event.type': event.type },
+    },
+    handle,
+  );
 }

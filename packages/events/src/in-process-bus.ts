@@ -12,7 +12,7 @@ import {
   type EventLogger,
   type SubscribeOptions,
 } from './bus.ts';
-import { dlqTopicOf, parseEvent, serializeEvent, type EventEnvelope } from './envelope.ts';
+import { dlqTopicOf, parseEvent, serializeEvent, traceConsume, type EventEnvelope } from './envelope.ts';
 
 /**
  * In-memory event bus for the embedded start (one process, no Kafka). It keeps Kafka's semantics:
@@ -175,7 +175,8 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await handler(parseEvent(raw), { topic: group.topic, partition, offset: String(offset), attempt });
+        const event = parseEvent(raw);
+        await traceConsume(group.groupId, group.topic, event, () => handler(event, { topic: group.topic, partition, offset: String(offset), attempt }));
         return true;
       } catch (error) {
         lastError = error;

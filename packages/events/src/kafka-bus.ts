@@ -24,7 +24,7 @@ import {
   type EventLogger,
   type SubscribeOptions,
 } from './bus.ts';
-import { dlqTopicOf, parseEvent, serializeEvent, type EventEnvelope } from './envelope.ts';
+import { dlqTopicOf, parseEvent, serializeEvent, traceConsume, type EventEnvelope } from './envelope.ts';
 
 /**
  * Kafka event bus (kafkajs). Messages are JSON envelopes keyed by their ordering key (by default
@@ -256,7 +256,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         }
         for (let attempt = 1; ; attempt++) {
           try {
-            await handler(event, { topic, partition, offset: message.offset, attempt });
+            await traceConsume(groupId, topic, event, () => handler(event, { topic, partition, offset: message.offset, attempt }));
             return;
           } catch (error) {
             logger.warn(
@@ -344,6 +344,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
             [EVENT_HEADERS.tenant]: event.tenantId,
             [EVENT_HEADERS.id]: event.id,
             [EVENT_HEADERS.version]: String(event.version),
+            ...(event.traceparent ? { traceparent: event.traceparent } : {}),
           },
         })),
       );

@@ -14,6 +14,7 @@ CREATE TABLE "OutboxEvent" (
   "actor" JSONB NOT NULL,
   "payload" JSONB NOT NULL,
   "occurredAt" TIMESTAMPTZ(3) NOT NULL,
+  "traceparent" TEXT,
   "publishedAt" TIMESTAMPTZ(3),
   CONSTRAINT "OutboxEvent_pkey" PRIMARY KEY ("seq")
 );

@@ -28,7 +28,7 @@ export interface TransactionalSql extends RawSql {
 /** The relay publishes inside its transaction, so the transaction outlives the bus's publish timeout. */
 const RELAY_TRANSACTION: TransactionLimits = { maxWait: 10_000, timeout: 30_000 };
 
-const OUTBOX_COLUMNS = 8;
+const OUTBOX_COLUMNS = 9;
 /** Rows per INSERT statement (PostgreSQL allows 65,535 bind parameters per statement). */
 const INSERT_CHUNK = 1_000;
 
@@ -42,7 +42,7 @@ export async function appendOutbox(tx: RawSql, event: EventEnvelope | EventEnvel
     chunk.forEach((e, index) => {
       const p = index * OUTBOX_COLUMNS;
       rows.push(
-        `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb, $${p + 8}::timestamptz)`,
+        `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb, $${p + 8}::timestamptz, $${p + 9})`,
       );
       values.push(
         e.id,
@@ -53,10 +53,11 @@ export async function appendOutbox(tx: RawSql, event: EventEnvelope | EventEnvel
         JSON.stringify(e.actor),
         JSON.stringify(e.payload),
         e.occurredAt,
+        e.traceparent ?? null,
       );
     });
     await tx.$executeRawUnsafe(
-      `INSERT INTO "OutboxEvent" ("id", "tenantId", "type", "version", "aggregateId", "actor", "payload", "occurredAt") VALUES ${rows.join(', ')}`,
+      `INSERT INTO "OutboxEvent" ("id", "tenantId", "type", "version", "aggregateId", "actor", "payload", "occurredAt", "traceparent") VALUES ${rows.join(', ')}`,
       ...values,
     );
   }
@@ -112,6 +113,7 @@ interface OutboxRow {
   actor: string;
   payload: string;
   occurredAt: string;
+  traceparent: string | null;
 }
 
 type BatchResult =
@@ -138,7 +140,7 @@ function lockKeyOf(topic: string): number {
 class AdvisoryLockUnsupported extends Error {}
 
 const SELECT_PENDING = `SELECT "seq"::text AS "seq", "id"::text AS "id", "tenantId", "type", "version", "aggregateId",
-  "actor"::text AS "actor", "payload"::text AS "payload",
+  "actor"::text AS "actor", "payload"::text AS "payload", "traceparent",
   to_char("occurredAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
 FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "OutboxEvent"."seq" LIMIT $1 FOR UPDATE`;
 
@@ -152,6 +154,7 @@ function toEvent(row: OutboxRow): EventEnvelope {
     aggregateId: row.aggregateId,
     occurredAt: row.occurredAt,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
 }
 

@@ -13,6 +13,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A tenant's plan does not leave room for it (e.g. attachment storage). */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** Larger than allowed (e.g. an attachment over the size limit; HTTP 413 on file routes). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

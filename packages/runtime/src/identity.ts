@@ -38,6 +38,18 @@ export interface Identity {
    * included): their records are "the team's" for the `team` scope of the permission table.
    */
   teamMemberIds?: string[];
+  /**
+   * Merged grants (`resource:action` → `own` | `team` | `tenant`) of the tenant's custom roles the
+   * caller holds, as the platform knows them when the gateway asked (with the team facts). They
+   * add to the grants of `roles`; absent means none.
+   */
+  customGrants?: Record<string, string>;
+  /**
+   * The tenant's `maskDealAmountsOutsideTeam` setting, sent with the team facts (cached up to a
+   * minute): the sales subgraph then hides the amounts of deals owned outside the caller's team
+   * from non-admins who read deals tenant-wide. Absent means off.
+   */
+  maskDealAmountsOutsideTeam?: boolean;
 }
 
 export type ActorKind = 'user' | 'apikey';

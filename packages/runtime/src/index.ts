@@ -7,6 +7,7 @@ export * from './subgraph.ts';
 export * from './metrics.ts';
 export * from './internal-route.ts';
 export * from './json-scalar.ts';
+export * from './tracing.ts';
 export * from './date-time-scalar.ts';
 export * from './interval-job.ts';
 export * from './batch.ts';

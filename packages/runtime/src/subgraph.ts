@@ -6,10 +6,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLSchemaModule } from '@apollo/subgraph';
 import { maskError } from './errors.ts';
 import { createGraphQLHandler, HttpError, listen, type GraphQLHttpOptions, type Listening } from './http.ts';
+import { traceRequests } from './tracing.ts';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import type { Logger } from './logger.ts';
 import { createSubgraphMetrics, type ConsumerLagSource, type SubgraphMetrics } from './metrics.ts';
@@ -53,7 +54,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     csrfPrevention: false,
     // shutdown is ordered by the deployable (server, relay, bus, database), not by Apollo's signal handler
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin],
+    // no cache hints: Apollo's default cache-control plugin would wrap every field resolver (per-field work on large lists)
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), metrics.plugin],
     formatError: maskError((error) => options.logger.error({ err: error }, 'unexpected resolver error')),
   });
   await apollo.start();
@@ -68,12 +70,13 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       return options.createContext(identity);
     },
   });
+  const traced = traceRequests(`crm.subgraph.${options.name}`, handler);
   let listening: Listening | undefined;
   return {
     name: options.name,
     metrics,
     async listen(port: number, host?: string) {
-      listening = await listen(handler, port, host);
+      listening = await listen(traced, port, host);
       options.logger.info({ url: listening.url }, `${options.name} subgraph listening`);
       return listening;
     },

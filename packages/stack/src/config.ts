@@ -5,6 +5,8 @@
  */
 import type { DatabaseConfig } from '@crm/db';
 import type { GatewayOptions } from '@crm/gateway';
+import type { EmailDeliveryOptions } from '@crm/subgraph-platform';
+import type { FilesOptions } from '@crm/subgraph-platform';
 
 export const DOMAINS = ['platform', 'customer', 'sales', 'analytics', 'integration'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -41,6 +43,18 @@ export interface StackConfig {
   webRedirectUris?: string[];
   /** Settings of the gateway's public web-to-lead endpoint (rate limits, minimum fill time); defaults when absent. */
   leadForms?: GatewayOptions['leadForms'];
+  /** The gateway's response cache of board reads (dropped by domain events and mutations). Default off; `npm start` turns it on. */
+  responseCache?: GatewayOptions['responseCache'];
+  /**
+   * Delivery of the platform's queued e-mails: to `SMTP_URL` when set, else (embedded) as `.eml`
+   * files under `${DATA_DIR}/mail`. Absent (real services without `SMTP_URL`): e-mails stay queued.
+   */
+  mail?: EmailDeliveryOptions;
+  /**
+   * Attachments (platform `files`): local-disk directory (default `${DATA_DIR}/files`), S3, limits,
+   * virus scanner. The platform checks records through this stack's gateway unless `gatewayUrl` says otherwise.
+   */
+  files?: FilesOptions;
 }
 
 export const DEFAULT_PORTS: StackConfig['ports'] = {

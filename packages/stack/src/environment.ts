@@ -6,10 +6,11 @@
  * |----------------------------------|---------------------------------------|
  * | DATABASE_URL_<DOMAIN>            | PGlite under `${DATA_DIR}/<domain>`     |
  * | MIGRATION_DATABASE_URL_<DOMAIN>  | DATABASE_URL with user `postgres`     |
- * | DATA_DIR                         | `.data`                               |
+ * | DATA_DIR                         | `.data` (attachments in `files/`)     |
  * | KAFKA_BROKERS                    | in-process bus                        |
  * | REDIS_URL                        | in-memory cache                       |
  * | WEB_PORT / GATEWAY_PORT          | 3000 / 4000                           |
+ * | SMTP_URL                         | e-mails as `.eml` in `${DATA_DIR}/mail` |
  * | <DOMAIN>_PORT                    | 4001–4005                             |
  * | LOG_LEVEL                        | warn                                  |
  * | GATEWAY_SIGNING_SECRET           | random per process (embedded only)    |
@@ -19,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 import { DEFAULT_PORTS, DOMAINS, type Domain, type StackConfig } from './config.ts';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -28,6 +30,7 @@ const schema = z.object({
   DATA_DIR: z.string().default(join(repoRoot, '.data')),
   KAFKA_BROKERS: z.string().optional(),
   REDIS_URL: z.string().url().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL').optional(),
   GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WEBHOOK_SECRET_KEY: z
     .string()
@@ -77,6 +80,18 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, overrides:
     allowInsecureWebhookUrls: e.ALLOW_INSECURE_WEBHOOK_URLS ? e.ALLOW_INSECURE_WEBHOOK_URLS === 'true' : !real,
     logLevel: String(e.LOG_LEVEL),
     supergraphPath: join(repoRoot, 'schema', 'supergraph.graphql'),
+    ...(e.SMTP_URL || !real
+      ? {
+          mail: {
+            transport: e.SMTP_URL ? { kind: 'smtp' as const, url: String(e.SMTP_URL) } : { kind: 'file' as const, directory: join(String(e.DATA_DIR), 'mail') },
+            appUrl: `http://localhost:${Number(e.WEB_PORT)}`,
+          },
+        }
+      : {}),
+    files: { directory: join(String(e.DATA_DIR), 'files') },
     ...overrides,
   };
 }
+
+/** OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME); off without an endpoint. */
+export const loadTracingEnvironment = (env: NodeJS.ProcessEnv = process.env): TracingEnvironment => readTracingEnvironment(env);

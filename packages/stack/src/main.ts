@@ -3,15 +3,18 @@
  * points at real services (see environment.ts). Seeds the demo tenant on first start.
  */
 import { join } from 'node:path';
-import { createLogger } from '@crm/runtime';
+import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
 import { seedDemoTenant, DEMO } from './seed-demo.ts';
-import { loadStackConfig, repoRoot } from './environment.ts';
+import { loadStackConfig, loadTracingEnvironment, repoRoot } from './environment.ts';
 import { startStack } from './stack.ts';
 import { serveWebApp } from './web.ts';
 
-const config = loadStackConfig();
+// the deployable gateway caches board reads by default (RESPONSE_CACHE); so does the whole product in one process
+const config = { ...loadStackConfig(), responseCache: {} };
 
 const logger = createLogger('crm', config.logLevel);
+// off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; before the stack, so its servers are traced
+startTracingFromEnvironment(loadTracingEnvironment(), 'crm');
 const stack = await startStack(config, logger);
 const seeded = await seedDemoTenant(stack);
 const webPort = config.ports.web;

@@ -3,17 +3,19 @@
  * one cache. Used by `pnpm start` (embedded defaults) and by the end-to-end tests (real
  * PostgreSQL, Kafka and Redis). In production each part is its own deployable (k8s/).
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { openDatabase, type Database } from '@crm/db';
 import { createInProcessBus, createKafkaBus, type EventBus } from '@crm/events';
-import { createGateway, type Gateway } from '@crm/gateway';
+import { createGateway, loadTrustedDocuments, type Gateway, type GatewayOptions } from '@crm/gateway';
 import { createCache, createLogger, type Cache, type Listening, type Logger } from '@crm/runtime';
 import { createAnalyticsSubgraph, analyticsPaths, type AnalyticsSubgraph } from '@crm/subgraph-analytics';
 import { createCustomerSubgraph, customerPaths, type CustomerSubgraph } from '@crm/subgraph-customer';
 import { createIntegrationSubgraph, integrationPaths, type IntegrationSubgraph } from '@crm/subgraph-integration';
 import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from '@crm/subgraph-platform';
-import { createSalesSubgraph, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
+import { createSalesSubgraph, platformTeamDirectory, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
 import { DOMAINS, type Domain, type StackConfig } from './config.ts';
 
 export interface Subgraphs {
@@ -93,6 +95,9 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         database: databases.platform,
         logger: logger.child({ service: 'platform' }),
         oidc: { issuer: oidcIssuer, ...(webRedirectUris ? { webRedirectUris } : {}) },
+        ...(config.mail ? { mail: config.mail } : {}),
+        // attachments: the platform asks this stack's gateway whether a caller may read a record
+        files: { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, ...config.files },
         ...(config.consumers ? { consumer: { groupId: `platform.audit${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers
           ? { notificationConsumer: { groupId: `platform.notifications${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } }
@@ -111,6 +116,8 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         ...common,
         database: databases.sales,
         logger: logger.child({ service: 'sales' }),
+        // tenant-wide team forecasts ask the platform for the tenant's teams (its url is known once it listens)
+        teams: platformTeamDirectory({ platformUrl: () => running.platform.url, signingSecret: config.signingSecret }),
         ...(config.consumers ? { consumer: { groupId: `sales.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { mergeConsumer: { groupId: `sales.record-merges${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { personalDataConsumer: { groupId: `sales.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
@@ -167,7 +174,10 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
       cache,
       logger: logger.child({ service: 'gateway' }),
       auth: { issuer: ['crm-platform', oidcIssuer] },
+      // the web app's operations by hash, from its codegen manifest (the deployable also enforces it in production)
+      ...webAppDocuments(logger),
       ...(config.leadForms ? { leadForms: config.leadForms } : {}),
+      ...(config.responseCache ? { responseCache: config.responseCache } : {}),
     });
     cleanup.push(() => gateway.stop());
     const { url, wsUrl } = await gateway.start(gatewayPort);
@@ -180,15 +190,37 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
   }
 }
 
-/** A port that is free right now on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
+/** Written by `pnpm generate` (codegen client preset, persisted documents). */
+const WEB_MANIFEST = new URL('../../../clients/web/src/gql/persisted-documents.json', import.meta.url);
+
+/** The web app's trusted documents when its manifest has been generated (served by hash, not enforced). */
+function webAppDocuments(logger: Logger): Pick<GatewayOptions, 'trustedDocuments'> {
+  if (!existsSync(WEB_MANIFEST)) return {};
+  try {
+    return { trustedDocuments: { documents: loadTrustedDocuments(fileURLToPath(WEB_MANIFEST)) } };
+  } catch (error) {
+    logger.warn({ err: error }, "the web app's manifest is unreadable; its operations are not preloaded");
+    return {};
+  }
+}
+
+/**
+ * A port that is free right now on 127.0.0.1, for a server that binds it a few seconds later.
+ * It is taken below Linux's ephemeral range (32768-60999): ports the kernel hands to outgoing
+ * connections and to `listen(0)` of other processes (tests run side by side) come from that range,
+ * so none of them can take this one in the meantime.
+ */
+async function freePort(): Promise<number> {
+  const LOWEST = 20_000;
+  const EPHEMERAL = 32_768;
+  for (let attempt = 0; ; attempt++) {
+    const port = LOWEST + Math.floor(Math.random() * (EPHEMERAL - LOWEST));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt >= 100) throw new Error('No free port found below the ephemeral range');
+  }
 }

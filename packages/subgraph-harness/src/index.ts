@@ -139,3 +139,5 @@ export async function dataStatementsDuring(database: Database, fn: () => Promise
   const recent = sent > 0 ? database.statements.queries.slice(-sent) : [];
   return recent.filter((sql) => !/"OutboxEvent"|pg_try_advisory_xact_lock/.test(sql));
 }
+
+export { startSmtpSink, type ReceivedMail, type SinkReply, type SmtpSink } from './smtp-sink.ts';

@@ -63,11 +63,11 @@ export interface LiveSubscription<T> {
   close(): Promise<void>;
 }
 
-export function wsClient(wsUrl: string, token?: string): Client {
+export function wsClient(wsUrl: string, token?: string | Record<string, unknown>): Client {
   return createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    connectionParams: typeof token === 'object' ? token : token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,
     // close codes are observed through `closeCode`; don't print them
@@ -75,9 +75,10 @@ export function wsClient(wsUrl: string, token?: string): Client {
   });
 }
 
+/** `token`: an access token or API key sent as `Authorization: Bearer`, or the whole `connection_init` payload. */
 export function subscribe<T = Record<string, unknown>>(
   wsUrl: string,
-  token: string | undefined,
+  token: string | Record<string, unknown> | undefined,
   query: string,
   variables: Record<string, unknown> = {},
 ): LiveSubscription<T> {

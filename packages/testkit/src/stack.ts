@@ -4,6 +4,8 @@
  * so test files can run side by side.
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@crm/runtime';
 import { DOMAINS, loadStackConfig, startStack, type Stack, type StackConfig } from '@crm/stack';
 
@@ -34,6 +36,8 @@ export async function startEmbeddedStack(): Promise<Stack> {
     kafkaBrokers: undefined,
     redisUrl: undefined,
     signingSecret: randomBytes(32).toString('base64url'),
+    // e-mails go to a folder of this test run, not the repository's .data/mail
+    mail: { transport: { kind: 'file', directory: join(tmpdir(), `crm-mail-${randomBytes(4).toString('hex')}`) }, appUrl: 'http://localhost:3000' },
   };
   return startStack(config, createLogger('test-stack', process.env.LOG_LEVEL ?? 'silent'));
 }

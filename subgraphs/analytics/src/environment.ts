@@ -3,6 +3,7 @@
  * every problem is reported at once and the process exits 1 on bad config.
  */
 import { z } from 'zod';
+import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 
 const server = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4004),
@@ -52,3 +53,6 @@ export function readEnvironment(): Environment {
   for (const problem of result.problems) console.error(`analytics: invalid ${problem}`);
   process.exit(1);
 }
+
+/** OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME); off without an endpoint. */
+export const loadTracingEnvironment = (): TracingEnvironment => readTracingEnvironment(process.env);

@@ -4,12 +4,13 @@
  */
 import { openDatabase, type DatabaseConfig } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
-import { createLogger } from '@crm/runtime';
-import { readEnvironment } from './environment.ts';
+import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
+import { readEnvironment, loadTracingEnvironment } from './environment.ts';
 import { analyticsPaths, createAnalyticsSubgraph } from './index.ts';
 
 const env = readEnvironment();
 const logger = createLogger('analytics', env.LOG_LEVEL);
+const tracing = startTracingFromEnvironment(loadTracingEnvironment(), 'crm-analytics');
 
 const config: DatabaseConfig = env.DATABASE_URL
   ? { kind: 'postgres', url: env.DATABASE_URL, ...(env.MIGRATION_DATABASE_URL ? { migrationUrl: env.MIGRATION_DATABASE_URL } : {}) }
@@ -32,6 +33,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   try {
     await subgraph.stop();
+    await tracing?.shutdown();
     await bus.close();
     await database.close();
     process.exit(0);

@@ -3,6 +3,7 @@
  * On bad config every problem is printed at once and the process exits with code 1.
  */
 import { z } from 'zod';
+import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 import type { DatabaseConfig } from '@crm/db';
 
 const schema = z
@@ -50,3 +51,6 @@ export function databaseConfigOf(env: Environment): DatabaseConfig {
   if (env.DATA_DIR) return { kind: 'pglite', dataDir: env.DATA_DIR };
   throw new Error('Set DATABASE_URL (PostgreSQL) or DATA_DIR (embedded PGlite)');
 }
+
+/** OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME); off without an endpoint. */
+export const loadTracingEnvironment = (): TracingEnvironment => readTracingEnvironment(process.env);

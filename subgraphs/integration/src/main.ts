@@ -1,12 +1,13 @@
 /** Standalone integration subgraph: `tsx src/main.ts` (configured by environment variables). */
 import { openDatabase } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
-import { createLogger } from '@crm/runtime';
-import { databaseConfigOf, loadEnvironment } from './environment.ts';
+import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
+import { databaseConfigOf, loadEnvironment, loadTracingEnvironment } from './environment.ts';
 import { createIntegrationSubgraph, integrationPaths } from './index.ts';
 
 const env = loadEnvironment();
 const logger = createLogger('integration', env.LOG_LEVEL);
+const tracing = startTracingFromEnvironment(loadTracingEnvironment(), 'crm-integration');
 
 const database = await openDatabase(databaseConfigOf(env));
 const applied = await database.migrate(integrationPaths.migrationsDir, integrationPaths.schemaPath);
@@ -36,6 +37,7 @@ async function shutdown(signal: NodeJS.Signals) {
   }, SHUTDOWN_TIMEOUT_MS).unref();
   try {
     await subgraph.stop();
+    await tracing?.shutdown();
     await bus.close();
     await database.close();
     process.exit(0);

@@ -3,7 +3,7 @@
  * `db` (scoped to the caller's tenant) and `loaders`; `prisma` is the unscoped client for
  * the few services that set the tenant themselves.
  */
-import { can, type Action, type Principal, type Resource } from '@crm/authz';
+import { can, principalOf as principalOfIdentity, type Action, type Principal, type Resource } from '@crm/authz';
 import { forTenant } from '@crm/db';
 import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
@@ -52,10 +52,18 @@ export function requireTenant(ctx: Context): { tenantId: string; db: TenantDb } 
   return { tenantId: ctx.tenantId, db: ctx.db };
 }
 
-/** The caller as the permission table sees them; UNAUTHENTICATED for anonymous callers. */
+/**
+ * The caller as the permission table sees them; UNAUTHENTICATED for anonymous callers. Custom
+ * roles' grants count here for reads only (e.g. `audit:read`, `user:read`): the platform's writes
+ * hand out access (invitations with a role, API keys, OAuth clients, teams), so they keep needing
+ * a built-in role that holds the permission, and a custom role can never lead to more access than
+ * a tenant admin gave it.
+ */
 export function principalOf(ctx: Context): Principal {
   const { tenantId } = requireTenant(ctx);
-  return { tenantId, userId: ctx.identity.userId, roles: ctx.identity.roles };
+  const principal = principalOfIdentity({ ...ctx.identity, tenantId });
+  const reads = Object.entries(principal.customGrants ?? {}).filter(([permission]) => permission.endsWith(':read'));
+  return { ...principal, customGrants: Object.fromEntries(reads) };
 }
 
 /**

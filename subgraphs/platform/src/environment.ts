@@ -3,6 +3,7 @@
  * Every problem is reported at once; the process exits 1 on bad configuration.
  */
 import { z } from 'zod';
+import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' });
 
@@ -50,7 +51,47 @@ const oidc = z.object({
   OIDC_MOBILE_REDIRECT_URIS: uriList,
 });
 
-const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape, ...oidc.shape });
+const mail = z.object({
+  /** SMTP server for outgoing e-mail, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@smtp.example.com. Without it e-mails are written as .eml files to MAIL_DIR. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_DIR: z.string().min(1).default('.data/mail'),
+  /** From address of outgoing e-mail. */
+  MAIL_FROM: z.string().min(3).default('CRM <no-reply@crm.localhost>'),
+  /** Public URL of the web app, for links in e-mails. */
+  APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+});
+
+const files = z.object({
+  /** Where attachments are stored on the local disk (without FILES_S3_BUCKET). */
+  FILES_DIR: z.string().min(1).default('.data/platform/files'),
+  /** Largest attachment, bytes. Default 25 MiB. */
+  FILES_MAX_BYTES: z.coerce.number().int().min(1).default(25 * 1024 * 1024),
+  /** Comma-separated media types accepted; default: documents, spreadsheets, presentations, images, text. */
+  FILES_ALLOWED_TYPES: z
+    .string()
+    .optional()
+    .transform((value) => value?.split(',').map((type) => type.trim().toLowerCase()).filter(Boolean)),
+  /** A virus scanner run with each upload on stdin (`sh -c`; exit 0 clean, 1 infected), e.g. `clamdscan --no-summary -`. */
+  FILES_SCAN_COMMAND: z.string().min(1).optional(),
+  /** The gateway (internal address), asked whether a caller may read a record before an upload. */
+  GATEWAY_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** S3-compatible storage instead of the local disk: bucket, region, keys; endpoint for non-AWS servers. */
+  FILES_S3_BUCKET: z.string().min(3).optional(),
+  FILES_S3_REGION: z.string().min(1).default('us-east-1'),
+  FILES_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  FILES_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  FILES_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  FILES_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  FILES_S3_PREFIX: z.string().default(''),
+});
+
+const schema = z
+  .object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape, ...oidc.shape, ...mail.shape, ...files.shape })
+  .superRefine((value, ctx) => {
+    if (value.FILES_S3_BUCKET && !(value.FILES_S3_ACCESS_KEY_ID && value.FILES_S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['FILES_S3_ACCESS_KEY_ID'], message: 'FILES_S3_BUCKET needs FILES_S3_ACCESS_KEY_ID and FILES_S3_SECRET_ACCESS_KEY' });
+    }
+  });
 
 export type Environment = z.output<typeof schema>;
 
@@ -64,3 +105,6 @@ function load(source: NodeJS.ProcessEnv): Environment {
 }
 
 export const env: Environment = load(process.env);
+
+/** OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME); off without an endpoint. */
+export const loadTracingEnvironment = (): TracingEnvironment => readTracingEnvironment(process.env);

@@ -9,7 +9,12 @@
  * Under `/oidc` it runs the OpenID Connect provider (`modules/oauth`, public; the gateway forwards
  * `/oidc/*` to it): sign-in page, discovery, token, JWKS.
  *
+ * Attachments (`modules/files`): `PUT /internal/files/uploads/<token>` and `GET /internal/files/<id>?sig=`
+ * behind the gateway's `/files/*` routes (gateway-signed; see `file-routes.ts`).
+ *
  * For the gateway: `POST /internal/api-keys/verify` (gateway-signed; see `verify-route.ts`) and
+ * `POST /internal/tenants/edge-settings` and `/internal/tenants/origin-allowed` (a tenant's plan limits and
+ * CORS allowlist; see `edge-settings-route.ts`),
  * `services.apiKeys.verify(key)` turn a presented API key into the identity it acts as (or null), and `services.membership.isActive(tenantId, userId)` tells whether a token's
  * user is still active.
  */
@@ -28,12 +33,18 @@ import { createNotificationService } from './modules/notifications/services/noti
 import { createJwksRoute, JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 import { createApiKeyVerifyRoute } from './modules/api-keys/lib/verify-route.ts';
 import { createTeamFactsRoute } from './modules/users/lib/team-facts-route.ts';
+import { createTeamMembersRoute } from './modules/users/lib/team-members-route.ts';
+import { createEdgeSettingsRoutes } from './modules/tenants/lib/edge-settings-route.ts';
 import { createOidcRoute } from './modules/oauth/lib/oidc-route.ts';
 import { createOidcService, type OidcService } from './modules/oauth/services/oidc.ts';
 import { OIDC_DEFAULTS, type OidcOptions } from './modules/oauth/lib/oidc-config.ts';
 import { createLoginThrottle } from './modules/auth/services/login-throttle.ts';
 import { platformModules } from './schema.ts';
+import { createEmailDelivery, type EmailDeliveryOptions } from './modules/email/services/email-delivery.ts';
+import type { EmailSender } from './modules/email/services/email-sender.ts';
 import { createServices, type Services } from './services.ts';
+import { createFileRoutes } from './modules/files/lib/file-routes.ts';
+import type { FilesOptions } from './modules/files/lib/files-options.ts';
 
 export type { Context } from './context.ts';
 export type { Services } from './services.ts';
@@ -54,8 +65,19 @@ export { ACCESS_TOKEN } from './modules/auth/lib/access-token.ts';
 export { JWKS_PATH } from './modules/auth/lib/jwks-route.ts';
 export { API_KEY_VERIFY_PATH, type ApiKeyVerifyAnswer } from './modules/api-keys/lib/verify-route.ts';
 export { TEAM_FACTS_PATH, type TeamFacts } from './modules/users/lib/team-facts-route.ts';
+export { TEAM_MEMBERS_PATH, type TeamMembers } from './modules/users/lib/team-members-route.ts';
+export { EDGE_SETTINGS_PATH, ORIGIN_ALLOWED_PATH } from './modules/tenants/lib/edge-settings-route.ts';
+export type { TenantEdgeSettings } from './modules/tenants/services/tenants.ts';
+export { PLANS, type PlanName, type PlanLimits } from './modules/tenants/lib/plans.ts';
+export { FILES_DEFAULTS, type FilesOptions } from './modules/files/lib/files-options.ts';
+export { RECORDS_READABLE_PATH, RECORD_TYPES, type RecordType } from './modules/files/lib/record-access.ts';
+export { INTERNAL_UPLOAD_PATH, INTERNAL_DOWNLOAD_PATH } from './modules/files/lib/file-routes.ts';
+export type { S3StorageOptions } from './modules/files/lib/s3-storage.ts';
 export { OIDC_PATH, API_RESOURCE, API_SCOPE, FIRST_PARTY_CLIENTS, OIDC_DEFAULTS, type OidcOptions } from './modules/oauth/lib/oidc-config.ts';
 export type { OidcService } from './modules/oauth/services/oidc.ts';
+export type { EmailDeliveryOptions } from './modules/email/services/email-delivery.ts';
+export type { EmailSender, DeliveryRun } from './modules/email/services/email-sender.ts';
+export type { MailConfig } from './modules/email/services/mail-transport.ts';
 export type { CreateOAuthClientInput, CreatedOAuthClient } from './modules/oauth/services/oauth-clients.ts';
 export { Role } from './__generated__/prisma/client.ts';
 export type { TenantModel, UserModel, TeamModel, ApiKeyModel, AuditEntryModel, InvitationModel, NotificationModel } from './__generated__/prisma/models.ts';
@@ -86,6 +108,10 @@ export interface PlatformSubgraphDeps {
   personalDataConsumer?: ConsumerTuning;
   /** OpenID Connect provider under `/oidc` (issuer, redirect URIs). Defaults: `OIDC_DEFAULTS`; cookies are signed with a key derived from `signingSecret`. */
   oidc?: Omit<OidcOptions, 'cookieSecret'>;
+  /** Delivery of the queued e-mails (invitations, notifications) from `start` to `stop`. Without it they stay queued. */
+  mail?: EmailDeliveryOptions;
+  /** Attachments: storage (local disk by default, S3 when configured), limits, virus scanner, and the gateway that checks records. */
+  files?: FilesOptions;
 }
 
 export interface PlatformSubgraph {
@@ -102,6 +128,8 @@ export interface PlatformSubgraph {
   oidc: OidcService;
   /** Resolves once the audit-log and notifications consumers have joined their groups (after `start`). */
   consumerReady: Promise<void>;
+  /** The e-mail sender (when `mail` is configured); runs from `start` to `stop`. */
+  emailSender: EmailSender | null;
   /** Makes sure a signing key exists, starts the outbox relay and the audit-log and notifications consumers, and listens on `port` (0 = any). */
   start(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
@@ -112,7 +140,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('platform'), logger });
   let relaying = false;
-  const services = createServices({ prisma, afterCommit: () => {
+  const services = createServices({ prisma, files: { options: deps.files, signingSecret: deps.signingSecret, logger }, afterCommit: () => {
       if (relaying) relay.nudge();
     },
   });
@@ -120,7 +148,10 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
   const jwksRoute = createJwksRoute(services.signingKeys);
   const apiKeyVerifyRoute = createApiKeyVerifyRoute(services.apiKeys, deps.signingSecret);
   const teamFactsRoute = createTeamFactsRoute(prisma, deps.signingSecret);
+  const teamMembersRoute = createTeamMembersRoute(prisma, deps.signingSecret);
+  const edgeSettingsRoutes = createEdgeSettingsRoutes(services.tenants, deps.signingSecret);
   const oidc = createOidcService({ prisma, signingKeys: services.signingKeys, clients: services.oauthClients, options: { ...deps.oidc, cookieSecret: deps.signingSecret }, logger });
+  const fileRoutes = createFileRoutes({ attachments: services.attachments, signingSecret: deps.signingSecret, logger });
   const oidcRoute = createOidcRoute({
     oidc,
     auth: services.auth,
@@ -137,7 +168,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       await prisma.$queryRaw`SELECT 1`;
       return true;
     },
-    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)) || (await teamFactsRoute(req, res)) || (await oidcRoute(req, res)),
+    routes: async (req, res) => (await jwksRoute(req, res)) || (await apiKeyVerifyRoute(req, res)) || (await teamFactsRoute(req, res)) || (await teamMembersRoute(req, res)) || (await edgeSettingsRoutes(req, res)) || (await fileRoutes(req, res)) || (await oidcRoute(req, res)),
     logger,
   });
 
@@ -150,6 +181,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
   const nudgeRelay = () => {
     if (relaying) relay.nudge();
   };
+  const emailSender = deps.mail ? await createEmailDelivery(deps.database, prisma, deps.mail, logger) : null;
   const notificationWriter = consumerPrisma === prisma ? services.notifications : createNotificationService({ prisma: consumerPrisma, afterCommit: nudgeRelay });
 
   let subscription: BusSubscription | undefined;
@@ -172,11 +204,13 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
     jwksPath: JWKS_PATH,
     oidc,
     consumerReady,
+    emailSender,
     async start(port, host) {
       await services.signingKeys.active();
       relay.start();
       relaying = true;
       relay.nudge();
+      emailSender?.start();
       try {
         subscription = await subscribeAuditLog({ bus: deps.bus, auditLog: auditWriter, logger, ...deps.consumer });
         notificationSubscription = await subscribeNotifications({ bus: deps.bus, notifications: notificationWriter, logger, ...deps.notificationConsumer });
@@ -195,6 +229,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
       await personalDataSubscription?.stop();
       await server.stop();
       await relay.stop();
+      await emailSender?.stop();
       await prisma.$disconnect();
       if (consumerPrisma !== prisma) await consumerPrisma.$disconnect();
       if (consumerDatabase !== deps.database) await consumerDatabase.close();

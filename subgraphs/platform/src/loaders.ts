@@ -4,7 +4,8 @@
  * rows of any other tenant, so a foreign id resolves to null.
  */
 import DataLoader from 'dataloader';
-import type { TeamModel, TenantModel, UserModel } from './__generated__/prisma/models.ts';
+import type { CustomRoleModel, TeamModel, TenantModel, UserModel } from './__generated__/prisma/models.ts';
+import { Role } from './__generated__/prisma/enums.ts';
 import type { TenantDb } from './context.ts';
 import { isUuid } from './lib/arguments.ts';
 
@@ -14,6 +15,12 @@ export interface Loaders {
   tenant: DataLoader<string, TenantModel | null>;
   /** Members of a team, oldest first. */
   usersByTeam: DataLoader<string, UserModel[]>;
+  /** Users whose built-in role is the key (a `Role` name), oldest first. */
+  usersByBuiltInRole: DataLoader<string, UserModel[]>;
+  /** Users holding a custom role (by role id), oldest first. */
+  usersByCustomRole: DataLoader<string, UserModel[]>;
+  /** The custom roles a user holds, by name. */
+  customRolesOfUser: DataLoader<string, CustomRoleModel[]>;
 }
 
 /** The tenant a request reads as; null for anonymous requests, which can load nothing. */
@@ -38,6 +45,9 @@ export function createLoaders(scope: LoaderScope | null): Loaders {
       team: new DataLoader((keys) => none(keys, null)),
       tenant: new DataLoader((keys) => none(keys, null)),
       usersByTeam: new DataLoader((keys) => none<UserModel[]>(keys, [])),
+      usersByBuiltInRole: new DataLoader((keys) => none<UserModel[]>(keys, [])),
+      usersByCustomRole: new DataLoader((keys) => none<UserModel[]>(keys, [])),
+      customRolesOfUser: new DataLoader((keys) => none<CustomRoleModel[]>(keys, [])),
     };
   }
   const { tenantId, db } = scope;
@@ -71,5 +81,23 @@ export function createLoaders(scope: LoaderScope | null): Loaders {
       }
       return keys.map((key) => byTeam.get(key) ?? []);
     }),
+    usersByBuiltInRole: new DataLoader(async (keys) => {
+      const roles = [...new Set(keys)].filter((key): key is Role => ROLE_NAMES.includes(key));
+      const rows = roles.length ? own(await db.user.findMany({ where: { role: { in: roles } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })) : [];
+      return keys.map((key) => rows.filter((row) => row.role === key));
+    }),
+    usersByCustomRole: new DataLoader(async (keys) => {
+      const ids = queryable(keys);
+      const held = ids.length ? own(await db.userCustomRole.findMany({ where: { roleId: { in: ids } } })) : [];
+      const users = held.length ? own(await db.user.findMany({ where: { id: { in: [...new Set(held.map((row) => row.userId))] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })) : [];
+      return keys.map((key) => users.filter((user) => held.some((row) => row.roleId === key && row.userId === user.id)));
+    }),
+    customRolesOfUser: new DataLoader(async (keys) => {
+      const ids = queryable(keys);
+      const held = ids.length ? own(await db.userCustomRole.findMany({ where: { userId: { in: ids } }, include: { role: true } })) : [];
+      return keys.map((key) => held.filter((row) => row.userId === key).map((row) => row.role).sort((a, b) => a.name.localeCompare(b.name)));
+    }),
   };
 }
+
+const ROLE_NAMES: readonly string[] = Object.values(Role);

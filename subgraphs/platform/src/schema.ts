@@ -11,6 +11,11 @@ import { usersResolvers } from './modules/users/resolvers/index.ts';
 import { oauthResolvers } from './modules/oauth/resolvers/index.ts';
 import { timelineResolvers } from './modules/timeline/resolvers/index.ts';
 import { personalDataResolvers } from './modules/personal-data/resolvers/index.ts';
+import { filesResolvers } from './modules/files/resolvers/index.ts';
+import { emailResolvers } from './modules/email/resolvers/index.ts';
+import { rolesResolvers } from './modules/roles/resolvers/index.ts';
+import { savedViewsResolvers } from './modules/saved-views/resolvers/index.ts';
+import { dataMaskingResolvers } from './modules/data-masking/resolvers/index.ts';
 
 const sdl = (module: string) => gql(readFileSync(new URL(`./modules/${module}/schema.graphql`, import.meta.url), 'utf8'));
 
@@ -25,4 +30,9 @@ export const platformModules: GraphQLSchemaModule[] = [
   { typeDefs: sdl('oauth'), resolvers: oauthResolvers },
   { typeDefs: sdl('timeline'), resolvers: timelineResolvers },
   { typeDefs: sdl('personal-data'), resolvers: personalDataResolvers },
+  { typeDefs: sdl('email'), resolvers: emailResolvers },
+  { typeDefs: sdl('roles'), resolvers: rolesResolvers },
+  { typeDefs: sdl('saved-views'), resolvers: savedViewsResolvers },
+  { typeDefs: sdl('files'), resolvers: filesResolvers },
+  { typeDefs: sdl('data-masking'), resolvers: dataMaskingResolvers },
 ];

@@ -7,6 +7,7 @@ import { createApiKeyService, type ApiKeyService } from './modules/api-keys/serv
 import { createAuditLogService, type AuditLogService } from './modules/audit/services/audit-log.ts';
 import { createTimelineService, type TimelineService } from './modules/timeline/services/timeline.ts';
 import { createPlatformPersonalData, type PlatformPersonalData } from './modules/personal-data/services/personal-data.ts';
+import { createOutboundEmailService, type OutboundEmailService } from './modules/email/services/outbound-emails.ts';
 import { createAuthService, type AuthService } from './modules/auth/services/auth.ts';
 import type { LoginThrottleOptions } from './modules/auth/services/login-throttle.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './modules/auth/services/signing-keys.ts';
@@ -18,6 +19,10 @@ import { createMembershipService, type MembershipService } from './modules/users
 import { createTeamService, type TeamService } from './modules/users/services/teams.ts';
 import { createUserService, type UserService } from './modules/users/services/users.ts';
 import { createOAuthClientService, type OAuthClientService } from './modules/oauth/services/oauth-clients.ts';
+import { createRoleService, type RoleService } from './modules/roles/services/roles.ts';
+import { createSavedViewService, type SavedViewService } from './modules/saved-views/services/saved-views.ts';
+import { createFiles, type FilesDeps } from './modules/files/lib/files-options.ts';
+import type { AttachmentService } from './modules/files/services/attachments.ts';
 
 export interface ServiceDeps {
   /** Base client; services set the tenant themselves (`withTenantTransaction`). */
@@ -28,6 +33,8 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** Per-account sign-in throttling. Default: 10 unsuccessful attempts per 15 minutes. */
   loginThrottle?: LoginThrottleOptions;
+  /** Attachments: storage, scanner, limits, the gateway that checks records, the URL-signing secret. */
+  files?: Omit<FilesDeps, 'prisma' | 'afterCommit'>;
 }
 
 export interface Services {
@@ -45,6 +52,14 @@ export interface Services {
   oauthClients: OAuthClientService;
   /** Export and erasure of a contact's personal data (GDPR). */
   personalData: PlatformPersonalData;
+  /** The tenant's outgoing e-mails and their delivery state. */
+  outboundEmails: OutboundEmailService;
+  /** Built-in and custom roles of a tenant, and the custom roles users hold. */
+  roles: RoleService;
+  /** Saved list views of users, private or shared with the tenant. */
+  savedViews: SavedViewService;
+  /** Files attached to records: uploads, downloads, deletion. */
+  attachments: AttachmentService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -52,6 +67,7 @@ export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? (() => new Date());
   const signingKeys = createSigningKeyStore({ prisma: deps.prisma, clock });
   const writeDeps = { prisma: deps.prisma, afterCommit: deps.afterCommit };
+  const { attachments } = createFiles({ ...writeDeps, ...deps.files });
   return {
     tenants: createTenantService(writeDeps),
     users: createUserService({ ...writeDeps, passwords }),
@@ -65,6 +81,10 @@ export function createServices(deps: ServiceDeps): Services {
     membership: createMembershipService({ ...writeDeps, clock }),
     notifications: createNotificationService({ ...writeDeps, clock }),
     oauthClients: createOAuthClientService({ ...writeDeps, clock }),
-    personalData: createPlatformPersonalData(writeDeps),
+    personalData: createPlatformPersonalData({ ...writeDeps, attachments }),
+    outboundEmails: createOutboundEmailService(),
+    roles: createRoleService(writeDeps),
+    savedViews: createSavedViewService(writeDeps),
+    attachments,
   };
 }

@@ -4,9 +4,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { scratchDatabase, type ScratchDatabase } from '@crm/subgraph-harness';
-import { createInProcessBus, type InProcessBus } from '@crm/events';
+import { createInProcessBus, topicOf, type EventEnvelope, type InProcessBus } from '@crm/events';
 import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
-import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from './index.ts';
+import { createPlatformSubgraph, platformPaths, type PlatformSubgraph, type PlatformSubgraphDeps } from './index.ts';
 
 export type { ScratchDatabase } from '@crm/subgraph-harness';
 
@@ -50,10 +50,13 @@ export interface TestPlatform {
   platform: PlatformSubgraph;
   bus: InProcessBus;
   url: string;
+  /** Every event the platform published since it started, in order. */
+  published: EventEnvelope[];
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(): Promise<TestPlatform> {
+/** `overrides`: settings of the subgraph under test (e.g. `files`). */
+export async function startTestPlatform(overrides: Partial<Omit<PlatformSubgraphDeps, 'database' | 'bus' | 'signingSecret'>> = {}): Promise<TestPlatform> {
   const scratch = await createScratchDatabase();
   const bus = createInProcessBus();
   const platform = await createPlatformSubgraph({
@@ -61,7 +64,11 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     bus,
     signingSecret: TEST_SIGNING_SECRET,
     logger: createLogger('platform-test', 'silent'),
+    ...overrides,
   });
+  const published: EventEnvelope[] = [];
+  const collector = await bus.subscribe({ groupId: 'platform-test-events', topics: [topicOf('platform')], handler: async (event) => void published.push(event) });
+  await collector.ready;
   const listening = await platform.start(0);
   await platform.consumerReady;
   return {
@@ -69,6 +76,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     platform,
     bus,
     url: listening.url,
+    published,
     async stop() {
       await platform.stop();
       await bus.close();

@@ -6,10 +6,11 @@
  * tenants by accident; the base `prisma` client is for services that set the tenant themselves.
  */
 import type { EventEnvelope } from '@crm/events';
-import { AccessDeniedError, assertCan, matchesScope, ownerForCreate, principalOf, readable, readWhere, scopeFilter, type Principal } from '@crm/authz';
+import { AccessDeniedError, assertCan, hasAdminRole, matchesScope, ownerForCreate, principalOf, readable, readWhere, scopeFilter, type Principal } from '@crm/authz';
 import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
+import type { TeamDirectory } from './modules/forecasting/lib/team-directory.ts';
 import type { SalesServices } from './services.ts';
 import { isUuid } from '@crm/runtime';
 
@@ -29,6 +30,8 @@ export interface Context {
   loaders: Loaders;
   services: SalesServices;
   log: Logger;
+  /** Every team of a tenant with its members (tenant-wide team forecasts); absent when not configured. */
+  teams?: TeamDirectory;
 }
 
 /** The caller's tenant and its scoped client; UNAUTHENTICATED when the caller has no tenant. */
@@ -75,6 +78,29 @@ export function visibleDeal<T extends { ownerId: string | null }>(ctx: Pick<Cont
 export function visibleDeals<T extends { ownerId: string | null }>(ctx: Pick<Context, 'identity' | 'tenantId'>, deals: readonly T[]): T[] {
   const who = principal(ctx);
   return deals.filter((deal) => readable(who, 'deal', deal));
+}
+
+/**
+ * Field-level masking of deal amounts (the tenant's `maskDealAmountsOutsideTeam`, signed by the
+ * gateway with the team facts): the owners whose deals' amounts the caller sees, or null for all.
+ *
+ * It applies to callers who read deals tenant-wide without being tenant (or system) admins, e.g.
+ * a Sales Rep given tenant-wide `deal:read` by a custom role: they see the deals of the whole
+ * tenant, but the money only of the deals owned by themselves or a member of their team. Admins
+ * always see every amount; callers whose read scope is their own or their team's deals see
+ * exactly the deals whose amounts they may see, so nothing is masked for them.
+ */
+export function amountOwners(ctx: Pick<Context, 'identity' | 'tenantId'>): readonly string[] | null {
+  if (ctx.identity.maskDealAmountsOutsideTeam !== true || hasAdminRole(ctx.identity.roles)) return null;
+  const who = principal(ctx);
+  if (scopeFilter(who, 'deal', 'read').kind !== 'all') return null;
+  return [...new Set([...(who.userId ? [who.userId] : []), ...(who.teamMemberIds ?? [])])];
+}
+
+/** Whether the caller sees the amounts of a deal owned by `ownerId` (see `amountOwners`). */
+export function amountVisible(ctx: Pick<Context, 'identity' | 'tenantId'>, ownerId: string | null): boolean {
+  const owners = amountOwners(ctx);
+  return owners === null || (ownerId !== null && owners.includes(ownerId));
 }
 
 /**

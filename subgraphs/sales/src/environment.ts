@@ -3,6 +3,7 @@
  * All problems are reported at once; the process exits 1 on bad config.
  */
 import { z } from 'zod';
+import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 
 const server = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4003),
@@ -38,7 +39,16 @@ const security = z.object({
   GATEWAY_SIGNING_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
 });
 
-const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape });
+const platform = z.object({
+  /**
+   * The platform subgraph's GraphQL url (e.g. `http://platform-subgraph/graphql`): tenant-wide team
+   * forecasts ask its `/internal/teams/members` route for the tenant's teams. When absent, a team
+   * forecast shows the caller's own team only.
+   */
+  PLATFORM_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+});
+
+const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape, ...platform.shape });
 
 export type Environment = z.output<typeof schema>;
 
@@ -65,3 +75,6 @@ export function loadEnvironment(): Environment {
     process.exit(1);
   }
 }
+
+/** OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME); off without an endpoint. */
+export const loadTracingEnvironment = (): TracingEnvironment => readTracingEnvironment(process.env);

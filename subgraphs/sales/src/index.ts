@@ -25,6 +25,7 @@ import { subscribeSalesPersonalData } from './modules/personal-data/services/per
 import { createReminderJob, type ReminderJob } from './modules/activities/services/reminder-job.ts';
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
+import type { TeamDirectory } from './modules/forecasting/lib/team-directory.ts';
 
 export type { Actor, Context, TenantDb } from './context.ts';
 export type { SalesServices } from './services.ts';
@@ -60,6 +61,7 @@ export {
 export { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler, type ConversionDealOutcome } from './modules/lead-conversion/services/conversion-deals.ts';
 export { RECORD_MERGES_CONSUMER, type RecordMergeHandler, type RecordMergeOutcome, type ReferencesMovedPayload } from './modules/record-merges/services/record-merges.ts';
 export type { ConsumerTuning } from '@crm/events';
+export { platformTeamDirectory, type TeamDirectory, type TeamMembers } from './modules/forecasting/lib/team-directory.ts';
 export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
 
@@ -84,6 +86,11 @@ export interface SalesSubgraphDeps {
   personalDataConsumer?: ConsumerTuning;
   /** How often due activity reminders are looked for, ms. Default 5 000. */
   reminderIntervalMs?: number;
+  /**
+   * Every team of a tenant with its members, for forecasts grouped by team across the tenant
+   * (`platformTeamDirectory` asks the platform). Without it such forecasts show the caller's own team.
+   */
+  teams?: TeamDirectory;
 }
 
 export interface SalesSubgraph {
@@ -143,6 +150,7 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
       loaders: createLoaders({ tenantId, db, prisma }),
       services,
       log: logger.child({ requestId: identity.requestId, tenantId }),
+      ...(deps.teams ? { teams: deps.teams } : {}),
     };
   };
 

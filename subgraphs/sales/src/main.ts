@@ -4,12 +4,13 @@
  */
 import { openDatabase } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
-import { createLogger } from '@crm/runtime';
-import { loadEnvironment } from './environment.ts';
-import { createSalesSubgraph, salesPaths } from './index.ts';
+import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
+import { loadEnvironment, loadTracingEnvironment } from './environment.ts';
+import { createSalesSubgraph, platformTeamDirectory, salesPaths } from './index.ts';
 
 const env = loadEnvironment();
 const logger = createLogger('sales', env.LOG_LEVEL);
+const tracing = startTracingFromEnvironment(loadTracingEnvironment(), 'crm-sales');
 
 const database = await openDatabase(
   env.DATABASE_URL
@@ -20,7 +21,8 @@ const applied = await database.migrate(salesPaths.migrationsDir, salesPaths.sche
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
 const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger }) : createInProcessBus();
-const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
+const teams = env.PLATFORM_URL ? platformTeamDirectory({ platformUrl: env.PLATFORM_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
+const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger, ...(teams ? { teams } : {}) });
 await subgraph.start(env.PORT, env.HOST);
 subgraph.forecastSnapshots.start();
 
@@ -32,6 +34,7 @@ async function shutdown(signal: string) {
   try {
     await subgraph.forecastSnapshots.stop();
     await subgraph.stop();
+    await tracing?.shutdown();
     await bus.close();
     await database.close();
     process.exit(0);

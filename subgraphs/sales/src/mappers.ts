@@ -24,8 +24,8 @@ export type ActivityMapper = ActivityModel;
 export type DealStageChangeMapper = DealStageChangeModel;
 export type PipelineBoardEventMapper = BoardChangeModel;
 export type ProductMapper = ProductModel;
-/** A deal's line, with the deal's currency its amounts are in. */
-export type DealLineItemMapper = DealLineItemModel & { currency: string };
+/** A deal's line, with the deal's currency its amounts are in and whether they are masked for the caller. */
+export type DealLineItemMapper = DealLineItemModel & { currency: string; masked?: boolean };
 export type DealContactMapper = DealContactModel;
 /** A page of `dealsConnection`, its total counted only when asked for. */
 export type DealConnectionMapper = Page<DealModel>;

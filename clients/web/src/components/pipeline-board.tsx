@@ -3,6 +3,11 @@
  * values, kept live by the `pipelineBoard` subscription (deals moved, created or changed by
  * anyone show up at once). Deals move by drag and drop, with a pointer or the keyboard; a move
  * someone else beat us to (CONFLICT) is rolled back and explained with where the deal is now.
+ *
+ * A picked-up deal takes arrow keys only once dnd-kit is listening for them (its keyboard sensor
+ * adds its key listener on the task after the key that started the drag) and the stage columns
+ * have been measured (the column under the deal is known). Until then an arrow key would be
+ * lost, so the board shows `data-drag="ready"` only from that moment on (`"starting"` before it).
  */
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import {
@@ -17,9 +22,10 @@ import {
   type Announcements,
   type CollisionDetection,
   type DragEndEvent,
+  type DragOverEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { useId, useMemo, useReducer, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useReducer, useState, type ReactNode } from 'react';
 import type { BoardDealFragment, PipelinesQuery } from '../gql/graphql';
 import { errorMessage, graphQLErrorsOf } from '../lib/api-error.ts';
 import { applyBoardEvent, DealSequenceTracker } from '../lib/board-events.ts';
@@ -67,7 +73,16 @@ export function PipelineBoard({ pipeline }: { pipeline: BoardPipeline }) {
   const [tracker] = useState(() => new DealSequenceTracker());
   const [moves, dispatch] = useReducer(boardMovesReducer, INITIAL_MOVES);
   const [creating, setCreating] = useState(false);
+  const [drag, setDrag] = useState<{ listening: boolean; measured: boolean } | null>(null);
   const boardId = useId();
+
+  // Scheduled after the render that starts a drag, so after the sensor's own deferred listener.
+  const dragStarted = drag !== null;
+  useEffect(() => {
+    if (!dragStarted) return undefined;
+    const timer = setTimeout(() => setDrag((current) => (current ? { ...current, listening: true } : current)));
+    return () => clearTimeout(timer);
+  }, [dragStarted]);
 
   const live = useSubscription(PipelineBoardSubscription, {
     variables,
@@ -133,7 +148,12 @@ export function PipelineBoard({ pipeline }: { pipeline: BoardPipeline }) {
     }
   }
 
+  function onDragOver({ over }: DragOverEvent) {
+    if (over) setDrag((current) => (current && !current.measured ? { ...current, measured: true } : current));
+  }
+
   function onDragEnd({ active, over }: DragEndEvent) {
+    setDrag(null);
     const deal = deals?.find((d) => d.id === active.id);
     const to = pipeline.stages.find((s) => s.id === over?.id);
     if (deal && to) void move(deal, to);
@@ -183,7 +203,10 @@ export function PipelineBoard({ pipeline }: { pipeline: BoardPipeline }) {
       <DndContext
         sensors={sensors}
         collisionDetection={collision}
+        onDragStart={() => setDrag({ listening: false, measured: false })}
+        onDragOver={onDragOver}
         onDragEnd={onDragEnd}
+        onDragCancel={() => setDrag(null)}
         accessibility={{
           announcements,
           screenReaderInstructions: {
@@ -191,7 +214,13 @@ export function PipelineBoard({ pipeline }: { pipeline: BoardPipeline }) {
           },
         }}
       >
-        <div className="board" id={boardId} aria-label={`${pipeline.name} board`} role="region">
+        <div
+          className="board"
+          id={boardId}
+          aria-label={`${pipeline.name} board`}
+          role="region"
+          data-drag={drag ? (drag.listening && drag.measured ? 'ready' : 'starting') : undefined}
+        >
           {columns.map(({ stage, deals: stageDeals, totals, weighted }) => (
             <StageColumn key={stage.id} stageId={stage.id} headingId={`${boardId}-${stage.id}`}>
               <header className="column-header">

@@ -17,12 +17,14 @@ export const FORECAST_CATEGORIES: ReadonlyArray<{ key: ForecastCategoryKey; labe
 
 export interface ForecastDealLike {
   dealId: string;
-  amount: string;
+  /** Null when the tenant masks this deal's amounts for the user. */
+  amount: string | null;
   deal?: { id: string; name: string } | null;
 }
 
 export interface ForecastFigureLike {
-  amount: string;
+  /** Null when the tenant masks the amounts of a deal behind it for the user. */
+  amount: string | null;
   deals: readonly ForecastDealLike[];
 }
 
@@ -56,7 +58,7 @@ export interface ForecastRow {
   quotaAmount: string | null;
   /** closed won / quota, as the API computed it (`"25.00"`); null without a quota. */
   attainmentPercent: string | null;
-  amounts: Record<ForecastCategoryKey, string>;
+  amounts: Record<ForecastCategoryKey, string | null>;
   otherCurrencyDeals: number;
 }
 
@@ -64,7 +66,7 @@ export interface ForecastRow {
 export interface FigureDeal {
   id: string;
   name: string;
-  amount: string;
+  amount: string | null;
 }
 
 /** The calendar quarter `now` falls in (local time). */

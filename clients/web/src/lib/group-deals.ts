@@ -15,7 +15,8 @@ export interface BoardStageLike {
 /** What the board needs to know about a deal. */
 export interface BoardDealLike {
   id: string;
-  amount: string;
+  /** Null when masked for the user; left out of the column totals. */
+  amount: string | null;
   currency: string;
   stage: { id: string };
 }

@@ -9,7 +9,8 @@ import type { DealLineItemInput } from '../gql/graphql';
 export interface DealLineLike {
   description: string;
   quantity: string;
-  unitPrice: string;
+  /** Null when the deal's amounts are masked for the user. */
+  unitPrice: string | null;
   discountRateBps?: number | null;
   discountAmount?: string | null;
   taxRateBps?: number | null;

@@ -61,3 +61,10 @@ describe('percentOf', () => {
     expect(() => percentOf('1', 12.5)).toThrow(RangeError);
   });
 });
+
+describe('masked amounts', () => {
+  it('are shown as Hidden and left out of totals', () => {
+    expect(formatMoney(null, 'USD', 'en-US')).toBe('Hidden');
+    expect(totalsByCurrency([{ amount: '10.00', currency: 'USD' }, { amount: null, currency: 'USD' }, { amount: null, currency: 'EUR' }])).toEqual([{ currency: 'USD', amount: '10.00' }]);
+  });
+});

@@ -45,10 +45,11 @@ export function addDecimals(a: string, b: string): string {
   return renderDecimal({ units: rescale(x, scale) + rescale(y, scale), scale });
 }
 
-/** Sums amounts per currency, ordered by currency code. */
-export function totalsByCurrency(items: Iterable<{ amount: string; currency: string }>): MoneyTotal[] {
+/** Sums amounts per currency, ordered by currency code (masked amounts, null, are left out). */
+export function totalsByCurrency(items: Iterable<{ amount: string | null; currency: string }>): MoneyTotal[] {
   const totals = new Map<string, string>();
   for (const { amount, currency } of items) {
+    if (amount === null) continue;
     const previous = totals.get(currency);
     totals.set(currency, previous === undefined ? renderDecimal(parseDecimal(amount)) : addDecimals(previous, amount));
   }
@@ -74,9 +75,11 @@ function formatterFor(currency: string, locale: string | undefined): Intl.Number
 
 /**
  * Formats a decimal string as money in the user's locale (`"$1,250.50"`). The string is
- * passed to Intl as is, so large amounts keep every digit.
+ * passed to Intl as is, so large amounts keep every digit. A null amount is one the tenant masks
+ * for this user (a deal outside their team): shown as `Hidden`.
  */
-export function formatMoney(amount: string, currency: string, locale?: string): string {
+export function formatMoney(amount: string | null, currency: string, locale?: string): string {
+  if (amount === null) return 'Hidden';
   const formatter = formatterFor(currency, locale);
   return formatter ? formatter.format(amount as Intl.StringNumericLiteral) : `${amount} ${currency}`;
 }

@@ -74,7 +74,7 @@ export function currenciesOf(amounts: ReadonlyArray<{ currency: string; amount: 
 }
 
 /** A decimal string as a chart number (display only; totals stay exact strings). */
-export function chartNumber(decimal: string): number {
+export function chartNumber(decimal: string | null): number {
   const value = Number(decimal);
   return Number.isFinite(value) ? value : 0;
 }

@@ -14,10 +14,16 @@ describe('parseRoute', () => {
     expect(parseRoute('/activities')).toEqual({ screen: 'activities' });
   });
 
+  it('knows the page invitation e-mails link to', () => {
+    expect(parseRoute('/invitations/accept')).toEqual({ screen: 'accept-invitation' });
+    expect(parseRoute('/invitations')).toEqual({ screen: 'not-found', path: '/invitations' });
+  });
+
   it('opens the users section of the settings unless another one is named', () => {
     expect(parseRoute('/settings')).toEqual({ screen: 'settings', section: 'users' });
     expect(parseRoute('/settings/api-keys')).toEqual({ screen: 'settings', section: 'api-keys' });
     expect(parseRoute('/settings/bi-queries')).toEqual({ screen: 'settings', section: 'bi-queries' });
+    expect(parseRoute('/settings/roles')).toEqual({ screen: 'settings', section: 'roles' });
     expect(parseRoute('/settings/billing')).toEqual({ screen: 'not-found', path: '/settings/billing' });
   });
 
@@ -52,6 +58,7 @@ describe('pathOf', () => {
       { screen: 'settings', section: 'users' },
       { screen: 'settings', section: 'webhooks' },
       { screen: 'settings', section: 'import', importId: 'i 1' },
+      { screen: 'accept-invitation' },
     ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });

@@ -6,6 +6,9 @@
 import { useSyncExternalStore } from 'react';
 import { CALLBACK_PATH } from './oidc.ts';
 
+/** Where invitation e-mails send people (with `?token=`): the platform's invitation template builds this link. */
+export const INVITATION_PATH = '/invitations/accept';
+
 export type Route =
   | { screen: 'board' }
   | { screen: 'contacts' }
@@ -19,10 +22,11 @@ export type Route =
   | { screen: 'activities' }
   | { screen: 'settings'; section: SettingsSection; importId?: string }
   | { screen: 'auth-callback' }
+  | { screen: 'accept-invitation' }
   | { screen: 'not-found'; path: string };
 
 /** The parts of the settings screen (tenant admins only), in the order they are listed. */
-export const SETTINGS_SECTIONS = ['users', 'api-keys', 'webhooks', 'custom-fields', 'bi-queries', 'import'] as const;
+export const SETTINGS_SECTIONS = ['users', 'roles', 'api-keys', 'webhooks', 'custom-fields', 'bi-queries', 'import'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 function isSettingsSection(segment: string): segment is SettingsSection {
@@ -39,6 +43,7 @@ function isCollection(segment: string): segment is Collection {
 /** The route of a path; unknown paths give `not-found`. */
 export function parseRoute(pathname: string): Route {
   if (pathname === CALLBACK_PATH) return { screen: 'auth-callback' };
+  if (pathname === INVITATION_PATH) return { screen: 'accept-invitation' };
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments.length === 0 || (segments.length === 1 && segments[0] === 'deals')) return { screen: 'board' };
   const [collection, id, ...rest] = segments;
@@ -77,6 +82,8 @@ export function pathOf(route: Route): string {
       return route.section === 'users' ? '/settings' : `/settings/${route.section}`;
     case 'auth-callback':
       return CALLBACK_PATH;
+    case 'accept-invitation':
+      return INVITATION_PATH;
     case 'not-found':
       return route.path;
   }

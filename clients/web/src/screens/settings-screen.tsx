@@ -1,11 +1,12 @@
 /**
- * Settings of the workspace, for tenant admins: users and teams, API keys, webhooks, custom
+ * Settings of the workspace, for tenant admins: users and teams, roles, API keys, webhooks, custom
  * fields, BI queries and CSV imports, one section per URL (`/settings/api-keys`).
  */
 import { ApiKeysSettings } from '../components/settings/api-keys-settings.tsx';
 import { BiQueriesSettings } from '../components/settings/bi-queries-settings.tsx';
 import { CustomFieldsSettings } from '../components/settings/custom-fields-settings.tsx';
 import { ImportSettings } from '../components/import/import-settings.tsx';
+import { RolesSettings } from '../components/settings/roles-settings.tsx';
 import { UsersSettings } from '../components/settings/users-settings.tsx';
 import { WebhooksSettings } from '../components/settings/webhooks-settings.tsx';
 import { Link } from '../components/link.tsx';
@@ -16,6 +17,7 @@ import { canManageSettings } from '../lib/roles.ts';
 
 const LABELS: Record<SettingsSection, string> = {
   users: 'Users and teams',
+  roles: 'Roles',
   'api-keys': 'API keys',
   webhooks: 'Webhooks',
   'custom-fields': 'Custom fields',
@@ -27,6 +29,8 @@ function Section({ section, currentUserId, importId }: { section: SettingsSectio
   switch (section) {
     case 'users':
       return <UsersSettings currentUserId={currentUserId} />;
+    case 'roles':
+      return <RolesSettings />;
     case 'api-keys':
       return <ApiKeysSettings />;
     case 'webhooks':

@@ -10,7 +10,7 @@ import { createInProcessBus, type InProcessBus } from '@crm/events';
 import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Actor } from '../context.ts';
-import { createSalesSubgraph, salesPaths, type SalesSubgraph } from '../index.ts';
+import { createSalesSubgraph, salesPaths, type SalesSubgraph, type TeamDirectory } from '../index.ts';
 
 const SERVER = 'postgresql://%s@127.0.0.1:5432/%s';
 const urlOf = (user: string, database: string) => SERVER.replace('%s', user).replace('%s', database);
@@ -35,6 +35,8 @@ export interface CallOptions {
   /** Team facts of the caller, as the gateway adds them. */
   teamId?: string | null;
   teamMemberIds?: string[];
+  /** Further identity facts the gateway signs (e.g. `maskDealAmountsOutsideTeam`, `customGrants`). */
+  identity?: Partial<Omit<Identity, 'tenantId' | 'userId' | 'roles' | 'requestId'>>;
 }
 
 export interface SalesHarness {
@@ -56,6 +58,8 @@ export interface SalesHarness {
 export interface HarnessOptions {
   /** Start the outbox relay (default true). Off for tests that count statements exactly. */
   relay?: boolean;
+  /** Where tenant-wide team forecasts get the tenant's teams (see `SalesSubgraphDeps.teams`). */
+  teams?: TeamDirectory;
 }
 
 export async function startSalesHarness(options: HarnessOptions = {}): Promise<SalesHarness> {
@@ -70,7 +74,7 @@ export async function startSalesHarness(options: HarnessOptions = {}): Promise<S
   const admin = new PrismaClient({ adapter: adminDatabase.adapter });
 
   const bus = createInProcessBus();
-  const subgraph = await createSalesSubgraph({ database, bus, signingSecret: TEST_SIGNING_SECRET, logger: createLogger('sales-test', 'silent') });
+  const subgraph = await createSalesSubgraph({ database, bus, signingSecret: TEST_SIGNING_SECRET, logger: createLogger('sales-test', 'silent'), ...(options.teams ? { teams: options.teams } : {}) });
   const listening = options.relay === false ? await subgraph.server.listen(0) : await subgraph.start(0);
   const url = `${listening.url}/graphql`;
 
@@ -91,6 +95,7 @@ export async function startSalesHarness(options: HarnessOptions = {}): Promise<S
         requestId: randomUUID(),
         ...(call.teamId !== undefined ? { teamId: call.teamId } : {}),
         ...(call.teamMemberIds ? { teamMemberIds: call.teamMemberIds } : {}),
+        ...call.identity,
       };
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (!call.unsigned) headers[IDENTITY_HEADER] = signIdentity(identity, call.secret ?? TEST_SIGNING_SECRET);

@@ -73,7 +73,7 @@ export function ForecastSection({ currency, now }: { currency: string; now: Date
         <>
           {hasAnyQuota(rows) ? null : (
             <p className="notice" role="note">
-              No quota set for {quarterLabel(period)} — a sales manager or an admin sets one per rep with the <code>setQuota</code> API; attainment shows
+              No quota set for {quarterLabel(period)} — a sales manager or an admin sets one per rep under Quotas on this dashboard; attainment shows
               once there is one.
             </p>
           )}

@@ -1,7 +1,7 @@
 /**
- * Users and teams of the tenant: invite someone (role and team), deactivate or reactivate a
- * user, create a team and move users between teams. Roles are set when inviting: the API has no
- * mutation that changes an existing user's role.
+ * Users and teams of the tenant: invite someone (role and team), change a user's built-in role
+ * and custom roles (defined under "Roles"; not one's own built-in role), deactivate or reactivate
+ * a user, create a team and move users between teams.
  */
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
@@ -11,7 +11,7 @@ import type { Role, SettingsUserFragment } from '../../gql/graphql';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../../lib/field-errors.ts';
 import { enumLabel, formatDate } from '../../lib/labels.ts';
 import { useAction } from '../../lib/use-action.ts';
-import { AssignUserToTeamMutation, CreateTeamMutation, DeactivateUserMutation, InviteUserMutation, ReactivateUserMutation, UsersAndTeamsQuery } from '../../operations.ts';
+import { AssignUserToTeamMutation, CreateTeamMutation, DeactivateUserMutation, InviteUserMutation, ReactivateUserMutation, RolesQuery, SetUserRolesMutation, UsersAndTeamsQuery } from '../../operations.ts';
 
 /** The roles a tenant admin can give. */
 export const TENANT_ROLES: readonly Role[] = ['SALES_REP', 'SALES_MANAGER', 'TENANT_ADMIN'];
@@ -20,6 +20,8 @@ const INVITE_FIELDS = ['email', 'name', 'role', 'teamId'] as const;
 
 export function UsersSettings({ currentUserId }: { currentUserId: string }) {
   const { data, loading, error, refetch } = useQuery(UsersAndTeamsQuery, { fetchPolicy: 'cache-and-network' });
+  const roles = useQuery(RolesQuery, { fetchPolicy: 'cache-and-network' });
+  const customRoles = (roles.data?.roles ?? []).flatMap((role) => (role.builtIn ? [] : [{ id: role.id, name: role.name }]));
   const reload = () => void refetch().catch(() => undefined);
   if (loading && !data) return <Loading>Loading users…</Loading>;
   if (error && !data) return <LoadError error={error} onRetry={reload} />;
@@ -39,6 +41,7 @@ export function UsersSettings({ currentUserId }: { currentUserId: string }) {
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
+                <th scope="col">Custom roles</th>
                 <th scope="col">Team</th>
                 <th scope="col">Status</th>
                 <th scope="col">
@@ -48,7 +51,7 @@ export function UsersSettings({ currentUserId }: { currentUserId: string }) {
             </thead>
             <tbody>
               {users.map((u) => (
-                <UserRow key={u.id} user={u} teamOptions={teamOptions} isSelf={u.id === currentUserId} />
+                <UserRow key={u.id} user={u} teamOptions={teamOptions} customRoles={customRoles} isSelf={u.id === currentUserId} />
               ))}
             </tbody>
           </table>
@@ -76,7 +79,13 @@ export function UsersSettings({ currentUserId }: { currentUserId: string }) {
   );
 }
 
-function UserRow({ user, teamOptions, isSelf }: { user: SettingsUserFragment; teamOptions: Array<{ value: string; label: string }>; isSelf: boolean }) {
+interface CustomRoleOption {
+  id: string;
+  name: string;
+}
+
+function UserRow({ user, teamOptions, customRoles, isSelf }: { user: SettingsUserFragment; teamOptions: Array<{ value: string; label: string }>; customRoles: readonly CustomRoleOption[]; isSelf: boolean }) {
+  const [setRoles] = useMutation(SetUserRolesMutation, { refetchQueries: [RolesQuery] });
   const [deactivate] = useMutation(DeactivateUserMutation);
   const [reactivate] = useMutation(ReactivateUserMutation);
   const [assign] = useMutation(AssignUserToTeamMutation, { refetchQueries: [UsersAndTeamsQuery] });
@@ -88,7 +97,27 @@ function UserRow({ user, teamOptions, isSelf }: { user: SettingsUserFragment; te
         {isSelf ? <span className="muted"> (you)</span> : null}
       </th>
       <td>{user.email}</td>
-      <td>{enumLabel(user.role)}</td>
+      <td>
+        {isSelf ? (
+          enumLabel(user.role)
+        ) : (
+          <select
+            aria-label={`Role of ${user.name}`}
+            value={user.role}
+            disabled={action.busy}
+            onChange={(e) => void action.run(() => setRoles({ variables: { userId: user.id, role: e.target.value as Role } }))}
+          >
+            {ROLE_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </td>
+      <td>
+        <CustomRolesPicker user={user} customRoles={customRoles} busy={action.busy} onChange={(ids) => void action.run(() => setRoles({ variables: { userId: user.id, customRoleIds: ids } }))} />
+      </td>
       <td>
         <select
           aria-label={`Team of ${user.name}`}
@@ -121,6 +150,29 @@ function UserRow({ user, teamOptions, isSelf }: { user: SettingsUserFragment; te
         ) : null}
       </td>
     </tr>
+  );
+}
+
+/** One checkbox per custom role of the tenant; a change sets the user's custom roles at once. */
+function CustomRolesPicker({ user, customRoles, busy, onChange }: { user: SettingsUserFragment; customRoles: readonly CustomRoleOption[]; busy: boolean; onChange: (ids: string[]) => void }) {
+  if (customRoles.length === 0) return <span className="muted">None defined</span>;
+  const held = new Set(user.customRoles.map((role) => role.id));
+  return (
+    <fieldset className="checkbox-list">
+      <legend className="visually-hidden">Custom roles of {user.name}</legend>
+      {customRoles.map((role) => (
+        <label key={role.id}>
+          <input
+            type="checkbox"
+            checked={held.has(role.id)}
+            disabled={busy}
+            aria-label={`${role.name} for ${user.name}`}
+            onChange={(e) => onChange(customRoles.filter((r) => (r.id === role.id ? e.target.checked : held.has(r.id))).map((r) => r.id))}
+          />{' '}
+          {role.name}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

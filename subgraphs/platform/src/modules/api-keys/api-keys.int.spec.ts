@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forTenant } from '@crm/db';
-import { topicOf, type EventEnvelope } from '@crm/events';
+import type { EventEnvelope } from '@crm/events';
 import { IDENTITY_HEADER, signIdentity } from '@crm/runtime';
 import { createServices } from '../../services.ts';
 import { graphql, identity, seedTenant, startTestPlatform, TEST_SIGNING_SECRET, type TestPlatform } from '../../test-support.ts';
@@ -10,18 +10,9 @@ import { API_KEY_VERIFY_PATH } from './lib/verify-route.ts';
 import { LAST_USED_RESOLUTION_MS } from './services/api-keys.ts';
 
 let t: TestPlatform;
-const published: EventEnvelope[] = [];
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  const subscription = await t.bus.subscribe({
-    groupId: 'api-keys-test',
-    topics: [topicOf('platform')],
-    handler: async (event) => {
-      published.push(event);
-    },
-  });
-  await subscription.ready;
 });
 afterAll(async () => {
   await t?.stop();
@@ -183,13 +174,13 @@ describe('revokeApiKey', () => {
     const again = await graphql<{ revokeApiKey: { revokedAt: string } }>(t.url, acme.as.admin, REVOKE, { id });
     expect(again.data!.revokeApiKey.revokedAt).toBe(first.data!.revokeApiKey.revokedAt);
     await waitForEvent('platform.apikey.revoked', id);
-    expect(published.filter((e) => e.type === 'platform.apikey.revoked' && e.aggregateId === id)).toHaveLength(1);
+    expect(t.published.filter((e) => e.type === 'platform.apikey.revoked' && e.aggregateId === id)).toHaveLength(1);
   });
 });
 
 async function waitForEvent(type: string, aggregateId: string): Promise<EventEnvelope> {
   for (let i = 0; i < 200; i++) {
-    const found = published.find((event) => event.type === type && event.aggregateId === aggregateId);
+    const found = t.published.find((event) => event.type === type && event.aggregateId === aggregateId);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -145,6 +145,76 @@ describe('sign-in page', () => {
   });
 });
 
+describe('login CSRF', () => {
+  const signInHeaders = (cookie: string | null, extra: Record<string, string> = {}) => ({
+    ...(cookie ? { cookie } : {}),
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-forwarded-for': `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+    ...extra,
+  });
+  const submit = (action: string, cookie: string | null, form: Record<string, string>, extra: Record<string, string> = {}) =>
+    fetch(action, { method: 'POST', redirect: 'manual', headers: signInHeaders(cookie, extra), body: new URLSearchParams(form).toString() });
+
+  it('binds the sign-in form to the browser that started it with an HttpOnly, SameSite=Lax cookie', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const start = await fetch(
+      `${url}/oidc/auth?${new URLSearchParams({
+        client_id: 'crm-web',
+        redirect_uri: 'http://localhost:3000/oauth/callback',
+        response_type: 'code',
+        scope: 'openid api',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      })}`,
+      { redirect: 'manual' },
+    );
+    const uid = new URL(start.headers.get('location')!, url).pathname.split('/').at(-1)!;
+    const interaction = start.headers.getSetCookie().find((line) => line.startsWith('_interaction='));
+    expect(interaction).toBeDefined();
+    expect(interaction!.split(';')[0]).toBe(`_interaction=${uid}`);
+    expect(interaction!.toLowerCase()).toContain('httponly');
+    expect(interaction!.toLowerCase()).toContain('samesite=lax');
+    expect(interaction).toContain(`path=/oidc/interaction/${uid}`);
+  });
+
+  it('refuses a sign-in POST without the interaction cookie, even with the right password', async () => {
+    const s = await seedTenant(platform);
+    const { action } = await startSignIn();
+    const refused = await submit(action, null, { email: s.rep.email, password: TEST_PASSWORD });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('location')).toBeNull();
+    expect(await refused.text()).toContain('This sign-in link has expired');
+  });
+
+  it("refuses a sign-in POST to one interaction carrying another interaction's cookie", async () => {
+    const s = await seedTenant(platform);
+    const victim = await startSignIn();
+    const attacker = await startSignIn();
+    const refused = await submit(victim.action, attacker.cookie, { email: s.rep.email, password: TEST_PASSWORD });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('location')).toBeNull();
+    // The genuine browser still signs in.
+    expect((await submit(victim.action, victim.cookie, { email: s.rep.email, password: TEST_PASSWORD })).status).toBe(303);
+  });
+
+  it('refuses a sign-in form posted from another site, and accepts one from our own pages', async () => {
+    const s = await seedTenant(platform);
+    const credentials = { email: s.rep.email, password: TEST_PASSWORD };
+    const evil = await startSignIn();
+    const fromEvil = await submit(evil.action, evil.cookie, credentials, { origin: 'https://evil.example' });
+    expect(fromEvil.status).toBe(403);
+    expect(await fromEvil.text()).toContain('sent from another site');
+    const crossSite = await submit(evil.action, evil.cookie, credentials, { 'sec-fetch-site': 'cross-site', origin: 'null' });
+    expect(crossSite.status).toBe(403);
+
+    for (const origin of ['http://issuer.test', 'http://localhost:3000', 'null']) {
+      const own = await startSignIn();
+      const signedIn = await submit(own.action, own.cookie, credentials, { origin, 'sec-fetch-site': origin === 'null' ? 'same-origin' : 'same-site' });
+      expect(signedIn.status).toBe(303);
+    }
+  });
+});
+
 describe('partner clients', () => {
   it('are listed only in their tenant and found by id for the token endpoint', async () => {
     const a = await seedTenant(platform);

@@ -2,23 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forTenant } from '@crm/db';
-import { topicOf, type EventEnvelope } from '@crm/events';
+import type { EventEnvelope } from '@crm/events';
 import { graphql, identity, seedTenant, startTestPlatform, TEST_PASSWORD, type TestPlatform } from '../../test-support.ts';
 import { INVITATION_EMAIL_TEMPLATE } from './services/invitations.ts';
 
 let t: TestPlatform;
-const published: EventEnvelope[] = [];
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  const subscription = await t.bus.subscribe({
-    groupId: 'membership-test',
-    topics: [topicOf('platform')],
-    handler: async (event) => {
-      published.push(event);
-    },
-  });
-  await subscription.ready;
 });
 afterAll(async () => {
   await t?.stop();
@@ -30,7 +21,7 @@ const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $ema
 
 async function waitForEvent(type: string, aggregateId: string): Promise<EventEnvelope> {
   for (let i = 0; i < 200; i++) {
-    const found = published.find((event) => event.type === type && event.aggregateId === aggregateId);
+    const found = t.published.find((event) => event.type === type && event.aggregateId === aggregateId);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -39,13 +39,13 @@ describe('team facts', () => {
 
     const rep = await ask({ tenantId, userId: seeded.rep.id });
     expect(rep.status).toBe(200);
-    expect(rep.body).toEqual({ teamId: alpha.id, teamMemberIds: [seeded.manager.id, seeded.rep.id, mate.id].sort() });
+    expect(rep.body).toEqual({ teamId: alpha.id, teamMemberIds: [seeded.manager.id, seeded.rep.id, mate.id].sort(), customGrants: {} });
 
     const manager = await ask({ tenantId, userId: seeded.manager.id });
-    expect(manager.body).toEqual({ teamId: alpha.id, teamMemberIds: [seeded.manager.id, seeded.rep.id, mate.id, other.id].sort() });
+    expect(manager.body).toEqual({ teamId: alpha.id, teamMemberIds: [seeded.manager.id, seeded.rep.id, mate.id, other.id].sort(), customGrants: {} });
 
-    expect((await ask({ tenantId, userId: seeded.admin.id })).body).toEqual({ teamId: null, teamMemberIds: [] });
-    expect((await ask({ tenantId: randomUUID(), userId: seeded.rep.id })).body).toEqual({ teamId: null, teamMemberIds: [] });
+    expect((await ask({ tenantId, userId: seeded.admin.id })).body).toEqual({ teamId: null, teamMemberIds: [], customGrants: {} });
+    expect((await ask({ tenantId: randomUUID(), userId: seeded.rep.id })).body).toEqual({ teamId: null, teamMemberIds: [], customGrants: {} });
   });
 
   it('answers only the gateway, and only well-formed questions', async () => {

@@ -9,7 +9,7 @@
  * `createAccount` or `createLead` would own them; updates need `<record>:update`).
  */
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, hasAdminRole, ownerForCreate, principalOf, type Principal } from '@crm/authz';
+import { AccessDeniedError, hasAdminRole, ownerForCreate, principalOf, tenantGrants, type Principal } from '@crm/authz';
 import { forTenant, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent, type EventEnvelope, type RawSql } from '@crm/events';
 import { badInput, conflict, forbidden, notFound, type Identity } from '@crm/runtime';
@@ -128,6 +128,7 @@ export function storedPrincipal(job: ImportJobModel): Principal {
     roles: Array.isArray(value['roles']) ? (value['roles'] as string[]) : [],
     teamId: typeof value['teamId'] === 'string' ? value['teamId'] : null,
     teamMemberIds: Array.isArray(value['teamMemberIds']) ? (value['teamMemberIds'] as string[]) : [],
+    customGrants: typeof value['customGrants'] === 'object' && value['customGrants'] !== null ? tenantGrants(value['customGrants'] as Record<string, unknown>) : {},
   };
 }
 
@@ -282,7 +283,7 @@ export function createImportsService({ prisma, onCommit }: ImportsServiceDeps) {
             totalRows,
             mapping: storedMapping(mapping),
             createdById: viewer.identity.userId,
-            principal: { userId: principal.userId, roles: [...principal.roles], teamId: principal.teamId ?? null, teamMemberIds: [...(principal.teamMemberIds ?? [])] },
+            principal: { userId: principal.userId, roles: [...principal.roles], teamId: principal.teamId ?? null, teamMemberIds: [...(principal.teamMemberIds ?? [])], customGrants: { ...principal.customGrants } },
             ownerId,
           },
         });

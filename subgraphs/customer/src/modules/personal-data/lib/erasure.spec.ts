@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { erasureAnswerOf, waitingFor } from './erasure.ts';
+import { erasureAnswerOf, subjectOf, subjectOfArguments, waitingFor } from './erasure.ts';
 
 describe('erasure answers', () => {
   it('reads what a subgraph erased', () => {
@@ -22,5 +22,16 @@ describe('erasure answers', () => {
     expect(waitingFor({})).toEqual(['sales', 'platform']);
     expect(waitingFor({ platform: {} })).toEqual(['sales']);
     expect(waitingFor({ sales: {}, platform: {} })).toEqual([]);
+  });
+});
+
+describe('erasure subjects', () => {
+  it('reads the subject of an erasure row and of the arguments (exactly one of contactId, userId)', () => {
+    expect(subjectOf({ subjectType: 'CONTACT', contactId: 'c1', userId: null })).toEqual({ kind: 'CONTACT', id: 'c1' });
+    expect(subjectOf({ subjectType: 'USER', contactId: null, userId: 'u1' })).toEqual({ kind: 'USER', id: 'u1' });
+    expect(subjectOfArguments('c1', null)).toEqual({ kind: 'CONTACT', id: 'c1' });
+    expect(subjectOfArguments(undefined, 'u1')).toEqual({ kind: 'USER', id: 'u1' });
+    expect(subjectOfArguments('c1', 'u1')).toBeNull();
+    expect(subjectOfArguments(null, undefined)).toBeNull();
   });
 });

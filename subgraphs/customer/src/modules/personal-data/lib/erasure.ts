@@ -1,15 +1,37 @@
 /**
- * The GDPR erasure saga's events and rules. The customer subgraph asks with
- * `customer.contact.erasure_requested` {erasureId, contactId}; each other subgraph answers with
- * `<subgraph>.personal_data.erased` {erasureId, contactId, erased: {<kind>: count}}; the erasure is
- * complete when every subgraph in {@link ERASING_SUBGRAPHS} has answered.
+ * The GDPR erasure saga's events and rules, for both kinds of subject: a contact or a user.
+ * The customer subgraph asks with `customer.contact.erasure_requested` {erasureId, contactId} or
+ * `customer.user.erasure_requested` {erasureId, userId, transferRecordsTo}; each other subgraph
+ * answers with `<subgraph>.personal_data.erased` {erasureId, erased: {<kind>: count}}; the erasure
+ * is complete when every subgraph in {@link ERASING_SUBGRAPHS} has answered.
  */
 import { isUuid } from '@crm/runtime';
 
 export const ERASURE_REQUESTED = 'customer.contact.erasure_requested';
 export const ERASURE_COMPLETED = 'customer.contact.erasure_completed';
+export const USER_ERASURE_REQUESTED = 'customer.user.erasure_requested';
+export const USER_ERASURE_COMPLETED = 'customer.user.erasure_completed';
 
-/** Subgraphs that hold personal data of contacts besides this one. */
+/** Whose personal data an erasure or export is about. */
+export type SubjectKind = 'CONTACT' | 'USER';
+export interface ErasureSubject {
+  kind: SubjectKind;
+  id: string;
+}
+
+/** The subject an erasure row names (`subjectType` with `contactId` or `userId`). */
+export function subjectOf(erasure: { subjectType: string; contactId: string | null; userId: string | null }): ErasureSubject {
+  return erasure.subjectType === 'USER' ? { kind: 'USER', id: erasure.userId ?? '' } : { kind: 'CONTACT', id: erasure.contactId ?? '' };
+}
+
+/** The subject of `(contactId, userId)` arguments: exactly one of them. */
+export function subjectOfArguments(contactId: string | null | undefined, userId: string | null | undefined): ErasureSubject | null {
+  if (contactId && !userId) return { kind: 'CONTACT', id: contactId };
+  if (userId && !contactId) return { kind: 'USER', id: userId };
+  return null;
+}
+
+/** Subgraphs that hold personal data of contacts and users besides this one (the same for both kinds). */
 export const ERASING_SUBGRAPHS = ['sales', 'platform'] as const;
 export type ErasingSubgraph = (typeof ERASING_SUBGRAPHS)[number];
 

@@ -7,16 +7,22 @@
  * naming it deleted, the contact moved to the trash — records a `PersonalDataErasure` and appends
  * `customer.contact.erasure_requested`. `applyAnswer` records each other subgraph's report and,
  * with the last one, completes the erasure (`customer.contact.erasure_completed`).
+ *
+ * Users go through the same saga (`eraseUser`, subject `USER`): this subgraph holds no personal
+ * data of a user — only the ownership of contacts, accounts and leads, which are the tenant's
+ * records and stay with the anonymised user — so it records the erasure and asks with
+ * `customer.user.erasure_requested`; the platform anonymises the user, sales anonymises mentions of
+ * them; the erasure completes with `customer.user.erasure_completed`.
  */
 import { randomUUID } from 'node:crypto';
 import { withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent, markProcessed, type EventEnvelope } from '@crm/events';
-import { conflict, notFound } from '@crm/runtime';
+import { badInput, conflict, notFound } from '@crm/runtime';
 import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { PersonalDataErasureModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { isUuid } from '../../../lib/validation.ts';
-import { ERASED_NAME, ERASURE_COMPLETED, ERASURE_REQUESTED, erasureAnswerOf, reportsOf, waitingFor } from '../lib/erasure.ts';
+import { ERASED_NAME, ERASURE_COMPLETED, ERASURE_REQUESTED, USER_ERASURE_COMPLETED, USER_ERASURE_REQUESTED, erasureAnswerOf, reportsOf, subjectOf, waitingFor } from '../lib/erasure.ts';
 
 /** Consumer group and processed-event namespace of the erasure answers. */
 export const PERSONAL_DATA_CONSUMER = 'customer.personal-data';
@@ -28,6 +34,13 @@ export interface PersonalDataService {
   exportContact(db: TenantDb, contactId: string): Promise<Record<string, unknown>>;
   /** Anonymises the contact and asks the other subgraphs to erase theirs. */
   erase(tenantId: string, actor: Actor, contactId: string): Promise<PersonalDataErasureModel>;
+  /** The references this subgraph holds to a user: the contacts, accounts and leads they own (ids and names). */
+  exportUser(db: TenantDb, userId: string): Promise<Record<string, unknown>>;
+  /**
+   * Starts the erasure of a user's personal data (the platform anonymises them; the records they
+   * own stay theirs). BAD_USER_INPUT for the caller themselves or an invalid id; CONFLICT when already erased.
+   */
+  eraseUser(tenantId: string, actor: Actor, userId: string): Promise<PersonalDataErasureModel>;
   get(db: TenantDb, erasureId: string): Promise<PersonalDataErasureModel | null>;
   /** Records another subgraph's answer (once, however often delivered). */
   applyAnswer(event: EventEnvelope): Promise<AnswerOutcome>;
@@ -104,6 +117,50 @@ export function createPersonalDataService({ prisma, onCommit }: PersonalDataDeps
       return erasure;
     },
 
+    async exportUser(db, userId) {
+      if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
+      const ownerId = userId.toLowerCase();
+      const [contacts, accounts, leads] = await Promise.all([
+        db.contact.findMany({ where: { ownerId }, select: { id: true, firstName: true, lastName: true }, orderBy: { createdAt: 'asc' } }),
+        db.account.findMany({ where: { ownerId }, select: { id: true, name: true }, orderBy: { createdAt: 'asc' } }),
+        db.lead.findMany({ where: { ownerId }, select: { id: true, name: true }, orderBy: { createdAt: 'asc' } }),
+      ]);
+      return {
+        ownedContacts: contacts.map(({ id, firstName, lastName }) => ({ id, name: `${firstName} ${lastName}`.trim() })),
+        ownedAccounts: accounts,
+        ownedLeads: leads,
+      };
+    },
+
+    async eraseUser(tenantId, actor, userId) {
+      if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
+      const id = userId.toLowerCase();
+      if (actor.userId && actor.userId.toLowerCase() === id) throw badInput('You cannot erase your own personal data; ask another tenant admin', 'userId');
+      const erasure = await withTenantTransaction(prisma, tenantId, async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`personal-data:user:${tenantId}:${id}`}))`;
+        const earlier = await tx.personalDataErasure.findFirst({ where: { userId: id } });
+        if (earlier) throw conflict(`User ${userId} was already erased (erasure ${earlier.id})`, { erasureId: earlier.id });
+        const row = await tx.personalDataErasure.create({
+          data: {
+            id: randomUUID(),
+            tenantId,
+            subjectType: 'USER',
+            userId: id,
+            requestedById: actor.userId,
+            status: 'PENDING',
+            reports: { customer: { erased: {}, reportedAt: new Date().toISOString() } },
+          },
+        });
+        await appendOutbox(
+          tx,
+          createEvent({ type: USER_ERASURE_REQUESTED, tenantId, actor, aggregateId: row.id, payload: { erasureId: row.id, userId: id } }),
+        );
+        return row;
+      });
+      onCommit();
+      return erasure;
+    },
+
     get(db, erasureId) {
       if (!isUuid(erasureId)) return Promise.resolve(null);
       return db.personalDataErasure.findFirst({ where: { id: erasureId.toLowerCase() } });
@@ -124,14 +181,15 @@ export function createPersonalDataService({ prisma, onCommit }: PersonalDataDeps
           data: { reports: reports as unknown as Prisma.InputJsonObject, ...(complete ? { status: 'COMPLETED', completedAt: new Date() } : {}) },
         });
         if (!complete) return 'recorded';
+        const subject = subjectOf(erasure);
         await appendOutbox(
           tx,
           createEvent({
-            type: ERASURE_COMPLETED,
+            type: subject.kind === 'USER' ? USER_ERASURE_COMPLETED : ERASURE_COMPLETED,
             tenantId: event.tenantId,
             actor: { userId: null, kind: 'system' },
             aggregateId: erasure.id,
-            payload: { erasureId: erasure.id, contactId: erasure.contactId, subgraphs: Object.keys(reports) },
+            payload: { erasureId: erasure.id, ...(subject.kind === 'USER' ? { userId: subject.id } : { contactId: subject.id }), subgraphs: Object.keys(reports) },
           }),
         );
         return 'completed';

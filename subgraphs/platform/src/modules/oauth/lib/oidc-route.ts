@@ -15,6 +15,7 @@ import type { LoginThrottle } from '../../auth/services/login-throttle.ts';
 import type { OidcService } from '../services/oidc.ts';
 import { OIDC_PATH } from './oidc-config.ts';
 import { renderLoginPage } from './login-page.ts';
+import { isOwnFormSubmission } from './form-origin.ts';
 
 /** Largest sign-in form accepted, bytes. */
 const MAX_FORM_BYTES = 8 * 1024;
@@ -88,6 +89,11 @@ export function createOidcRoute({ oidc, auth, addressThrottle, logger }: OidcRou
     }
     if (req.method !== 'POST') {
       sendHtml(res, 405, renderLoginPage({ ...page, error: 'Submit the form to sign in' }), { allow: 'POST' });
+      return;
+    }
+    if (!isOwnFormSubmission(req.headers, oidc.formOrigins)) {
+      logger.warn({ origin: req.headers.origin, site: req.headers['sec-fetch-site'] }, 'sign-in form posted from another site refused');
+      sendError(res, 403, 'This sign-in form was sent from another site. Go back to the application and start again.');
       return;
     }
     const form = await readForm(req);

@@ -28,6 +28,7 @@ import { API_RESOURCE, API_SCOPE, FIRST_PARTY_CLIENTS, OIDC_DEFAULTS, OIDC_PATH,
 import { createPostgresAdapter } from '../lib/postgres-adapter.ts';
 import type { OAuthClientService } from './oauth-clients.ts';
 import { isUuid } from '@crm/runtime';
+import { formOriginsOf } from '../lib/form-origin.ts';
 
 /** How long the key material is reused before checking for a rotation. */
 const KEY_CHECK_MS = 30_000;
@@ -53,6 +54,8 @@ export interface OidcServiceDeps {
 export interface OidcService {
   /** The public issuer URL. */
   readonly issuer: string;
+  /** Origins the sign-in form may be posted from (the issuer's and the first-party clients'). */
+  readonly formOrigins: readonly string[];
   /** The provider for the current signing keys. */
   provider(): Promise<Provider>;
   /** Forgets the cached key material (after a rotation on this replica). */
@@ -126,7 +129,9 @@ export function createOidcService({ prisma, signingKeys, clients, options, logge
       clientDefaults: { id_token_signed_response_alg: 'EdDSA', grant_types: ['authorization_code'], response_types: ['code'] },
       enabledJWA: { idTokenSigningAlgValues: ['EdDSA'], userinfoSigningAlgValues: ['EdDSA'] },
       jwks: { keys: privateJwks as NonNullable<Configuration['jwks']>['keys'] },
-      cookies: { keys: [cookieKey] },
+      // HttpOnly and SameSite=Lax (the library's defaults, stated so they stay): the interaction
+      // cookie that binds the sign-in form to its browser is never sent on a cross-site POST.
+      cookies: { keys: [cookieKey], long: { httpOnly: true, sameSite: 'lax' }, short: { httpOnly: true, sameSite: 'lax' } },
       // Browsers may call the token, revocation and userinfo endpoints cross-origin only from the
       // origins of the client's own redirect URIs (the web app; partners call from their servers).
       clientBasedCORS: (_ctx, origin, client) => originOfRedirects(client.redirectUris, origin),
@@ -250,6 +255,7 @@ export function createOidcService({ prisma, signingKeys, clients, options, logge
 
   return {
     issuer,
+    formOrigins: formOriginsOf(issuer, firstPartyClients.flatMap((client) => client.redirect_uris ?? [])),
     provider: async () => (await built()).provider,
     refreshKeys() {
       if (current) current.checkedAt = 0;

@@ -52,13 +52,22 @@ export interface RottingStage {
   rottingDays: number;
 }
 
-/** The deal spec of one request: `stale` against the tenant's rotting stages at `now`, and `amount`. */
-export function dealListSpec(rotting: readonly RottingStage[], now: Date): EntitySpec {
+/**
+ * The deal spec of one request: `stale` against the tenant's rotting stages at `now`, and `amount`.
+ * With `amountOwners` (the caller sees only those owners' amounts, see `amountOwners` in
+ * context.ts) an `amount` condition holds only for their deals, so it is false, whatever the
+ * amount, for every deal whose amount is masked: filters (`not` included) cannot tell masked
+ * amounts apart. (Sorting by AMOUNT is refused for such callers by the list service.)
+ */
+export function dealListSpec(rotting: readonly RottingStage[], now: Date, amountOwners: readonly string[] | null = null): EntitySpec {
   return {
     ...dealSpec,
     // `amountMinor` sorts AMOUNT; the GraphQL `amount` filter compiles to it per currency exponent
     computed: {
-      amount: (ops, path) => amountConditions(ops, path),
+      amount: (ops, path) => {
+        const conditions = amountConditions(ops, path);
+        return amountOwners ? conditions.map((condition) => ({ AND: [{ ownerId: { in: [...amountOwners] } }, condition] })) : conditions;
+      },
       stale: (value, path) => {
         if (typeof value !== 'boolean') throw badInput(`${path}: must be a boolean`, path);
         const stale = staleWhere(rotting, now);

@@ -1,5 +1,5 @@
 import type { DealResolvers } from '../../../__generated__/resolvers-types.ts';
-import { visibleDeal } from '../../../context.ts';
+import { amountVisible, visibleDeal } from '../../../context.ts';
 import { stageOfDeal } from '../../../loaders.ts';
 import { pageSize } from '../../common/lib/input.ts';
 import { loadReferenced } from '../../common/lib/load.ts';
@@ -9,7 +9,8 @@ import { formatAmount } from '../lib/money.ts';
 export const Deal: DealResolvers = {
   /** A deal of another tenant, or one the caller may not read, resolves to null. */
   __resolveReference: async (reference, ctx) => visibleDeal(ctx, await ctx.loaders.dealById.load(reference.id)),
-  amount: (deal) => formatAmount(deal.amountMinor, deal.currency),
+  amount: (deal, _args, ctx) => (amountVisible(ctx, deal.ownerId) ? formatAmount(deal.amountMinor, deal.currency) : null),
+  maskedFields: (deal, _args, ctx) => (amountVisible(ctx, deal.ownerId) ? [] : ['amount']),
   stage: (deal, _args, ctx) => stageOfDeal(ctx.loaders, deal),
   pipeline: (deal, _args, ctx) => loadReferenced(ctx.loaders.pipelineById, deal.pipelineId, 'Pipeline'),
   owner: (deal) => (deal.ownerId ? { __typename: 'User', id: deal.ownerId } : null),

@@ -1,5 +1,5 @@
 import type { DealConnectionResolvers, MutationResolvers, QueryResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, authorizeDeal, dealScope, ownerOfNewDeal, requireTenant, type Context } from '../../../context.ts';
+import { actorOf, amountOwners, authorizeDeal, dealScope, ownerOfNewDeal, requireTenant, type Context } from '../../../context.ts';
 import { primeDeals } from '../../../loaders.ts';
 import type { BatchResult } from '@crm/runtime';
 import type { DealModel } from '../../../__generated__/prisma/models.ts';
@@ -30,14 +30,14 @@ const asResults = (results: BatchResult<DealModel>[]) =>
 export const DealListQuery: Pick<QueryResolvers, 'dealsConnection' | 'dealsGroupBy'> = {
   dealsConnection: async (_root, args, ctx) => {
     const { db } = requireTenant(ctx);
-    const page = await listDeals(db, args, dealScope(ctx));
+    const page = await listDeals(db, args, dealScope(ctx), new Date(), amountOwners(ctx));
     primeDeals(
       ctx.loaders,
       page.edges.map((edge) => edge.node),
     );
     return page;
   },
-  dealsGroupBy: (_root, { field, filter }, ctx) => groupDeals(requireTenant(ctx).db, field, filter, dealScope(ctx)),
+  dealsGroupBy: (_root, { field, filter }, ctx) => groupDeals(requireTenant(ctx).db, field, filter, dealScope(ctx), new Date(), amountOwners(ctx)),
 };
 
 export const DealListMutation: Pick<MutationResolvers, 'createDeals' | 'updateDeals' | 'upsertDeals'> = {

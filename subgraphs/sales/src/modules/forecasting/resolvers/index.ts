@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
+import { scopeOf } from '@crm/authz';
 import type { ForecastCategory } from '../../../__generated__/prisma/enums.ts';
 import type { QuotaModel } from '../../../__generated__/prisma/models.ts';
 import type { DealResolvers, ForecastDealResolvers, QuotaResolvers, Resolvers } from '../../../__generated__/resolvers-types.ts';
-import { authorizeDeal, dealScope, principal, requireTenant, visibleDeal, type Context } from '../../../context.ts';
+import { amountVisible, authorizeDeal, dealScope, principal, requireTenant, visibleDeal, type Context } from '../../../context.ts';
 import { stageOfDeal } from '../../../loaders.ts';
 import { loadReferenced } from '../../common/lib/load.ts';
 import { formatAmount } from '../../deals/lib/money.ts';
-import { attainmentPercent, categoryOf, isoDay, periodRange, type Figure, type Figures, type Period } from '../lib/forecast-rules.ts';
+import { attainmentPercent, categoryOf, isoDay, periodRange, type Figure, type Figures, type ForecastLine, type Period } from '../lib/forecast-rules.ts';
 import { chosenCategories, forecast, quotasOf, setDealCategory, setQuota } from '../services/forecasting.ts';
 
 /** Chosen forecast categories of the deals of one request, batched per tick. */
@@ -29,23 +30,40 @@ const periodOf = (period: Period) => {
   return { ...period, startsOn: isoDay(range.start), endsOn: isoDay(new Date(range.end.getTime() - 86_400_000)) };
 };
 
-function figure(now: Figure, lastWeek: Figure | null, currency: string) {
+/** Whether a figure counts a deal whose amounts are masked for the caller (its sum is then not shown). */
+type Masked = (lines: readonly ForecastLine[]) => boolean;
+
+function figure(now: Figure, lastWeek: Figure | null, currency: string, masked: Masked) {
+  const hideNow = masked(now.lines);
+  const hideLastWeek = lastWeek !== null && masked(lastWeek.lines);
   return {
-    amount: formatAmount(now.amountMinor, currency),
+    amount: hideNow ? null : formatAmount(now.amountMinor, currency),
     deals: now.lines,
-    lastWeek: lastWeek ? formatAmount(lastWeek.amountMinor, currency) : null,
-    change: lastWeek ? formatAmount(now.amountMinor - lastWeek.amountMinor, currency) : null,
+    lastWeek: lastWeek && !hideLastWeek ? formatAmount(lastWeek.amountMinor, currency) : null,
+    change: lastWeek && !hideNow && !hideLastWeek ? formatAmount(now.amountMinor - lastWeek.amountMinor, currency) : null,
     lastWeekDeals: lastWeek ? lastWeek.lines : null,
+    hidden: hideNow || hideLastWeek,
   };
 }
 
 const FIGURES = ['closedWon', 'commit', 'bestCase', 'pipeline', 'weightedPipeline'] as const;
 
-function figuresOut(now: Figures, lastWeek: Figures | null, currency: string) {
-  return Object.fromEntries(FIGURES.map((name) => [name, figure(now[name], lastWeek ? lastWeek[name] : null, currency)])) as Record<
+function figuresOut(now: Figures, lastWeek: Figures | null, currency: string, masked: Masked) {
+  return Object.fromEntries(FIGURES.map((name) => [name, figure(now[name], lastWeek ? lastWeek[name] : null, currency, masked)])) as Record<
     (typeof FIGURES)[number],
     ReturnType<typeof figure>
   >;
+}
+
+/**
+ * With `groupBy: TEAM`, callers who read deals tenant-wide get every team of the tenant (from the
+ * platform, when the subgraph is told where to ask); everyone else their own team (undefined).
+ */
+async function teamsFor(ctx: Context, tenantId: string, groupBy: 'OWNER' | 'TEAM') {
+  if (groupBy !== 'TEAM' || !ctx.teams) return undefined;
+  const scope = scopeOf(principal(ctx), 'deal', 'read');
+  if (scope !== 'tenant' && scope !== 'global') return undefined;
+  return ctx.teams(tenantId);
 }
 
 const Quota: QuotaResolvers = {
@@ -56,8 +74,9 @@ const Quota: QuotaResolvers = {
 
 const ForecastDeal: ForecastDealResolvers = {
   deal: async (line, _args, ctx) => visibleDeal(ctx, await ctx.loaders.dealById.load(line.dealId)),
-  amount: (line) => formatAmount(line.amountMinor, line.currency),
-  weightedAmount: (line) => formatAmount(line.weightedMinor, line.currency),
+  amount: (line, _args, ctx) => (amountVisible(ctx, line.ownerId) ? formatAmount(line.amountMinor, line.currency) : null),
+  weightedAmount: (line, _args, ctx) => (amountVisible(ctx, line.ownerId) ? formatAmount(line.weightedMinor, line.currency) : null),
+  maskedFields: (line, _args, ctx) => (amountVisible(ctx, line.ownerId) ? [] : ['amount', 'weightedAmount']),
 };
 
 const Deal: Pick<DealResolvers, 'forecastCategory' | 'forecastCategorySet'> = {
@@ -72,26 +91,40 @@ export const resolvers: Resolvers = {
   Query: {
     forecast: async (_root, args, ctx) => {
       const { tenantId, db } = requireTenant(ctx);
+      const teams = await teamsFor(ctx, tenantId, args.groupBy);
       const result = await forecast(ctx.prisma, db, tenantId, principal(ctx), {
         period: args.period,
         groupBy: args.groupBy,
         currency: args.currency,
         scope: dealScope(ctx),
+        ...(teams ? { teams } : {}),
       });
       const quotaMinor = (quota: QuotaModel | null) => quota?.amountMinor ?? null;
+      const masked: Masked = (lines) => lines.some((line) => !amountVisible(ctx, line.ownerId));
       return {
         period: periodOf(result.period),
         currency: result.currency,
         snapshotDay: result.snapshotDay ? isoDay(result.snapshotDay) : null,
-        groups: result.groups.map((group) => ({
-          owner: group.ownerId ? { __typename: 'User' as const, id: group.ownerId } : null,
-          teamId: group.teamId,
-          quota: group.quota,
-          ...figuresOut(group.now, group.lastWeek, result.currency),
-          attainmentPercent: attainmentPercent(group.now.closedWon.amountMinor, quotaMinor(group.quota)),
-          attainmentPercentLastWeek: group.lastWeek ? attainmentPercent(group.lastWeek.closedWon.amountMinor, quotaMinor(group.quota)) : null,
-          otherCurrencyDeals: group.now.otherCurrency,
-        })),
+        groups: result.groups.map((group) => {
+          const figures = figuresOut(group.now, group.lastWeek, result.currency, masked);
+          const wonHidden = masked(group.now.closedWon.lines);
+          const wonLastWeekHidden = group.lastWeek !== null && masked(group.lastWeek.closedWon.lines);
+          const maskedFields = [
+            ...FIGURES.filter((name) => figures[name].hidden),
+            ...(wonHidden ? ['attainmentPercent'] : []),
+            ...(wonLastWeekHidden ? ['attainmentPercentLastWeek'] : []),
+          ];
+          return {
+            owner: group.ownerId ? { __typename: 'User' as const, id: group.ownerId } : null,
+            teamId: group.teamId,
+            quota: group.quota,
+            ...figures,
+            attainmentPercent: wonHidden ? null : attainmentPercent(group.now.closedWon.amountMinor, quotaMinor(group.quota)),
+            attainmentPercentLastWeek: group.lastWeek && !wonLastWeekHidden ? attainmentPercent(group.lastWeek.closedWon.amountMinor, quotaMinor(group.quota)) : null,
+            otherCurrencyDeals: group.now.otherCurrency,
+            maskedFields,
+          };
+        }),
       };
     },
     quotas: (_root, { period }, ctx) => quotasOf(requireTenant(ctx).db, principal(ctx), period),

@@ -6,6 +6,8 @@
  * Who may do what: quotas are set by holders of `deal:update` at team scope (their team and its
  * members) or tenant scope (anyone); everyone reads the quotas within their deal read scope (a rep:
  * their own). A forecast covers the deals the caller may read (`dealScope`), now and in the snapshot.
+ * Grouped by team, it has one group per team of the tenant for callers who read deals tenant-wide
+ * (the teams come from the platform, `lib/team-directory.ts`), else the caller's own team.
  */
 import { withTenantTransaction } from '@crm/db';
 import { matchesScope, scopeFilter, scopeOf, type Principal } from '@crm/authz';
@@ -221,13 +223,20 @@ export interface ForecastArgs {
   currency: string;
   /** The caller's deal read scope (`dealScope`), a `where` fragment on `ownerId`. */
   scope: Record<string, unknown>;
+  /**
+   * With `groupBy: TEAM`: the teams to group by (every team of the tenant, for callers who read
+   * deals tenant-wide). Absent: the caller's own team, from their team facts.
+   */
+  teams?: readonly { teamId: string; memberIds: readonly string[] }[];
   now?: Date;
 }
 
 /**
- * The forecast of a period in one currency over the deals in the caller's scope, per owner or for
- * the caller's team, with last week's figures from the snapshot nearest to 7 days ago. Takes
- * today's snapshot first when there is none.
+ * The forecast of a period in one currency over the deals in the caller's scope, per owner or per
+ * team (`args.teams`, else the caller's team), with last week's figures from the snapshot nearest
+ * to 7 days ago. Takes today's snapshot first when there is none. The same statements whatever the
+ * number of groups: the deals (and their chosen categories), the snapshot days, the snapshot rows
+ * and the quotas.
  */
 export async function forecast(prisma: PrismaClient, db: TenantDb, tenantId: string, who: Principal, args: ForecastArgs): Promise<ForecastResult> {
   const when = period(args.period);
@@ -247,8 +256,12 @@ export async function forecast(prisma: PrismaClient, db: TenantDb, tenantId: str
       { status: 'WON', closedAt: { gte: range.start, lt: range.end } },
     ],
   };
-  const team = args.groupBy === 'TEAM' ? (who.teamId ? { id: who.teamId, members: [...new Set(who.teamMemberIds ?? [])] } : null) : undefined;
-  const groupWhere: Prisma.DealWhereInput = team === undefined ? {} : { ownerId: { in: team?.members ?? [] } };
+  const teams =
+    args.groupBy !== 'TEAM'
+      ? undefined
+      : (args.teams?.map((team) => ({ id: team.teamId, members: [...new Set(team.memberIds)] })) ??
+        (who.teamId ? [{ id: who.teamId, members: [...new Set(who.teamMemberIds ?? [])] }] : []));
+  const groupWhere: Prisma.DealWhereInput = teams === undefined ? {} : { ownerId: { in: [...new Set(teams.flatMap((team) => team.members))] } };
   const current = await currentInputs(db, { AND: [args.scope as Prisma.DealWhereInput, groupWhere, inPeriod] });
 
   const days = await db.forecastSnapshotDay.findMany({ where: { day: { lt: utcDay(now) } }, select: { day: true }, orderBy: { day: 'desc' }, take: 60 });
@@ -261,11 +274,11 @@ export async function forecast(prisma: PrismaClient, db: TenantDb, tenantId: str
     : [];
 
   const quotas = await db.quota.findMany({
-    where: { periodKind: when.kind, year: when.year, periodIndex: when.index, currency, ...(team === undefined ? { ownerId: { not: null } } : { teamId: team?.id ?? '00000000-0000-0000-0000-000000000000' }), ...quotaScope(who) },
+    where: { periodKind: when.kind, year: when.year, periodIndex: when.index, currency, ...(teams === undefined ? { ownerId: { not: null } } : { teamId: { in: teams.map((team) => team.id) } }), ...quotaScope(who) },
   });
 
   const groups: ForecastGroupResult[] = [];
-  if (team === undefined) {
+  if (teams === undefined) {
     const owners = new Set<string | null>([...current.map((deal) => deal.ownerId), ...previous.map((deal) => deal.ownerId), ...quotas.map((quota) => quota.ownerId)]);
     const sorted = [...owners].sort((a, b) => (a ?? '\uffff').localeCompare(b ?? '\uffff'));
     for (const ownerId of sorted) {
@@ -277,14 +290,18 @@ export async function forecast(prisma: PrismaClient, db: TenantDb, tenantId: str
         lastWeek: snapshotDay ? figuresOf(previous.filter((deal) => deal.ownerId === ownerId), when, currency) : null,
       });
     }
-  } else if (team !== null) {
-    groups.push({
-      ownerId: null,
-      teamId: team.id,
-      quota: quotas[0] ?? null,
-      now: figuresOf(current, when, currency),
-      lastWeek: snapshotDay ? figuresOf(previous, when, currency) : null,
-    });
+  } else {
+    for (const team of teams) {
+      const members = new Set(team.members);
+      const ofTeam = (deal: { ownerId: string | null }) => deal.ownerId !== null && members.has(deal.ownerId);
+      groups.push({
+        ownerId: null,
+        teamId: team.id,
+        quota: quotas.find((quota) => quota.teamId === team.id) ?? null,
+        now: figuresOf(current.filter(ofTeam), when, currency),
+        lastWeek: snapshotDay ? figuresOf(previous.filter(ofTeam), when, currency) : null,
+      });
+    }
   }
   return { period: when, currency, snapshotDay, groups };
 }

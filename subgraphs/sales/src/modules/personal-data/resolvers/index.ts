@@ -8,6 +8,10 @@ export const personalDataResolvers: Resolvers = {
   PersonalDataExport: {
     // Reached from the customer subgraph's `exportPersonalData` (tenant admins); checked again here.
     __resolveReference: (reference, ctx) => (hasAdminRole(ctx.identity.roles) ? reference : null),
-    sales: (record, _args, ctx) => ctx.services.personalData.exportContact(requireTenant(ctx).db, record.contactId.toLowerCase()),
+    sales: (record, _args, ctx) => {
+      const { db } = requireTenant(ctx);
+      const id = record.subjectId.toLowerCase();
+      return record.subject === 'USER' ? ctx.services.personalData.exportUser(db, id) : ctx.services.personalData.exportContact(db, id);
+    },
   },
 };
