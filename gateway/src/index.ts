@@ -344,6 +344,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (error instanceof AuthError) throw auth.httpError(error);
         throw error;
       }
+      // anonymous operations (sign-in) carry the caller's address: the platform throttles refused sign-ins per address
+      if (identity.tenantId === null && identity.userId === null && req.socket.remoteAddress) identity = { ...identity, clientAddress: req.socket.remoteAddress };
       if (rateLimit) rateLimitHeaders.set(req, await rateLimit.check(identity, req.socket.remoteAddress));
       await cors.checkTenant(req, identity);
       return { identity };

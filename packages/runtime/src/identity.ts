@@ -50,6 +50,12 @@ export interface Identity {
    * from non-admins who read deals tenant-wide. Absent means off.
    */
   maskDealAmountsOutsideTeam?: boolean;
+  /**
+   * The caller's network address as the gateway saw it, on anonymous requests only (the platform
+   * throttles refused sign-ins per address). Signed users and API keys never carry it, so cached
+   * answers and subscription groups stay shared across a user's devices.
+   */
+  clientAddress?: string;
 }
 
 export type ActorKind = 'user' | 'apikey';

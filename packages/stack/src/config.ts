@@ -41,6 +41,8 @@ export interface StackConfig {
    * the same for the Vite dev server (port 5173), each also on 127.0.0.1; else the platform's default.
    */
   webRedirectUris?: string[];
+  /** Refused sign-ins allowed per client address within 15 minutes (GraphQL `login` and the sign-in form together); the platform's default (100) when absent. */
+  maxSignInFailuresPerAddress?: number;
   /** Settings of the gateway's public web-to-lead endpoint (rate limits, minimum fill time); defaults when absent. */
   leadForms?: GatewayOptions['leadForms'];
   /** The gateway's response cache of board reads (dropped by domain events and mutations). Default off; `npm start` turns it on. */

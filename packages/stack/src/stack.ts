@@ -94,7 +94,11 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         ...common,
         database: databases.platform,
         logger: logger.child({ service: 'platform' }),
-        oidc: { issuer: oidcIssuer, ...(webRedirectUris ? { webRedirectUris } : {}) },
+        oidc: {
+          issuer: oidcIssuer,
+          ...(webRedirectUris ? { webRedirectUris } : {}),
+          ...(config.maxSignInFailuresPerAddress ? { maxAttemptsPerAddress: config.maxSignInFailuresPerAddress } : {}),
+        },
         ...(config.mail ? { mail: config.mail } : {}),
         // attachments: the platform asks this stack's gateway whether a caller may read a record
         files: { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, ...config.files },

@@ -18,6 +18,9 @@ export async function startRealStack(overrides: Partial<StackConfig> = {}): Prom
     allowInsecureWebhookUrls: true,
     // each test stack reads the shared broker with its own consumer groups, from the end
     consumers: { groupSuffix: `.test-${randomBytes(4).toString('hex')}`, fromBeginning: false },
+    // test files sign in from 127.0.0.1 side by side (and some on purpose with wrong passwords);
+    // the count per address is shared through the database, so only the test of that limit keeps it
+    maxSignInFailuresPerAddress: 100_000,
     ...overrides,
   });
   if (config.mode !== 'real' || !config.kafkaBrokers || !config.redisUrl) {

@@ -37,8 +37,7 @@ import { createTeamMembersRoute } from './modules/users/lib/team-members-route.t
 import { createEdgeSettingsRoutes } from './modules/tenants/lib/edge-settings-route.ts';
 import { createOidcRoute } from './modules/oauth/lib/oidc-route.ts';
 import { createOidcService, type OidcService } from './modules/oauth/services/oidc.ts';
-import { OIDC_DEFAULTS, type OidcOptions } from './modules/oauth/lib/oidc-config.ts';
-import { createLoginThrottle } from './modules/auth/services/login-throttle.ts';
+import type { OidcOptions } from './modules/oauth/lib/oidc-config.ts';
 import { platformModules } from './schema.ts';
 import { createEmailDelivery, type EmailDeliveryOptions } from './modules/email/services/email-delivery.ts';
 import type { EmailSender } from './modules/email/services/email-sender.ts';
@@ -140,7 +139,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('platform'), logger });
   let relaying = false;
-  const services = createServices({ prisma, files: { options: deps.files, signingSecret: deps.signingSecret, logger }, afterCommit: () => {
+  const services = createServices({ prisma, ...(deps.oidc?.maxAttemptsPerAddress ? { maxSignInFailuresPerAddress: deps.oidc.maxAttemptsPerAddress } : {}), files: { options: deps.files, signingSecret: deps.signingSecret, logger }, afterCommit: () => {
       if (relaying) relay.nudge();
     },
   });
@@ -155,7 +154,7 @@ export async function createPlatformSubgraph(deps: PlatformSubgraphDeps): Promis
   const oidcRoute = createOidcRoute({
     oidc,
     auth: services.auth,
-    addressThrottle: createLoginThrottle(prisma, () => new Date(), { maxAttempts: deps.oidc?.maxAttemptsPerAddress ?? OIDC_DEFAULTS.maxAttemptsPerAddress }),
+    addressThrottle: services.signInAddresses,
     logger,
   });
   const server = await createSubgraphServer<Context>({

@@ -9,7 +9,7 @@ import { createTimelineService, type TimelineService } from './modules/timeline/
 import { createPlatformPersonalData, type PlatformPersonalData } from './modules/personal-data/services/personal-data.ts';
 import { createOutboundEmailService, type OutboundEmailService } from './modules/email/services/outbound-emails.ts';
 import { createAuthService, type AuthService } from './modules/auth/services/auth.ts';
-import type { LoginThrottleOptions } from './modules/auth/services/login-throttle.ts';
+import { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './modules/auth/services/login-throttle.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './modules/auth/services/signing-keys.ts';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/lib/password.ts';
 import { createNotificationService, type NotificationService } from './modules/notifications/services/notifications.ts';
@@ -19,6 +19,7 @@ import { createMembershipService, type MembershipService } from './modules/users
 import { createTeamService, type TeamService } from './modules/users/services/teams.ts';
 import { createUserService, type UserService } from './modules/users/services/users.ts';
 import { createOAuthClientService, type OAuthClientService } from './modules/oauth/services/oauth-clients.ts';
+import { OIDC_DEFAULTS } from './modules/oauth/lib/oidc-config.ts';
 import { createRoleService, type RoleService } from './modules/roles/services/roles.ts';
 import { createSavedViewService, type SavedViewService } from './modules/saved-views/services/saved-views.ts';
 import { createFiles, type FilesDeps } from './modules/files/lib/files-options.ts';
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** Per-account sign-in throttling. Default: 10 unsuccessful attempts per 15 minutes. */
   loginThrottle?: LoginThrottleOptions;
+  /** Refused sign-ins allowed per client address within 15 minutes, through GraphQL `login` and the sign-in form together (default 100). */
+  maxSignInFailuresPerAddress?: number;
   /** Attachments: storage, scanner, limits, the gateway that checks records, the URL-signing secret. */
   files?: Omit<FilesDeps, 'prisma' | 'afterCommit'>;
 }
@@ -42,6 +45,8 @@ export interface Services {
   users: UserService;
   teams: TeamService;
   auth: AuthService;
+  /** Refused sign-ins per client address (`ip:<address>`), shared by `login` and the sign-in form. */
+  signInAddresses: LoginThrottle;
   signingKeys: SigningKeyStore;
   apiKeys: ApiKeyService;
   invitations: InvitationService;
@@ -73,6 +78,7 @@ export function createServices(deps: ServiceDeps): Services {
     users: createUserService({ ...writeDeps, passwords }),
     teams: createTeamService(writeDeps),
     auth: createAuthService({ prisma: deps.prisma, signingKeys, passwords, clock, ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}) }),
+    signInAddresses: createLoginThrottle(deps.prisma, clock, { maxAttempts: deps.maxSignInFailuresPerAddress ?? OIDC_DEFAULTS.maxAttemptsPerAddress }),
     signingKeys,
     apiKeys: createApiKeyService({ ...writeDeps, clock }),
     auditLog: createAuditLogService({ prisma: deps.prisma }),

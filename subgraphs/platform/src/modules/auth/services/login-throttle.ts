@@ -8,7 +8,9 @@
  * the account's count. The table is used rather than process memory so that replicas share one
  * count (the subgraph has no Redis).
  *
- * Per-IP throttling needs the client address, which the gateway does not forward yet.
+ * Per-address throttling uses the same table with keys `ip:<address>` (`Services.signInAddresses`):
+ * the gateway sends the caller's address with anonymous requests, and the sign-in form reads it
+ * from the gateway's `x-forwarded-for`.
  */
 import { AppError, ErrorCode } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
