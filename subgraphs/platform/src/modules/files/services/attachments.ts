@@ -137,7 +137,7 @@ const RESOURCE_OF = { CONTACT: 'contact', ACCOUNT: 'account', LEAD: 'lead', DEAL
 
 /** Control characters and path separators become `_`; at most 255 characters. */
 export function cleanFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a stored file name must not keep
   return name.normalize('NFC').replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim().slice(0, 255);
 }
 
