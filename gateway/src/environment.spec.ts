@@ -33,13 +33,13 @@ describe('readEnvironment', () => {
     });
     expect(env.introspection).toBe('authenticated');
     expect(env.corsOrigins).toEqual(['https://app.example.com', 'https://partner.example:8443']);
-    expect(env.rateLimit).toEqual({ perTenant: 100, perUser: 3000, perAnonymousAddress: 300 });
+    expect(env.rateLimit).toEqual({ perTenant: 100, perTenantFromPlan: true, perUser: 3000, perAnonymousAddress: 300 });
     expect(env.demandControl).toEqual({ maxCost: 2000, budgetPerMinute: 500_000, budgetFromPlan: true });
     expect(env.metrics).toBe(false);
     expect(readEnvironment(base)).toMatchObject({
       introspection: undefined,
       corsOrigins: [],
-      rateLimit: { perTenant: 6000, perUser: 3000, perAnonymousAddress: 300 },
+      rateLimit: { perTenant: 6000, perTenantFromPlan: true, perUser: 3000, perAnonymousAddress: 300 },
       demandControl: { budgetPerMinute: 500_000 },
       metrics: true,
     });
@@ -54,6 +54,11 @@ describe('readEnvironment', () => {
     expect(readEnvironment({ ...base, NODE_ENV: 'production', TRUSTED_DOCUMENTS_PATH: manifest }).trustedDocuments.enforce).toBe(true);
     expect(readEnvironment({ ...base, TRUSTED_DOCUMENTS_PATH: manifest }).trustedDocuments.enforce).toBe(false);
     expect(() => readEnvironment({ ...base, TRUSTED_DOCUMENTS_PATH: '/nowhere/manifest.json' })).toThrow(/TRUSTED_DOCUMENTS_PATH: no such file/);
+  });
+
+  it('takes request limits from plans unless told not to', () => {
+    expect(readEnvironment({ ...base, RATE_LIMIT_FROM_PLAN: 'false' }).rateLimit).toMatchObject({ perTenant: 6000, perTenantFromPlan: false });
+    expect(() => readEnvironment({ ...base, RATE_LIMIT_FROM_PLAN: 'yes' })).toThrow(/RATE_LIMIT_FROM_PLAN/);
   });
 
   it('refuses a CORS origin with a path', () => {
@@ -72,6 +77,8 @@ describe('response cache settings', () => {
     expect(readEnvironment(base).responseCache).toEqual({ maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 });
     expect(readEnvironment({ ...base, RESPONSE_CACHE_MAX_MB: '8', RESPONSE_CACHE_TTL_SECONDS: '15' }).responseCache).toEqual({ maxBytes: 8 * 1024 * 1024, ttlMs: 15_000 });
     expect(readEnvironment({ ...base, RESPONSE_CACHE: 'false' }).responseCache).toBeUndefined();
+    expect(readEnvironment({ ...base, RESPONSE_CACHE_STALE_MS: '500' }).responseCache).toEqual({ maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, staleMs: 500 });
+    expect(() => readEnvironment({ ...base, RESPONSE_CACHE_STALE_MS: '-1' })).toThrow(/RESPONSE_CACHE_STALE_MS/);
     expect(() => readEnvironment({ ...base, RESPONSE_CACHE_TTL_SECONDS: '0' })).toThrow(/RESPONSE_CACHE_TTL_SECONDS/);
   });
 });

@@ -17,7 +17,8 @@
  * | CORS_ORIGINS              | comma-separated browser origins allowed cross-origin        | (none: same origin only)         |
  * | WS_ALLOWED_ORIGINS        | browser origins allowed to open subscriptions (4403 else)   | (any)                            |
  * | WS_MAX_CONNECTIONS_PER_TENANT | subscription connections per tenant per instance (4429)  | 1000                             |
- * | RATE_LIMIT_PER_TENANT     | requests per minute per tenant                              | 6000                             |
+ * | RATE_LIMIT_PER_TENANT     | requests per minute per tenant (with RATE_LIMIT_FROM_PLAN: while the platform cannot answer) | 6000 |
+ * | RATE_LIMIT_FROM_PLAN      | take each tenant's request limit from its plan (`true`/`false`) | true                         |
  * | RATE_LIMIT_PER_USER       | requests per minute per user                                | 3000                             |
  * | RATE_LIMIT_PER_API_KEY    | requests per minute per API key (besides its tenant's)      | 3000                             |
  * | RATE_LIMIT_PER_ANONYMOUS_ADDRESS | requests per minute per anonymous client address     | 300                              |
@@ -31,6 +32,7 @@
  * | RESPONSE_CACHE            | cache board reads in memory, dropped by domain events and mutations (`true`/`false`) | true    |
  * | RESPONSE_CACHE_MAX_MB     | memory for cached answers per instance, MiB                 | 64                               |
  * | RESPONSE_CACHE_TTL_SECONDS | lifetime of a cached answer (safety net behind invalidation) | 60                             |
+ * | RESPONSE_CACHE_STALE_MS   | after a change made elsewhere, answer from the old entry for at most this long while it is re-read in the background (0: drop it at once) | 0 |
  * | LOG_LEVEL                 | pino level                                                  | info                             |
  * | OTEL_EXPORTER_OTLP_ENDPOINT | OTLP/HTTP collector (traces as JSON to `<endpoint>/v1/traces`); tracing is off without it | (none) |
  * | OTEL_EXPORTER_OTLP_HEADERS | headers of export requests (`k=v,k2=v2`)                   | (none)                           |
@@ -79,6 +81,7 @@ const schema = z.object({
   RATE_LIMIT_PER_USER: z.coerce.number().int().positive().default(3_000),
   RATE_LIMIT_PER_API_KEY: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_ANONYMOUS_ADDRESS: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_FROM_PLAN: flag.default(true),
   MAX_OPERATION_COST: z.coerce.number().int().positive().optional(),
   COST_BUDGET_PER_MINUTE: z.coerce.number().int().positive().default(500_000),
   COST_BUDGET_FROM_PLAN: flag.default(true),
@@ -89,6 +92,7 @@ const schema = z.object({
   RESPONSE_CACHE: flag.default(true),
   RESPONSE_CACHE_MAX_MB: z.coerce.number().positive().max(16_384).default(64),
   RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(60),
+  RESPONSE_CACHE_STALE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -107,7 +111,7 @@ export interface GatewayEnvironment {
   introspection: boolean | 'everyone' | 'authenticated' | 'nobody' | undefined;
   corsOrigins: string[];
   subscriptions: { allowedOrigins?: string[]; maxConnectionsPerTenant: number };
-  rateLimit: { perTenant: number; perUser: number; perAnonymousAddress: number; perApiKey?: number };
+  rateLimit: { perTenant: number; perTenantFromPlan: boolean; perUser: number; perAnonymousAddress: number; perApiKey?: number };
   demandControl: { maxCost?: number; budgetPerMinute: number; budgetFromPlan: boolean };
   tenantSettingsTtlSeconds: number;
   /** The web app's manifest (undefined when none is configured or built) and whether the web client is held to it. */
@@ -143,7 +147,13 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
     SUBGRAPH_NAMES.map((name) => [name, env[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`]]),
   ) as Record<SubgraphName, string>;
   return {
-    responseCache: env.RESPONSE_CACHE ? { maxBytes: Math.round(env.RESPONSE_CACHE_MAX_MB * 1024 * 1024), ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000 } : undefined,
+    responseCache: env.RESPONSE_CACHE
+      ? {
+          maxBytes: Math.round(env.RESPONSE_CACHE_MAX_MB * 1024 * 1024),
+          ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000,
+          ...(env.RESPONSE_CACHE_STALE_MS > 0 ? { staleMs: env.RESPONSE_CACHE_STALE_MS } : {}),
+        }
+      : undefined,
     port: env.PORT,
     host: env.HOST,
     supergraphPath: env.SUPERGRAPH_PATH,
@@ -161,6 +171,7 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Gatewa
     },
     rateLimit: {
       perTenant: env.RATE_LIMIT_PER_TENANT,
+      perTenantFromPlan: env.RATE_LIMIT_FROM_PLAN,
       perUser: env.RATE_LIMIT_PER_USER,
       perAnonymousAddress: env.RATE_LIMIT_PER_ANONYMOUS_ADDRESS,
       // unset: RATE_LIMIT_DEFAULTS.perApiKey

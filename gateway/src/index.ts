@@ -6,12 +6,13 @@
  * `GET /health` and `GET /ready` serve probes, `GET /metrics` Prometheus metrics.
  * `GET /bi/queries/<name-or-id>` runs a tenant's named persisted query for BI tools (JSON or CSV, ETags).
  * `PUT /files/uploads/<token>` and `GET /files/<id>?sig=` carry attachment bytes to and from the platform
- * (`files/useAttachmentRoutes.ts`); `POST /internal/records/readable` tells the platform whether a caller may read a record.
+ * (`files/useAttachmentRoutes.ts`); `POST /internal/records/readable` tells the platform whether a caller may read a record,
+ * `POST /internal/records/exist` tells sales whether the records a write references are the tenant's.
  *
  * Policies of the public edge, in the order a request meets them: tracing (a SERVER span when
  * OpenTelemetry is on), CORS allowlists (global, and per tenant: preflights for any tenant's
  * origins) and preflights, request id, body size / JSON shape (HTTP front), authentication (access
- * tokens and API keys), request rate limits, the caller's own tenant's CORS allowlist, persisted-only
+ * tokens and API keys), request rate limits (the tenant's from its plan), the caller's own tenant's CORS allowlist, persisted-only
  * API keys and the web app's safelist (its codegen manifest, trusted documents), token
  * limit (parse), CSRF prevention, operation limits and fragment cycles (validation),
  * introspection policy, page-size caps, demand control (cost limit and the tenant's plan budget), then
@@ -37,7 +38,7 @@ import { useIdentityForwarding, type IdentityForwardingOptions } from './plugins
 import { useRequestId } from './plugins/useRequestId.ts';
 import { useOperationLimits, type OperationLimitsOptions } from './plugins/useOperationLimits.ts';
 import { DEMAND_CONTROL_DEFAULTS, useDemandControl, type DemandControlOptions } from './plugins/useDemandControl.ts';
-import { useRateLimit, type RateLimitOptions } from './plugins/useRateLimit.ts';
+import { RATE_LIMIT_DEFAULTS, useRateLimit, type RateLimitOptions } from './plugins/useRateLimit.ts';
 import { useIntrospectionPolicy, type IntrospectionAccess } from './plugins/useIntrospectionPolicy.ts';
 import { useCors } from './plugins/useCors.ts';
 import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
@@ -47,6 +48,8 @@ import { authenticateWith, useBiQueries } from './bi/useBiQueries.ts';
 import { useFileRoutes } from './imports/useFileRoutes.ts';
 import { useAttachmentRoutes } from './files/useAttachmentRoutes.ts';
 import { createRecordAccessRoute } from './files/record-access-route.ts';
+import { createRecordsExistRoute } from './files/records-exist-route.ts';
+import { memoizedPersistedQueries } from './persisted-query-store.ts';
 import { federatedRunner } from './subscriptions/federated.ts';
 import { useLeadForms, type LeadFormsOptions } from './forms/useLeadForms.ts';
 import { subscriptionsOverHttpGuard, useSubscriptions, type SubscriptionsOptions } from './plugins/useSubscriptions.ts';
@@ -56,7 +59,7 @@ import { usePersistedOnly } from './auth/persisted-only.ts';
 import { createSystemAdminAccessAudit } from './auth/system-admin-access.ts';
 import { createOidcProxy } from './auth/oidc.ts';
 import { trustedDocumentStore, useTrustedDocuments, type TrustedDocuments } from './plugins/useTrustedDocuments.ts';
-import { createTenantSettings, platformTenantSettingsLookup, type TenantSettingsLookup } from './tenant-settings.ts';
+import { createTenantSettings, platformTenantSettingsLookup, type TenantSettings, type TenantSettingsLookup } from './tenant-settings.ts';
 
 export type { GatewayContext, SubgraphName };
 export { SUBGRAPH_NAMES };
@@ -109,7 +112,14 @@ export interface GatewayOptions {
    * deployable always turns them on (RATE_LIMIT_* variables); the in-process stack used by tests,
    * benchmarks and `pnpm start` runs without them unless asked.
    */
-  rateLimit?: Omit<RateLimitOptions, 'onReject'>;
+  rateLimit?: Omit<RateLimitOptions, 'onReject'> & {
+    /**
+     * Take each tenant's request limit from its plan (platform `lib/plans.ts`, requests per minute,
+     * scaled to `windowMs`; cached as `tenantSettings` says); `perTenant` is then the limit while the
+     * platform cannot answer. Default false.
+     */
+    perTenantFromPlan?: boolean;
+  };
   /** Redis timeout and local fallback of the rate-limit counters. */
   limitStore?: LimitStoreOptions;
   /**
@@ -184,7 +194,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       options.subgraphs?.onFetch?.(subgraph, seconds, outcome);
     },
   });
-  const responseCache = options.responseCache ? useResponseCache(options.responseCache, { bus: options.bus, logger, schema: () => apiSchema, registry: metrics.registry }) : undefined;
+  const responseCache = options.responseCache
+    ? useResponseCache(options.responseCache, {
+        bus: options.bus,
+        logger,
+        schema: () => apiSchema,
+        registry: metrics.registry,
+        // stale entries are re-read in the background as their caller (the server exists by the time a read is served)
+        refresh: (request, identity) => apollo.executeOperation(request, { contextValue: { identity, responseCacheRefresh: true, alreadyCharged: true } }),
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     ...(responseCache ? { experimental_didResolveQueryPlan: responseCache.didResolveQueryPlan } : {}),
@@ -225,7 +244,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const production = isProduction();
   const store = createLimitStore(options.cache, logger, options.limitStore);
   const limits = useOperationLimits(options.limits);
-  const rateLimit = options.rateLimit ? useRateLimit({ ...options.rateLimit, store, onReject: (limit) => metrics.rejected(`rate_limit_${limit}`) }) : undefined;
   const introspection = options.introspection === false ? 'nobody' : options.introspection === true || options.introspection === undefined ? undefined : options.introspection;
   const tenantSettings = createTenantSettings({
     lookup:
@@ -237,6 +255,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ...(options.tenantSettings?.localTtlMs !== undefined ? { localTtlMs: options.tenantSettings.localTtlMs } : {}),
   });
   const cors = useCors({ corsOrigins: options.corsOrigins, ...(options.tenantCors === false ? {} : { tenantOrigins: tenantSettings }) });
+  const rateLimit = options.rateLimit ? useRateLimit({ ...rateLimitOptions(options.rateLimit, tenantSettings), store, onReject: (limit) => metrics.rejected(`rate_limit_${limit}`) }) : undefined;
   const { budgetFromPlan, ...demandControl } = options.demandControl ?? {};
   const fallbackBudget = demandControl.budgetPerMinute;
   if (budgetFromPlan) {
@@ -244,7 +263,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       (await tenantSettings.settingsOf(tenantId))?.costBudgetPerMinute ??
       (typeof fallbackBudget === 'function' ? fallbackBudget(tenantId) : (fallbackBudget ?? DEMAND_CONTROL_DEFAULTS.fallbackBudgetPerMinute));
   }
-  const apqStore = keyValueStore(options.cache, globalKey(''));
+  // documents by hash: content-addressed, so kept in memory once seen (no Redis round trip per request)
+  const apqStore = memoizedPersistedQueries(keyValueStore(options.cache, globalKey('')));
 
   const apollo: ApolloServer<GatewayContext> = new ApolloServer<GatewayContext>({
     gateway,
@@ -295,15 +315,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ...(rateLimit ? { rateLimit: (identity: Identity) => rateLimit.check(identity, undefined) } : {}),
     apiKeyRecheckMs: (apiKeyCache.cacheTtlSeconds ?? API_KEY_CACHE_DEFAULTS.cacheTtlSeconds) * 1000,
   });
-  metrics.connections(() => subscriptions.stats().connections);
+  metrics.connections(() => subscriptions.stats());
   await apollo.start();
 
   const requestIds = useRequestId();
   const rateLimitHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
+  // the browser routes besides /graphql hold a tenant's origin to that tenant once the caller is known, as /graphql does
+  const authenticateCaller = authenticateWith(auth);
+  const authenticateFromOrigin = async (req: IncomingMessage, requestId: string) => {
+    const identity = await authenticateCaller(req, requestId);
+    await cors.checkTenant(req, identity);
+    return identity;
+  };
   // GET /bi/queries/<name-or-id>: tenants' named persisted queries for BI tools, JSON or CSV
   const bi = useBiQueries({
     apollo,
-    authenticate: authenticateWith(auth),
+    authenticate: authenticateFromOrigin,
     ...(rateLimit ? { rateLimit: (identity, req) => rateLimit.check(identity, req.socket.remoteAddress) } : {}),
     schema: () => apiSchema,
     cache: options.cache,
@@ -319,16 +346,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const files = useFileRoutes({
     customerUrl: options.subgraphUrls.customer,
     signingSecret: options.signingSecret,
-    authenticate: authenticateWith(auth),
+    authenticate: authenticateFromOrigin,
     ...(rateLimit ? { rateLimit: (identity, req) => rateLimit.check(identity, req.socket.remoteAddress) } : {}),
     logger,
   });
   // PUT /files/uploads/<token>, GET /files/<id>?sig=: attachment bytes, streamed to and from the platform
-  const attachments = useAttachmentRoutes({ platformUrl: options.subgraphUrls.platform, signingSecret: options.signingSecret, logger });
+  const attachments = useAttachmentRoutes({
+    platformUrl: options.subgraphUrls.platform,
+    signingSecret: options.signingSecret,
+    logger,
+    checkTenant: (req, tenantId) => cors.checkTenant(req, { tenantId }),
+  });
   // POST /internal/records/readable: the platform asks, as a caller, whether they may read a record (attachments)
-  const recordAccess = createRecordAccessRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo) });
+  const recordAccess = createRecordAccessRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo, { alreadyCharged: true }) });
+  // POST /internal/records/exist: sales asks whether the records a write references are the tenant's
+  const recordsExist = createRecordsExistRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo, { alreadyCharged: true }) });
   const csvFiles = async (req: IncomingMessage, res: ServerResponse) =>
-    (await files.route(req, res)) || (await attachments.route(req, res)) || (await recordAccess(req, res)) || bi.route(req, res);
+    (await files.route(req, res)) || (await attachments.route(req, res)) || (await recordAccess(req, res)) || (await recordsExist(req, res)) || bi.route(req, res);
   const graphql = createGraphQLHandler<GatewayContext>({
     server: apollo,
     maxBodyBytes: options.maxBodyBytes,
@@ -387,6 +421,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       listening = undefined;
       await apollo.stop();
       forwarding.close();
+    },
+  };
+}
+
+/** The limiter's options: with `perTenantFromPlan`, a tenant's limit is its plan's, scaled to the window. */
+function rateLimitOptions({ perTenantFromPlan, ...rest }: NonNullable<GatewayOptions['rateLimit']>, tenantSettings: TenantSettings): Omit<RateLimitOptions, 'onReject'> {
+  if (!perTenantFromPlan) return rest;
+  const fallback = rest.perTenant ?? RATE_LIMIT_DEFAULTS.perTenant;
+  const windowMs = rest.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
+  return {
+    ...rest,
+    perTenant: async (tenantId) => {
+      const perMinute = (await tenantSettings.settingsOf(tenantId))?.requestsPerMinute;
+      if (perMinute === undefined) return typeof fallback === 'function' ? fallback(tenantId) : fallback;
+      return Math.max(1, Math.round((perMinute * windowMs) / 60_000));
     },
   };
 }

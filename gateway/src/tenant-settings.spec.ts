@@ -3,7 +3,7 @@ import { createLogger, MemoryCache } from '@crm/runtime';
 import { createTenantSettings, isOrigin, parseEdgeSettings, type TenantEdgeSettings, type TenantSettingsLookup } from './tenant-settings.ts';
 
 const logger = createLogger('tenant-settings-test', 'silent');
-const acme: TenantEdgeSettings = { plan: 'free', costBudgetPerMinute: 20_000, corsOrigins: ['https://crm.acme.example'] };
+const acme: TenantEdgeSettings = { plan: 'free', costBudgetPerMinute: 20_000, requestsPerMinute: 300, corsOrigins: ['https://crm.acme.example'] };
 
 function fakeLookup(settings: Record<string, TenantEdgeSettings>, origins: string[]) {
   const calls = { settings: 0, origins: 0 };
@@ -79,6 +79,11 @@ describe('tenant settings', () => {
     expect(parseEdgeSettings(acme)).toEqual(acme);
     expect(parseEdgeSettings({ found: false })).toBeNull();
     expect(parseEdgeSettings({ ...acme, costBudgetPerMinute: -1 })).toBeUndefined();
+    expect(parseEdgeSettings({ ...acme, requestsPerMinute: 0 })).toBeUndefined();
+    expect(parseEdgeSettings({ ...acme, requestsPerMinute: '300' })).toBeUndefined();
+    // a platform that predates per-plan request limits: the rest still applies
+    const { requestsPerMinute: _omitted, ...older } = acme;
+    expect(parseEdgeSettings(older)).toEqual(older);
     expect(parseEdgeSettings({ ...acme, corsOrigins: [1] })).toBeUndefined();
     expect(parseEdgeSettings('x')).toBeUndefined();
     expect(isOrigin('http://localhost:5173')).toBe(true);

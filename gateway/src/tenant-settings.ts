@@ -1,6 +1,6 @@
 /**
  * What the gateway applies per tenant at the edge, from the platform subgraph: the plan's cost
- * budget and the tenant's CORS allowlist (`POST /internal/tenants/edge-settings`), and whether any
+ * budget and request limit, and the tenant's CORS allowlist (`POST /internal/tenants/edge-settings`), and whether any
  * tenant allows a browser origin (`POST /internal/tenants/origin-allowed`, for preflights, which
  * carry no credentials). Both routes are signed like every gateway request to a subgraph.
  *
@@ -20,6 +20,11 @@ export const ORIGIN_ALLOWED_PATH = '/internal/tenants/origin-allowed';
 export interface TenantEdgeSettings {
   plan: string;
   costBudgetPerMinute: number;
+  /**
+   * Requests the whole tenant may make per minute (request rate limits); absent from a platform
+   * that predates per-plan request limits, and then the deployment's flat limit applies.
+   */
+  requestsPerMinute?: number;
   corsOrigins: string[];
 }
 
@@ -59,11 +64,14 @@ export function parseEdgeSettings(body: unknown): TenantEdgeSettings | null | un
   if (typeof body !== 'object' || body === null) return undefined;
   const value = body as Record<string, unknown>;
   if (value['found'] === false) return null;
-  const { plan, costBudgetPerMinute, corsOrigins } = value;
-  if (typeof plan !== 'string' || typeof costBudgetPerMinute !== 'number' || !Number.isInteger(costBudgetPerMinute) || costBudgetPerMinute <= 0) return undefined;
+  const { plan, costBudgetPerMinute, requestsPerMinute, corsOrigins } = value;
+  if (typeof plan !== 'string' || !isPositiveInteger(costBudgetPerMinute)) return undefined;
+  if (requestsPerMinute !== undefined && !isPositiveInteger(requestsPerMinute)) return undefined;
   if (!Array.isArray(corsOrigins) || !corsOrigins.every((origin): origin is string => typeof origin === 'string')) return undefined;
-  return { plan, costBudgetPerMinute, corsOrigins };
+  return { plan, costBudgetPerMinute, ...(requestsPerMinute !== undefined ? { requestsPerMinute } : {}), corsOrigins };
 }
+
+const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /** The platform's routes next to its GraphQL url, signed with the shared secret. */
 export function platformTenantSettingsLookup(options: { platformUrl: string; signingSecret: string; timeoutMs?: number }): TenantSettingsLookup {

@@ -52,6 +52,26 @@ describe('createTeamFactsResolver', () => {
     expect(JSON.parse((await cache.get(teamFactsCacheKey('tenant-1', 'user-1')))!)).toEqual(facts);
   });
 
+  it('reuses the facts it read for memoryMs without asking the shared cache, and forgets them with the rest', async () => {
+    const { lookup } = countingLookup(async () => facts);
+    const cache = new MemoryCache();
+    let reads = 0;
+    const counting = Object.assign(Object.create(cache) as MemoryCache, { get: (key: string) => (reads++, cache.get(key)) });
+    let now = 1_000_000;
+    const resolver = createTeamFactsResolver({ lookup, cache: counting, logger, memoryMs: 1_000, now: () => now });
+    await resolver.factsOf('tenant-1', 'user-1'); // asks the platform, stores in the shared cache
+    await resolver.factsOf('tenant-1', 'user-1'); // from the shared cache, remembered
+    const afterStore = reads;
+    await resolver.factsOf('tenant-1', 'user-1');
+    expect(reads).toBe(afterStore);
+    now += 1_000;
+    await resolver.factsOf('tenant-1', 'user-1');
+    expect(reads).toBe(afterStore + 1);
+    await resolver.forget('tenant-1', ['user-1']);
+    await resolver.factsOf('tenant-1', 'user-1');
+    expect(reads).toBe(afterStore + 2);
+  });
+
   it('asks the platform again once the facts of a user are forgotten, and only for that user', async () => {
     let answer = facts;
     const { calls, lookup } = countingLookup(async () => answer);

@@ -10,7 +10,9 @@
  * minute. A change of custom roles applies sooner: the platform's `platform.role.updated` and
  * `platform.user.roles_changed` events name the users concerned, and every gateway instance drops
  * their cached facts when it reads them (`staleFactsOf` + `forget`), normally within a second of the
- * change; the TTL bounds it when events are late. When the platform cannot answer and nothing is
+ * change; the TTL bounds it when events are late. Each instance also keeps what it read for
+ * `memoryMs` (default 1 s), so a busy caller costs no cache round trip per request; `forget` drops
+ * that memory too. When the platform cannot answer and nothing is
  * cached, the caller is treated as teamless (own records only) and without custom grants rather
  * than refused, and a warning is logged.
  *
@@ -92,6 +94,10 @@ export interface TeamFactsOptions {
   logger: Logger;
   /** How long a user's team facts are remembered, seconds. Default 60. */
   ttlSeconds?: number;
+  /** How long this instance reuses facts it read, ms. Default 1 000; 0 reads the shared cache every time. */
+  memoryMs?: number;
+  /** Clock, ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface TeamFactsResolver {
@@ -114,6 +120,15 @@ export function createTeamFactsResolver(options: TeamFactsOptions): TeamFactsRes
   const inFlight = new Map<string, Promise<TeamFacts>>();
   // Bumped by `forget`: an answer asked for before the bump is not cached (it may predate the change).
   const generations = new Map<string, number>();
+  const memoryMs = options.memoryMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  /** Facts this instance read lately, until `until`; dropped by `forget`. */
+  const memory = new Map<string, { facts: TeamFacts; until: number }>();
+  const remember = (key: string, generation: number, facts: TeamFacts) => {
+    if (memoryMs <= 0 || (generations.get(key) ?? 0) !== generation) return;
+    if (memory.size >= 10_000) memory.clear();
+    memory.set(key, { facts, until: now() + memoryMs });
+  };
 
   async function cached(key: string): Promise<TeamFacts | undefined> {
     const value = await options.cache.get(key).catch(() => null);
@@ -140,8 +155,14 @@ export function createTeamFactsResolver(options: TeamFactsOptions): TeamFactsRes
 
   async function factsOf(tenantId: string, userId: string): Promise<TeamFacts> {
     const key = teamFactsCacheKey(tenantId, userId);
+    const remembered = memory.get(key);
+    if (remembered && remembered.until > now()) return remembered.facts;
+    const generation = generations.get(key) ?? 0;
     const known = await cached(key);
-    if (known) return known;
+    if (known) {
+      remember(key, generation, known);
+      return known;
+    }
     let pending = inFlight.get(key);
     if (!pending) {
       pending = lookUp(tenantId, userId, key).finally(() => inFlight.delete(key));
@@ -169,6 +190,7 @@ export function createTeamFactsResolver(options: TeamFactsOptions): TeamFactsRes
           const key = teamFactsCacheKey(tenantId, userId);
           generations.set(key, (generations.get(key) ?? 0) + 1);
           inFlight.delete(key);
+          memory.delete(key);
           await options.cache.delete(key).catch((error: unknown) => options.logger.warn({ err: error, tenantId, userId }, 'team facts cache delete failed'));
         }),
       );

@@ -15,7 +15,7 @@
  *   then a temporary file) so the ETag covers them all, then streamed.
  *
  * Every success carries a strong `ETag`, `Cache-Control: private, max-age=0, must-revalidate` and
- * `Vary: Authorization, X-Api-Key` (the two ways to say who asks); a matching `If-None-Match` gets 304 without a body. Errors are JSON
+ * `Vary: Origin, Authorization, X-Api-Key` (the page's origin, and the two ways to say who asks); a matching `If-None-Match` gets 304 without a body. Errors are JSON
  * `{ errors: [{ message, extensions: { code } }] }`: 404 NOT_FOUND for an unknown query, 400
  * BAD_USER_INPUT for bad variables or format (or CSV of a query without a list), and failures of
  * the query itself with the status of their code.
@@ -35,6 +35,8 @@ import { DEFAULT_SPOOL_MEMORY_BYTES, Spool } from './spool.ts';
 
 export const BI_QUERIES_PATH = '/bi/queries/';
 const CACHE_CONTROL = 'private, max-age=0, must-revalidate';
+/** Who asks (credentials) and from which page (CORS answers differ per origin). */
+const VARY = 'Origin, Authorization, X-Api-Key';
 /** Where Apollo's automatic persisted queries live in the gateway cache (`persistedQueries` in index.ts). */
 const APQ_PREFIX = 'apq:';
 const APQ_TTL_SECONDS = 7 * 24 * 3600;
@@ -127,6 +129,22 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
   const apq = keyValueStore(options.cache, globalKey(''));
   const spoolBytes = options.spoolMemoryBytes ?? DEFAULT_SPOOL_MEMORY_BYTES;
   const parsed = new Map<string, DocumentNode>();
+  /**
+   * Bodies and ETags by answer: the response cache hands out the same `data` object until the entry
+   * changes, so a cached answer is serialized and hashed once, not on every GET (the extensions,
+   * e.g. the cost figures, are compared as text).
+   */
+  const bodies = new WeakMap<object, { extensions: string; body: Buffer; etag: string }>();
+  function serialized(result: Result & { extensions?: Record<string, unknown> }): { body: Buffer; etag: string } {
+    const { data } = result;
+    const extensions = result.extensions ? JSON.stringify(result.extensions) : '';
+    const known = data && typeof data === 'object' && !result.errors?.length ? bodies.get(data) : undefined;
+    if (known && known.extensions === extensions) return known;
+    const text = JSON.stringify(result);
+    const entry = { extensions, body: Buffer.from(text, 'utf8'), etag: etagOfText(text) };
+    if (data && typeof data === 'object' && !result.errors?.length) bodies.set(data, entry);
+    return entry;
+  }
 
   async function execute(identity: Identity, request: { query?: string; variables: Record<string, unknown>; sha256?: string }): Promise<Result> {
     const response = await apollo.executeOperation(
@@ -178,7 +196,7 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
     const identity = await options.authenticate(req, requestId);
     if (!identity.tenantId) throw new HttpError(401, ErrorCode.UNAUTHENTICATED, 'Authentication required', { 'www-authenticate': 'Bearer' });
     const limitHeaders = (await options.rateLimit?.(identity, req)) ?? {};
-    const headers: Record<string, string> = { ...limitHeaders, 'cache-control': CACHE_CONTROL, vary: 'Authorization, X-Api-Key' };
+    const headers: Record<string, string> = { ...limitHeaders, 'cache-control': CACHE_CONTROL, vary: VARY };
 
     let found: StoredQuery | null;
     try {
@@ -193,10 +211,9 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
     if (format === 'json') {
       const result = await run(identity, stored, variables);
       if (result.errors?.length && (result.data === undefined || result.data === null)) return sendErrors(res, statusOfErrors(result.errors), result.errors, headers);
-      const body = JSON.stringify(result);
-      const etag = etagOfText(body);
+      const { body, etag } = serialized(result);
       if (ifNoneMatch(req.headers['if-none-match'], etag)) return void res.writeHead(304, { ...headers, etag }).end();
-      res.writeHead(200, { ...headers, etag, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+      res.writeHead(200, { ...headers, etag, 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) });
       return void res.end(body);
     }
 

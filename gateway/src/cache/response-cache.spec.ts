@@ -47,6 +47,46 @@ describe('ResponseCache', () => {
     expect(cache.stats()).toEqual({ entries: 0, bytes: 0 });
   });
 
+  it('keeps an entry an event invalidated, marked stale, for staleMs, until a fresh answer replaces it', () => {
+    let now = 1_000;
+    const drops: string[] = [];
+    const cache = new ResponseCache({ staleMs: 200, now: () => now }, (reason, count) => drops.push(`${reason}:${count}`));
+    cache.set('board', answer('t', { data: { deals: ['old'] } }), cache.token());
+    cache.set('other', answer('t2'), cache.token());
+    expect(cache.get('board')?.stale).toBe(false);
+
+    expect(cache.invalidate({ tenantId: 't', subgraph: 'sales' })).toBe(1);
+    expect(cache.get('board')).toMatchObject({ stale: true, data: { deals: ['old'] } });
+    expect(cache.get('other')?.stale).toBe(false); // another tenant's entry stays fresh
+    now += 150;
+    cache.invalidate({ tenantId: 't', subgraph: 'sales' }); // a second change does not extend the window
+    now += 49;
+    expect(cache.get('board')?.stale).toBe(true);
+    now += 1;
+    expect(cache.get('board')).toBeUndefined();
+    expect(drops).toEqual(['invalidated:1']);
+
+    // a refresh read after the change replaces the stale entry with a fresh one
+    cache.set('board', answer('t', { data: { deals: ['old'] } }), cache.token());
+    cache.invalidate({ tenantId: 't', subgraph: 'sales' });
+    const refresh = cache.token();
+    expect(cache.set('board', answer('t', { data: { deals: ['new'] } }), refresh)).toBe(true);
+    expect(cache.get('board')).toMatchObject({ stale: false, data: { deals: ['new'] } });
+    expect(cache.stats().entries).toBe(2);
+
+    // a write through this instance drops the tenant's entries, stale or not
+    cache.invalidate({ tenantId: 't', subgraph: 'sales' });
+    expect(cache.invalidateTenant('t')).toBe(1);
+    expect(cache.get('board')).toBeUndefined();
+  });
+
+  it('drops invalidated entries at once without staleMs', () => {
+    const cache = new ResponseCache();
+    cache.set('board', answer('t'), cache.token());
+    expect(cache.invalidate({ tenantId: 't', subgraph: 'sales' })).toBe(1);
+    expect(cache.get('board')).toBeUndefined();
+  });
+
   it('refuses an answer read before its tenant was invalidated, and only then', () => {
     const cache = new ResponseCache();
     const before = cache.token();

@@ -12,6 +12,10 @@
  * - Reads racing writes: a request takes a `token()` before it runs and offers its answer with it;
  *   the answer is refused when anything of its tenant was invalidated in between (it may have been
  *   read before the change), so an answer never outlives the change that made it stale.
+ * - Serving stale while refreshing (`staleMs` > 0, off by default): an entry an event invalidates
+ *   is kept, marked stale, for at most `staleMs`; `get` returns it with `stale: true` so the caller
+ *   can answer at once and refresh it in the background, and the refreshed answer replaces it.
+ *   Past `staleMs` it is dropped. `invalidateTenant` (a write through this instance) always drops.
  */
 
 export interface ResponseCacheLimits {
@@ -21,13 +25,18 @@ export interface ResponseCacheLimits {
   maxEntries?: number;
   /** Lifetime of an entry, ms. Default 60 000. */
   ttlMs?: number;
+  /**
+   * How long an entry invalidated by `invalidate` may still be returned (marked stale) while it is
+   * being refreshed, ms. Default 0: invalidated entries are dropped at once.
+   */
+  staleMs?: number;
   /** Tenants whose last invalidation is remembered before the memory is reset (refusing stores in flight). Default 100 000. */
   maxTrackedTenants?: number;
   /** Clock, ms. Default `Date.now`. */
   now?: () => number;
 }
 
-export const RESPONSE_CACHE_LIMITS = { maxBytes: 64 * 1024 * 1024, maxEntries: 10_000, ttlMs: 60_000, maxTrackedTenants: 100_000 } as const;
+export const RESPONSE_CACHE_LIMITS = { maxBytes: 64 * 1024 * 1024, maxEntries: 10_000, ttlMs: 60_000, staleMs: 0, maxTrackedTenants: 100_000 } as const;
 
 export interface CachedAnswer {
   tenantId: string;
@@ -44,6 +53,13 @@ export interface CachedAnswer {
 interface Entry extends CachedAnswer {
   key: string;
   expiresAt: number;
+  /** When an event invalidated it (kept for `staleMs` while it is refreshed); undefined while fresh. */
+  staleSince?: number;
+}
+
+/** An entry as `get` returns it: stale when a change invalidated it and it awaits its refresh. */
+export interface CacheLookup extends CachedAnswer {
+  stale: boolean;
 }
 
 export interface Invalidation {
@@ -68,6 +84,7 @@ export class ResponseCache {
   private readonly maxBytes: number;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
+  private readonly staleMs: number;
   private readonly maxTrackedTenants: number;
   private readonly now: () => number;
 
@@ -78,6 +95,7 @@ export class ResponseCache {
     this.maxBytes = limits.maxBytes ?? RESPONSE_CACHE_LIMITS.maxBytes;
     this.maxEntries = limits.maxEntries ?? RESPONSE_CACHE_LIMITS.maxEntries;
     this.ttlMs = limits.ttlMs ?? RESPONSE_CACHE_LIMITS.ttlMs;
+    this.staleMs = limits.staleMs ?? RESPONSE_CACHE_LIMITS.staleMs;
     this.maxTrackedTenants = limits.maxTrackedTenants ?? RESPONSE_CACHE_LIMITS.maxTrackedTenants;
     this.now = limits.now ?? Date.now;
   }
@@ -87,18 +105,24 @@ export class ResponseCache {
     return this.sequence;
   }
 
-  get(key: string): CachedAnswer | undefined {
+  get(key: string): CacheLookup | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    const now = this.now();
+    if (entry.expiresAt <= now) {
       this.remove(entry);
       this.onDrop('expired', 1);
+      return undefined;
+    }
+    if (entry.staleSince !== undefined && now - entry.staleSince >= this.staleMs) {
+      this.remove(entry);
+      this.onDrop('invalidated', 1);
       return undefined;
     }
     // most recently used last
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry;
+    return { ...entry, stale: entry.staleSince !== undefined };
   }
 
   /** Stores an answer read after `token` was taken. Returns false when it was refused (stale or too large). */
@@ -124,22 +148,33 @@ export class ResponseCache {
     return true;
   }
 
-  /** Drops the tenant's entries built from the changed subgraph (and pipelines). Returns how many. */
+  /**
+   * Invalidates the tenant's entries built from the changed subgraph (and pipelines): drops them, or
+   * with `staleMs` marks them stale (an entry already stale keeps the moment it first went stale).
+   * Returns how many.
+   */
   invalidate(change: Invalidation): number {
     this.markInvalidated(change.tenantId);
     const keys = this.byTenant.get(change.tenantId);
     if (!keys) return 0;
     const pipelines = change.pipelineIds?.length ? change.pipelineIds : null;
+    const now = this.now();
     let dropped = 0;
+    let marked = 0;
     for (const key of [...keys]) {
       const entry = this.entries.get(key);
       if (!entry || !entry.subgraphs.has(change.subgraph)) continue;
       if (pipelines && entry.pipelineIds && !pipelines.some((id) => entry.pipelineIds!.has(id))) continue;
-      this.remove(entry);
-      dropped++;
+      if (this.staleMs > 0) {
+        entry.staleSince ??= now;
+        marked++;
+      } else {
+        this.remove(entry);
+        dropped++;
+      }
     }
     if (dropped) this.onDrop('invalidated', dropped);
-    return dropped;
+    return dropped + marked;
   }
 
   /** Drops every entry of the tenant. Returns how many. */

@@ -10,7 +10,9 @@
  *   `x-content-type-options: nosniff`.
  *
  * The platform checks the token or signature; this route adds a fresh gateway signature so the
- * platform knows the request came through the edge. Errors are JSON `{ errors: [{ message, extensions: { code } }] }`.
+ * platform knows the request came through the edge. Both name their tenant, which `checkTenant`
+ * holds to the request's browser origin (the tenant's own CORS allowlist, as on `/graphql`); a
+ * forged name gains nothing, since the platform refuses the token or signature. Errors are JSON `{ errors: [{ message, extensions: { code } }] }`.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ANONYMOUS, ErrorCode, HttpError, IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity, type Logger } from '@crm/runtime';
@@ -28,6 +30,11 @@ export interface AttachmentRoutesOptions {
   logger: Logger;
   /** Longest wait for the platform to start answering, ms. Default 120 000 (a large upload is scanned whole). */
   timeoutMs?: number;
+  /**
+   * Refuses (throws `HttpError`) a request from a browser origin the tenant named by its token or
+   * signature does not allow. Default none.
+   */
+  checkTenant?: (req: IncomingMessage, tenantId: string) => Promise<void>;
 }
 
 export interface AttachmentRoutes {
@@ -41,16 +48,30 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 };
 
-/** The size an upload token grants, read without checking its signature (the platform does that). */
-export function grantedUploadSize(token: string): number | null {
+/** The claims of an upload token, read without checking its signature (the platform does that). */
+function uploadClaims(token: string): { s?: unknown; t?: unknown } | null {
   const body = token.split('.')[1];
   if (!body) return null;
   try {
-    const size = (JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { s?: unknown }).s;
-    return typeof size === 'number' && Number.isSafeInteger(size) ? size : null;
+    const claims: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null ? (claims as { s?: unknown; t?: unknown }) : null;
   } catch {
     return null;
   }
+}
+
+/** The size an upload token grants, read without checking its signature (the platform does that). */
+export function grantedUploadSize(token: string): number | null {
+  const size = uploadClaims(token)?.s;
+  return typeof size === 'number' && Number.isSafeInteger(size) ? size : null;
+}
+
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The tenant an upload token (`v1.<claims>.<mac>`) or a download signature (`<tenantId>.<expiry>.<mac>`) names, unchecked. */
+export function claimedTenant(credential: { uploadToken: string } | { downloadSig: string }): string | null {
+  const tenantId = 'uploadToken' in credential ? uploadClaims(credential.uploadToken)?.t : credential.downloadSig.split('.')[0];
+  return typeof tenantId === 'string' && TENANT_ID.test(tenantId) ? tenantId.toLowerCase() : null;
 }
 
 export function useAttachmentRoutes(options: AttachmentRoutesOptions): AttachmentRoutes {
@@ -114,6 +135,8 @@ export function useAttachmentRoutes(options: AttachmentRoutesOptions): Attachmen
     if (upload) {
       if (req.method !== 'PUT') throw new HttpError(405, 'BAD_REQUEST', 'Use PUT', { allow: 'PUT' });
       const token = upload[1]!;
+      const tenantId = claimedTenant({ uploadToken: token });
+      if (tenantId) await options.checkTenant?.(req, tenantId);
       const granted = grantedUploadSize(token);
       const length = Number(req.headers['content-length'] ?? NaN);
       if (granted !== null && Number.isFinite(length) && length > granted) {
@@ -126,7 +149,10 @@ export function useAttachmentRoutes(options: AttachmentRoutesOptions): Attachmen
     const download = DOWNLOAD.exec(url.pathname);
     if (download) {
       if (req.method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', 'Use GET', { allow: 'GET' });
-      await forward(req, res, `/internal/files/${download[1]!}?sig=${encodeURIComponent(url.searchParams.get('sig') ?? '')}`, false);
+      const sig = url.searchParams.get('sig') ?? '';
+      const tenantId = claimedTenant({ downloadSig: sig });
+      if (tenantId) await options.checkTenant?.(req, tenantId);
+      await forward(req, res, `/internal/files/${download[1]!}?sig=${encodeURIComponent(sig)}`, false);
       return true;
     }
     throw new HttpError(404, ErrorCode.NOT_FOUND, 'Not found');

@@ -8,7 +8,9 @@ function call(cors: ReturnType<typeof useCors>, method: string, origin?: string,
   let status = 0;
   let handled = false;
   const res = {
+    headersSent: false,
     setHeader: (name: string, value: string) => void (headers[name] = value),
+    removeHeader: (name: string) => void delete headers[name],
     writeHead: (code: number, extra: Record<string, string | number>) => {
       status = code;
       Object.assign(headers, extra);
@@ -83,9 +85,39 @@ describe('useCors with tenant allowlists', () => {
     expect(request.headers['access-control-allow-origin']).toBe('https://crm.acme.example');
     await expect(cors.checkTenant(request.request, who('acme'))).resolves.toBeUndefined();
     await expect(cors.checkTenant(request.request, who(null))).resolves.toBeUndefined();
+    expect(request.headers['access-control-allow-origin']).toBe('https://crm.acme.example');
     const refused = cors.checkTenant(request.request, who('globex'));
     await expect(refused).rejects.toBeInstanceOf(HttpError);
     await expect(refused).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    // the refusal does not let the page read the answer
+    expect(request.headers['access-control-allow-origin']).toBeUndefined();
+    expect(request.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(request.headers['vary']).toBe('Origin');
+  });
+
+  it("never lets a tenant's origin reach the sign-in provider (cookie sessions) with credentials", async () => {
+    const preflight = call(cors, 'OPTIONS', 'https://crm.acme.example', { url: '/oidc/token' });
+    await preflight.finished;
+    expect(preflight.status).toBe(403);
+    const request = call(cors, 'GET', 'https://crm.acme.example', { url: '/oidc/auth?client_id=crm-web' });
+    await request.finished;
+    expect(request.handled).toBe(true);
+    expect(request.headers['access-control-allow-origin']).toBeUndefined();
+    expect(request.headers['access-control-allow-credentials']).toBeUndefined();
+    // the global list still applies there
+    const global = call(cors, 'OPTIONS', 'https://app.example.com', { url: '/oidc/token' });
+    await global.finished;
+    expect(global.status).toBe(204);
+  });
+
+  it('allows PUT in preflights (attachment uploads) and exposes the rate-limit and download headers', async () => {
+    const preflight = call(cors, 'OPTIONS', 'https://crm.acme.example');
+    await preflight.finished;
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST, PUT, OPTIONS');
+    expect(preflight.headers['access-control-allow-credentials']).toBe('true');
+    const request = call(cors, 'GET', 'https://crm.acme.example');
+    await request.finished;
+    expect(String(request.headers['access-control-expose-headers'])).toMatch(/ratelimit-limit.*etag, content-disposition/);
   });
 
   it('does not hold globally allowed or unknown origins to a tenant', async () => {

@@ -8,7 +8,13 @@
  * the origin, 403 otherwise; cached, see `tenant-settings.ts`). The request that follows carries
  * its token or API key: once authenticated, an origin that only tenants allow must be on the
  * caller's own tenant's list (`checkTenant`), else the request is refused with 403 FORBIDDEN before
- * anything runs. Anonymous requests (sign-in) from such an origin pass. Origins in no list get no
+ * anything runs, and without CORS headers. Anonymous requests (sign-in) from such an origin pass.
+ * Not on `/oidc/*`: the sign-in provider's pages and endpoints work with its session cookies and
+ * anyone can create a tenant and list an origin, so only the global list reaches them (the provider
+ * answers its own CORS for the origins of its clients' redirect URIs).
+ * The same holds for the other browser routes: BI queries, CSV imports and exports (their credential
+ * names the tenant) and attachment uploads and downloads (their signed token or URL names it).
+ * Origins in no list get no
  * CORS headers and are not refused here (same-origin proxies forward their own `Origin`); the
  * browser then keeps the response from the page, and CSRF prevention (Apollo's, on) still refuses
  * simple cross-site requests.
@@ -33,7 +39,10 @@ export interface CorsOptions {
 }
 
 const ALLOWED_HEADERS = 'authorization, content-type, x-request-id, x-api-key, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version';
-const EXPOSED_HEADERS = 'x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy';
+const EXPOSED_HEADERS = 'x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy, etag, content-disposition';
+
+/** The OpenID Connect provider's paths, forwarded to the platform (cookie sessions: tenants' lists never apply). */
+const isSignInProvider = (url: string | undefined) => url === '/oidc' || !!url?.startsWith('/oidc/');
 
 export function useCors(options: CorsOptions = {}) {
   const origins = new Set(options.corsOrigins ?? []);
@@ -41,7 +50,7 @@ export function useCors(options: CorsOptions = {}) {
   const maxAge = String(options.maxAgeSeconds ?? 600);
   const { tenantOrigins } = options;
   /** Requests whose origin only tenants allow: the caller's tenant must list it. */
-  const tenantScoped = new WeakMap<IncomingMessage, string>();
+  const tenantScoped = new WeakMap<IncomingMessage, { origin: string; res: ServerResponse }>();
 
   const preflight = (res: ServerResponse, origin: string | undefined, ok: boolean) => {
     if (!ok || !origin) {
@@ -51,7 +60,8 @@ export function useCors(options: CorsOptions = {}) {
     res.writeHead(204, {
       vary: 'Origin',
       'access-control-allow-origin': origin,
-      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      // PUT: attachment uploads (`/files/uploads/<token>`)
+      'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
       'access-control-allow-headers': ALLOWED_HEADERS,
       'access-control-allow-credentials': 'true',
       'access-control-max-age': maxAge,
@@ -74,7 +84,7 @@ export function useCors(options: CorsOptions = {}) {
         const origin = req.headers.origin;
         const global = allowed(origin);
         if (req.method !== 'OPTIONS') res.setHeader('vary', 'Origin');
-        if (global || !origin || !tenantOrigins) {
+        if (global || !origin || !tenantOrigins || isSignInProvider(req.url)) {
           if (req.method === 'OPTIONS') return preflight(res, origin, global);
           if (global) allowHeaders(res, origin);
           return handler(req, res);
@@ -83,7 +93,7 @@ export function useCors(options: CorsOptions = {}) {
           (byTenant) => {
             if (req.method === 'OPTIONS') return preflight(res, origin, byTenant);
             if (byTenant) {
-              tenantScoped.set(req, origin);
+              tenantScoped.set(req, { origin, res });
               allowHeaders(res, origin);
             }
             return handler(req, res);
@@ -93,13 +103,15 @@ export function useCors(options: CorsOptions = {}) {
       };
     },
     /**
-     * After authentication: refuses (403 FORBIDDEN) a request whose origin is allowed only by
-     * tenants, when the caller's tenant does not list it.
+     * After authentication: refuses (403 FORBIDDEN, the CORS headers taken back) a request whose
+     * origin is allowed only by tenants, when the caller's tenant does not list it.
      */
-    async checkTenant(req: IncomingMessage, identity: Identity): Promise<void> {
-      const origin = tenantScoped.get(req);
-      if (!origin || !identity.tenantId || !tenantOrigins) return;
+    async checkTenant(req: IncomingMessage, identity: Pick<Identity, 'tenantId'>): Promise<void> {
+      const scoped = tenantScoped.get(req);
+      if (!scoped || !identity.tenantId || !tenantOrigins) return;
+      const { origin, res } = scoped;
       if (await tenantOrigins.allowedForTenant(identity.tenantId, origin)) return;
+      if (!res.headersSent) for (const name of ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers']) res.removeHeader(name);
       throw new HttpError(403, ErrorCode.FORBIDDEN, `Origin ${origin} is not allowed for this tenant`);
     },
   };

@@ -14,7 +14,7 @@
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ErrorCode, tenantKey } from '@crm/runtime';
-import { GraphQLError, type GraphQLSchema } from '../graphql.ts';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from '../graphql.ts';
 import type { GatewayContext } from '../context.ts';
 import { actualCost, costModelFromSupergraph, estimateCost, operationOf, type CostOptions } from '../cost.ts';
 import type { LimitStore } from '../limit-store.ts';
@@ -51,6 +51,26 @@ export function useDemandControl(options: DemandControlOptions & DemandControlDe
   const { budgetPerMinute } = options;
   const budgetOf = budgetPerMinute === undefined ? undefined : typeof budgetPerMinute === 'function' ? budgetPerMinute : () => budgetPerMinute;
   const costOptions: CostOptions = { defaultListSize: options.defaultListSize, mutationBase: options.mutationBase };
+  /**
+   * Estimates by parsed document (Apollo reuses it for the same text) and variables: a repeated
+   * operation (a BI tool polling, a board reloaded) is not walked again. Per schema, since a new
+   * supergraph may price it differently.
+   */
+  const estimates = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+  function estimateOnce(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+    let bySchema = estimates.get(schema);
+    if (!bySchema) estimates.set(schema, (bySchema = new WeakMap()));
+    let byVariables = bySchema.get(document);
+    if (!byVariables) bySchema.set(document, (byVariables = new Map()));
+    const key = `${operation.name?.value ?? ''}\u0000${JSON.stringify(variables)}`;
+    let cost = byVariables.get(key);
+    if (cost === undefined) {
+      cost = estimateCost(schema, model, document, operation, variables, costOptions);
+      if (byVariables.size >= 100) byVariables.clear();
+      byVariables.set(key, cost);
+    }
+    return cost;
+  }
 
   return {
     async requestDidStart() {
@@ -60,7 +80,7 @@ export function useDemandControl(options: DemandControlOptions & DemandControlDe
           const schema = options.schema();
           const operation = operationOf(document, request.operationName);
           if (!schema || !operation) return;
-          estimated = estimateCost(schema, model, document, operation, request.variables ?? {}, costOptions);
+          estimated = estimateOnce(schema, document, operation, request.variables ?? {});
           if (estimated > maxCost) {
             options.onReject?.('too_expensive');
             throw new GraphQLError(`Operation cost ${estimated} is above the maximum of ${maxCost}`, {
@@ -68,7 +88,7 @@ export function useDemandControl(options: DemandControlOptions & DemandControlDe
             });
           }
           const tenantId = contextValue.identity.tenantId;
-          if (!budgetOf || !tenantId || estimated === 0) return void options.onAccept?.(estimated);
+          if (!budgetOf || !tenantId || estimated === 0 || contextValue.alreadyCharged) return void options.onAccept?.(estimated);
           const budget = await budgetOf(tenantId);
           const charged = await options.store.spend(tenantKey(tenantId, 'cost'), estimated, budget, MINUTE, options.clock?.() ?? Date.now());
           if (!charged.allowed) {

@@ -7,7 +7,7 @@
  * - `gateway_subgraph_fetch_duration_seconds{subgraph, outcome}`: each subgraph request;
  * - `gateway_operation_cost`: estimated cost of accepted operations;
  * - `gateway_rejections_total{reason}`: rate-limit and cost refusals;
- * - `gateway_websocket_connections`: open graphql-ws connections;
+ * - `gateway_websocket_connections`: open graphql-ws connections; `gateway_subscriptions`: their active subscriptions;
  * - Node.js process metrics (`process_*`, `nodejs_*`).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -33,8 +33,8 @@ export interface Metrics {
   subgraphFetch(subgraph: string, seconds: number, outcome: 'ok' | 'error' | 'unavailable'): void;
   rejected(reason: string): void;
   cost(estimated: number): void;
-  /** Reads the open websocket connections at scrape time. */
-  connections(read: () => number): void;
+  /** Reads the open websocket connections and their active subscriptions at scrape time. */
+  connections(read: () => { connections: number; subscribers: number }): void;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -60,13 +60,21 @@ export function useMetrics(options: MetricsOptions = {}): Metrics {
   });
   const costs = new Histogram({ name: 'gateway_operation_cost', help: 'Estimated cost of accepted operations', buckets: [1, 5, 10, 50, 100, 500, 1000, 5000, 10000], registers: [registry] });
   const rejections = new Counter({ name: 'gateway_rejections_total', help: 'Requests refused by rate limits and demand control', labelNames: ['reason'], registers: [registry] });
-  let readConnections: () => number = () => 0;
+  let readConnections: () => { connections: number; subscribers: number } = () => ({ connections: 0, subscribers: 0 });
   new Gauge({
     name: 'gateway_websocket_connections',
     help: 'Open graphql-ws connections',
     registers: [registry],
     collect() {
-      this.set(readConnections());
+      this.set(readConnections().connections);
+    },
+  });
+  new Gauge({
+    name: 'gateway_subscriptions',
+    help: 'Active subscriptions (boards, notifications, import progress) over graphql-ws',
+    registers: [registry],
+    collect() {
+      this.set(readConnections().subscribers);
     },
   });
 

@@ -6,14 +6,18 @@
  * Checked before the document is even parsed. Every response carries the IETF draft headers
  * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds) of the tightest limit and
  * `RateLimit-Policy` listing them all; over a limit the answer is HTTP 429, `retry-after` and
- * `extensions.code` RATE_LIMITED.
+ * `extensions.code` RATE_LIMITED. The tenant's limit may differ per tenant (its plan); the limits of
+ * users, API keys and addresses are the same for everyone.
  */
 import { HttpError, tenantKey, globalKey, ErrorCode, isApiKeyIdentity, type Identity } from '@crm/runtime';
 import type { LimitStore } from '../limit-store.ts';
 
 export interface RateLimitOptions {
-  /** Requests per window for a whole tenant. Default 6 000. */
-  perTenant?: number;
+  /**
+   * Requests per window for a whole tenant; a function to vary by tenant (the gateway passes one
+   * reading the tenant's plan from the platform, cached). Default 6 000.
+   */
+  perTenant?: number | ((tenantId: string) => number | Promise<number>);
   /** Requests per window for one user. Default 3 000. */
   perUser?: number;
   /** Requests per window for one API key (counted besides its tenant's limit). Default 3 000. */
@@ -43,12 +47,14 @@ export interface RateLimiter {
 export function useRateLimit(options: RateLimitOptions & { store: LimitStore }): RateLimiter {
   const settings = { ...RATE_LIMIT_DEFAULTS, ...options };
   const windowSeconds = Math.ceil(settings.windowMs / 1000);
+  const { perTenant } = settings;
+  const perTenantOf = typeof perTenant === 'function' ? perTenant : () => perTenant;
 
   return {
     async check(identity, address) {
       const limits: Array<{ name: LimitName; key: string; limit: number }> = identity.tenantId
         ? [
-            { name: 'tenant', key: tenantKey(identity.tenantId, 'rate', 'tenant'), limit: settings.perTenant },
+            { name: 'tenant', key: tenantKey(identity.tenantId, 'rate', 'tenant'), limit: await perTenantOf(identity.tenantId) },
             ...(identity.userId ? [{ name: 'user' as const, key: tenantKey(identity.tenantId, 'rate', 'user', identity.userId), limit: settings.perUser }] : []),
             ...(isApiKeyIdentity(identity)
               ? [{ name: 'apikey' as const, key: tenantKey(identity.tenantId, 'rate', 'apikey', identity.apiKeyId), limit: settings.perApiKey }]

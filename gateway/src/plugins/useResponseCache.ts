@@ -21,13 +21,19 @@
  * - a mutation of the tenant passes through this gateway: all the tenant's entries go before its
  *   answer is sent, so callers read their own writes here at once, and on other instances once the
  *   write's event arrives;
+ * - with `staleMs` (off by default), an entry a domain event invalidates is not dropped at once: the
+ *   next identical read is answered from it at once (`x-crm-cache: STALE`) and starts one refresh
+ *   in the background, run through the gateway as that caller; reads meanwhile get the stale entry
+ *   too, until the refreshed answer replaces it or `staleMs` has passed. So a read after a change
+ *   made elsewhere may be one refresh older than the change (its event had to arrive anyway);
+ *   writes through this gateway still drop the tenant's entries at once;
  * - an answer read while its tenant was invalidated is not stored; entries expire after `ttlMs`
  *   (a safety net for changes that reach no event); memory is bounded by `maxBytes` and
  *   `maxEntries` (least recently used first).
  * Until the consumer receives (`ready`), nothing is cached.
  *
- * Responses of cacheable operations carry `x-crm-cache: HIT` or `MISS`. Metrics:
- * `gateway_response_cache_requests_total{result="hit"|"miss"|"bypass"}`,
+ * Responses of cacheable operations carry `x-crm-cache: HIT`, `STALE` or `MISS`. Metrics:
+ * `gateway_response_cache_requests_total{result="hit"|"stale"|"miss"|"refresh"|"bypass"}`,
  * `gateway_response_cache_dropped_total{reason="invalidated"|"expired"|"evicted"}`,
  * `gateway_response_cache_invalidations_total{source="event"|"mutation"}`,
  * `gateway_response_cache_entries`, `gateway_response_cache_bytes`.
@@ -63,12 +69,17 @@ export interface ResponseCacheDependencies {
   schema: () => GraphQLSchema | undefined;
   /** Where the cache's metrics are registered (the gateway's `/metrics`). */
   registry?: Registry;
+  /**
+   * Runs an operation through the gateway as `identity` with `responseCacheRefresh` set in its
+   * context (refreshes stale entries; needed with `staleMs`).
+   */
+  refresh?: (request: { query: string; variables?: Record<string, unknown>; operationName?: string }, identity: Identity) => Promise<unknown>;
 }
 
 export interface ResponseCacheControl {
   /** Resolves once invalidation events are received (caching starts then). */
   readonly ready: Promise<void>;
-  stats(): { entries: number; bytes: number; hits: number; misses: number };
+  stats(): { entries: number; bytes: number; hits: number; stale: number; misses: number };
   /** Drops every entry. */
   clear(): void;
 }
@@ -128,7 +139,20 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
   const inflight = new Map<string, Promise<Record<string, unknown> | undefined>>();
   const subgraphsOfPlan = new WeakMap<QueryPlan, ReadonlySet<string>>();
   let hits = 0;
+  let staleHits = 0;
   let misses = 0;
+  /** Keys whose stale entry is being refreshed in the background. */
+  const refreshing = new Set<string>();
+
+  /** Refreshes a stale entry as its caller, once at a time per key; its answer is stored by the refresh request itself. */
+  function revalidate(key: string, identity: Identity, query: string, operationName: string | null, variables: Record<string, unknown> | undefined) {
+    if (!dependencies.refresh || refreshing.has(key)) return;
+    refreshing.add(key);
+    dependencies
+      .refresh({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) }, identity)
+      .catch((error: unknown) => logger.warn({ err: error }, 'response cache refresh failed; the entry is dropped when its stale time ends'))
+      .finally(() => refreshing.delete(key));
+  }
 
   /** Stores an error-free answer fetched only from allowed subgraphs; returns its data when stored. */
   function store(pending: Pending, result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }, subgraphs: ReadonlySet<string> | undefined) {
@@ -145,7 +169,7 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
 
   return {
     ready,
-    stats: () => ({ ...cache.stats(), hits, misses }),
+    stats: () => ({ ...cache.stats(), hits, stale: staleHits, misses }),
     clear: () => cache.clear(),
     didResolveQueryPlan({ queryPlan, requestContext }) {
       let subgraphs = subgraphsOfPlan.get(queryPlan);
@@ -167,23 +191,31 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
               return null;
             }
             const key = keyOf(contextValue.identity, queryHash ?? source, operationName, request.variables);
-            const hit = (data: Record<string, unknown>) => {
-              hits++;
-              requests.inc({ result: 'hit' });
-              return { http: { headers: new HeaderMap([[header, 'HIT']]) }, body: { kind: 'single' as const, singleResult: { data } } };
+            const hit = (data: Record<string, unknown>, result: 'HIT' | 'STALE' = 'HIT') => {
+              if (result === 'HIT') hits++;
+              else staleHits++;
+              requests.inc({ result: result === 'HIT' ? 'hit' : 'stale' });
+              return { http: { headers: new HeaderMap([[header, result]]) }, body: { kind: 'single' as const, singleResult: { data } } };
             };
-            const entry = cache.get(key);
-            if (entry) return hit(entry.data);
-            // An identical read in flight: its answer is shared only if it was stored, i.e. nothing of
-            // the tenant was invalidated since it started (so not since this request arrived either).
-            const leader = inflight.get(key);
-            if (leader) {
-              const shared = await Promise.race([leader, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SHARE_WAIT_MS).unref())]);
-              if (shared) return hit(shared);
-              if (inflight.get(key) === leader) inflight.delete(key); // a leader that never answered does not hold up later reads
+            const refresh = contextValue.responseCacheRefresh === true;
+            if (!refresh) {
+              const entry = cache.get(key);
+              if (entry && !entry.stale) return hit(entry.data);
+              if (entry && source) {
+                revalidate(key, contextValue.identity, source, operationName, request.variables);
+                return hit(entry.data, 'STALE');
+              }
+              // An identical read in flight: its answer is shared only if it was stored, i.e. nothing of
+              // the tenant was invalidated since it started (so not since this request arrived either).
+              const leader = inflight.get(key);
+              if (leader) {
+                const shared = await Promise.race([leader, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SHARE_WAIT_MS).unref())]);
+                if (shared) return hit(shared);
+                if (inflight.get(key) === leader) inflight.delete(key); // a leader that never answered does not hold up later reads
+              }
+              misses++;
             }
-            misses++;
-            requests.inc({ result: 'miss' });
+            requests.inc({ result: refresh ? 'refresh' : 'miss' });
             response.http.headers.set(header, 'MISS');
             pending = { key, token: cache.token(), tenantId, pipelineIds: policy.pipelinesOf(decision, request.variables) };
             if (!inflight.has(key)) {

@@ -35,8 +35,10 @@
  * - Role changes: the same consumer reads `platform.role.updated` and `platform.user.roles_changed`
  *   and drops the cached team facts and custom grants of the users they name (auth/team-facts.ts),
  *   so a changed custom role applies to their next request.
- * - Deactivations: it also reads `platform.user.deactivated`, after which the user's access
- *   tokens issued before are refused on every instance (auth/deactivated-users.ts).
+ * - Deactivations: it also reads `platform.user.deactivated` (and `platform.personal_data.erased`
+ *   of a user, who is deactivated with it), after which the user's access tokens issued before are
+ *   refused on every instance (auth/deactivated-users.ts), and their open connections on this
+ *   instance close with 4403 "User deactivated" (subscriptions/user-connections.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -71,6 +73,7 @@ import { CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, Connections,
 import { persistedOnlyError } from '../auth/persisted-only.ts';
 import type { Authenticator } from './useAuth.ts';
 import { staleFactsOf } from '../auth/team-facts.ts';
+import { deactivationOf } from '../auth/deactivated-users.ts';
 
 export { CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED };
 /** graphql-ws closes with this code when `connection_init` does not arrive in time. */
@@ -146,7 +149,8 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
   const path = options.path ?? '/graphql';
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 100;
   const runFederated = federatedRunner(options.apollo);
-  const fanout = new BoardFanout(runFederated, log);
+  // the deal of every board event, resolved per subscriber group: part of the subscription, charged when it was accepted
+  const fanout = new BoardFanout(federatedRunner(options.apollo, { alreadyCharged: true }), log);
   const notifications = new NotificationFanout(log);
   const importProgress = new ImportProgressFanout(log);
   const connections = new Connections({
@@ -331,6 +335,9 @@ export function useSubscriptions(options: SubscriptionsOptions): Subscriptions {
           const stale = staleFactsOf(event);
           if (stale) await options.authenticator.forgetFacts(stale.tenantId, stale.userIds);
           await options.authenticator.observeUserStatus(event);
+          // recorded first, so a client reconnecting with the same token is refused
+          const deactivation = deactivationOf(event);
+          if (deactivation) connections.deactivated(deactivation);
           if (event.type === NOTIFICATION_CREATED) await notifications.deliver(event);
           else if (event.type === API_KEY_REVOKED) connections.revoked(event.tenantId, event.aggregateId);
           else if (event.type === IMPORT_PROGRESSED) await importProgress.deliver(event);

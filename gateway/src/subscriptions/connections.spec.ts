@@ -3,7 +3,8 @@ import type { WebSocket } from 'ws';
 import { createLogger, HttpError, type Identity } from '@crm/runtime';
 import type { ApiKeyGrant } from '../auth/api-keys.ts';
 import { AuthError, type Authenticator } from '../plugins/useAuth.ts';
-import { Connections, presentedHeaders } from './connections.ts';
+import { Connections, presentedHeaders, type Connection } from './connections.ts';
+import { UserConnections } from './user-connections.ts';
 
 const KEY = `crm_${'k'.repeat(43)}`;
 const logger = createLogger('connections-test', 'silent');
@@ -94,5 +95,86 @@ describe('API key connections', () => {
     expect(await connections.open({ apiKey: KEY }, over.ws)).toBeNull();
     expect(over.closed[0]).toEqual({ code: 4429, reason: 'Too many requests for this API key' });
     connections.close(connection!);
+  });
+});
+
+describe('user connections', () => {
+  const at = Date.parse('2026-11-26T10:00:00.500Z');
+  /** An authenticator accepting the tokens it knows (as a stale read of the shared record would). */
+  function tokenAuthenticator(tokens: Record<string, { tenantId: string; userId: string; issuedAt: number }>) {
+    return {
+      verifyToken: async (token: string) => {
+        const known = tokens[token];
+        if (!known) throw new AuthError('invalid', 'Access token is invalid');
+        return { ...known, roles: ['SALES_REP'], expiresAt: Date.now() + 60_000 };
+      },
+    } as unknown as Authenticator;
+  }
+
+  it('close with 4403 when their user is deactivated, only those of that tenant and user issued before it', async () => {
+    const authenticator = tokenAuthenticator({
+      rep: { tenantId: 'tenant-1', userId: 'user-1', issuedAt: at - 60_000 },
+      sameSecond: { tenantId: 'tenant-1', userId: 'user-1', issuedAt: Math.floor(at / 1000) * 1000 },
+      later: { tenantId: 'tenant-1', userId: 'user-1', issuedAt: at + 5_000 },
+      manager: { tenantId: 'tenant-1', userId: 'user-2', issuedAt: at - 60_000 },
+      otherTenant: { tenantId: 'tenant-2', userId: 'user-1', issuedAt: at - 60_000 },
+    });
+    const connections = new Connections({ authenticator, logger, maxQueued: 10, maxConnectionsPerTenant: 10 });
+    const sockets = Object.fromEntries(['rep', 'sameSecond', 'later', 'manager', 'otherTenant'].map((name) => [name, socket()]));
+    const open = new Map<string, Connection>();
+    for (const [name, { ws }] of Object.entries(sockets)) open.set(name, (await connections.open({ token: name }, ws))!);
+    expect(open.get('rep')?.issuedAt).toBe(at - 60_000);
+
+    expect(connections.deactivated({ tenantId: 'tenant-1', userId: 'user-1', at })).toBe(2);
+    expect(sockets['rep']!.closed).toEqual([{ code: 4403, reason: 'User deactivated' }]);
+    expect(sockets['sameSecond']!.closed).toEqual([{ code: 4403, reason: 'User deactivated' }]);
+    for (const name of ['later', 'manager', 'otherTenant']) expect(sockets[name]!.closed, name).toEqual([]);
+
+    // closed connections are forgotten
+    connections.close(open.get('rep')!);
+    connections.close(open.get('sameSecond')!);
+    expect(connections.deactivated({ tenantId: 'tenant-1', userId: 'user-1', at })).toBe(0);
+    for (const connection of open.values()) connections.close(connection);
+  });
+
+  it('refuse a token verified while the deactivation arrived, and follow a refreshed token', async () => {
+    const authenticator = tokenAuthenticator({
+      old: { tenantId: 'tenant-1', userId: 'user-1', issuedAt: at - 60_000 },
+      fresh: { tenantId: 'tenant-1', userId: 'user-1', issuedAt: at + 5_000 },
+    });
+    const connections = new Connections({ authenticator, logger, maxQueued: 10, maxConnectionsPerTenant: 10 });
+    connections.deactivated({ tenantId: 'tenant-1', userId: 'user-1', at });
+    const late = socket();
+    expect(await connections.open({ token: 'old' }, late.ws)).toBeNull();
+    expect(late.closed).toEqual([{ code: 4401, reason: 'Unauthorized' }]);
+
+    // signed in again after a reactivation: the new token's connection stays; a later deactivation closes it
+    const again = socket();
+    const connection = await connections.open({ token: 'fresh' }, again.ws);
+    expect(connection).not.toBeNull();
+    expect(connections.deactivated({ tenantId: 'tenant-1', userId: 'user-1', at })).toBe(0);
+    await connections.refresh(connection!, { token: 'old' }, again.ws);
+    expect(connection!.issuedAt).toBe(at - 60_000);
+    expect(connections.deactivated({ tenantId: 'tenant-1', userId: 'user-1', at })).toBe(1);
+    connections.close(connection!);
+  });
+
+  it('remember a deactivation for a bounded time, and never index API key connections', async () => {
+    let now = at;
+    const users = new UserConnections(logger, 1_000, () => now);
+    users.deactivated({ tenantId: 'tenant-1', userId: 'user-1', at });
+    expect(users.refuses('tenant-1', 'user-1', at - 1)).toBe(true);
+    expect(users.refuses('tenant-1', 'user-1', at + 1_000)).toBe(false);
+    expect(users.refuses('tenant-2', 'user-1', at - 1)).toBe(false);
+    now += 1_000;
+    expect(users.refuses('tenant-1', 'user-1', at - 1)).toBe(false);
+
+    const { authenticator } = keyAuthenticator();
+    const connections = new Connections({ authenticator, logger, maxQueued: 10, maxConnectionsPerTenant: 10 });
+    const keySocket = socket();
+    const keyConnection = await connections.open({ apiKey: KEY }, keySocket.ws);
+    users.add(keyConnection!, keySocket.ws);
+    expect(users.size).toBe(0);
+    connections.close(keyConnection!);
   });
 });

@@ -11,6 +11,9 @@
  * - Tokens: the connection closes with 4401 when its token expires, unless the client sent a
  *   graphql-ws `ping` carrying a fresh token first (same payload shape). A fresh token for another
  *   tenant or user closes with 4403; its roles apply to the connection's subscriptions from then on.
+ * - Users: a user's connections close with 4403 as soon as this instance learns the user was
+ *   deactivated or erased (`deactivated`, from `platform.user.deactivated` or
+ *   `platform.personal_data.erased`; see user-connections.ts).
  * - API keys: verified as on HTTP (same answer cache), and `connection_init` and every operation
  *   sent over the socket count as requests against the key's and its tenant's rate limits (over
  *   one: 4429 at connection, RATE_LIMITED per operation). The connection acts as the key's role,
@@ -25,11 +28,13 @@ import type { WebSocket } from 'ws';
 import { HttpError, type Identity, type Logger } from '@crm/runtime';
 import { API_KEY_HEADER } from '../auth/api-keys.ts';
 import { credentialsOf, MalformedCredentialsError, type PresentedHeaders } from '../auth/credentials.ts';
+import type { Deactivation } from '../auth/deactivated-users.ts';
 import { gatewayError } from '../errors.ts';
 import type { GraphQLError } from '../graphql.ts';
 import { AuthError, toIdentity, type Authenticator } from '../plugins/useAuth.ts';
 import { CLOSE_FORBIDDEN, TenantConnections } from './connection-guard.ts';
 import type { DeliveryBudget } from './event-queue.ts';
+import { UserConnections } from './user-connections.ts';
 
 export const CLOSE_UNAUTHORIZED = 4401;
 /** A client that does not keep up, or a tenant over its connection limit. */
@@ -44,6 +49,8 @@ export interface Connection {
   budget: DeliveryBudget;
   subscriptions: number;
   expiry?: NodeJS.Timeout;
+  /** When the user's current access token was issued, ms (a refreshed token's replaces it). */
+  issuedAt?: number;
   /** Set when a partner's API key opened the connection. */
   apiKey?: ApiKeyConnection;
 }
@@ -89,9 +96,12 @@ export class Connections {
   private readonly tenants: TenantConnections;
   /** Open API key connections by key id, with their sockets (revocation closes them). */
   private readonly byKey = new Map<string, Map<Connection, WebSocket>>();
+  /** Open connections of signed-in users (deactivation closes them). */
+  private readonly users: UserConnections;
 
   constructor(private readonly options: ConnectionsOptions) {
     this.tenants = new TenantConnections(options.maxConnectionsPerTenant);
+    this.users = new UserConnections(options.logger);
   }
 
   /** Authenticates a `connection_init`; on refusal closes the socket and returns null. */
@@ -100,8 +110,12 @@ export class Connections {
       const credentials = readCredentials(params);
       if (credentials.kind === 'apikey') return await this.openWithKey(credentials.key, socket);
       const token = await this.options.authenticator.verifyToken(credentials.token);
+      // deactivated while this token was being verified: the shared record may have been read before it was written
+      if (!token.clientId && this.users.refuses(token.tenantId, token.userId, token.issuedAt ?? 0)) throw new AuthError('invalid', 'This account is deactivated');
       if (!this.takeSlot(token.tenantId, socket)) return null;
       const connection = this.connection(toIdentity(token, randomUUID()), socket);
+      connection.issuedAt = token.issuedAt ?? 0;
+      this.users.add(connection, socket);
       this.expireAt(connection, socket, token.expiresAt);
       return connection;
     } catch (error) {
@@ -126,6 +140,7 @@ export class Connections {
       }
       connection.identity.roles = token.roles;
       if (token.customGrants) connection.identity.customGrants = token.customGrants;
+      connection.issuedAt = token.issuedAt ?? 0;
       this.expireAt(connection, socket, token.expiresAt);
     } catch (error) {
       const unavailable = !(error instanceof AuthError) || error.failure === 'unavailable';
@@ -164,9 +179,15 @@ export class Connections {
     return closed;
   }
 
+  /** Closes (4403) this instance's connections of a user just deactivated (or erased) whose tokens predate it. */
+  deactivated(deactivation: Deactivation): number {
+    return this.users.deactivated(deactivation);
+  }
+
   /** Frees what an open connection holds (its tenant slot, its timers). */
   close(connection: Connection): void {
     if (connection.expiry) clearTimeout(connection.expiry);
+    this.users.remove(connection);
     if (connection.apiKey) {
       if (connection.apiKey.recheck) clearInterval(connection.apiKey.recheck);
       const open = this.byKey.get(connection.apiKey.id);

@@ -10,9 +10,11 @@ import type { FederatedRequest, FederatedResult } from './board-subscription.ts'
 
 export type RunFederated = (request: FederatedRequest & { operationName?: string }, identity: Identity) => Promise<FederatedResult>;
 
-export function federatedRunner(apollo: ApolloServer<GatewayContext>): RunFederated {
+/** `alreadyCharged`: reads for an operation charged already (a subscription's events): the tenant's cost budget is not charged again. */
+export function federatedRunner(apollo: ApolloServer<GatewayContext>, options: { alreadyCharged?: boolean } = {}): RunFederated {
+  const charged = options.alreadyCharged ? { alreadyCharged: true } : {};
   return async (request, identity) => {
-    const response = await apollo.executeOperation(request, { contextValue: { identity } });
+    const response = await apollo.executeOperation(request, { contextValue: { identity, ...charged } });
     if (response.body.kind !== 'single') {
       return { errors: [{ message: 'Incremental delivery is not supported here', extensions: { code: 'BAD_REQUEST' } }] };
     }

@@ -145,7 +145,7 @@ describe('GET /bi/queries/<name-or-id>', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toContain('application/json');
     expect(first.headers.get('cache-control')).toBe('private, max-age=0, must-revalidate');
-    expect(first.headers.get('vary')).toBe('Authorization, X-Api-Key');
+    expect(first.headers.get('vary')).toBe('Origin, Authorization, X-Api-Key');
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     const body = JSON.parse(first.text) as { data: { contactsConnection: { edges: { node: { email: string } }[]; pageInfo: { hasNextPage: boolean } } } };

@@ -28,10 +28,12 @@ const gateways: Gateway[] = [];
 /** Two gateway instances with the cache on, over the same subgraphs and Kafka. */
 let cached: string;
 let second: string;
+/** A third, serving an entry a change made elsewhere invalidated while it re-reads it in the background. */
+let servingStale: string;
 let acme: Awaited<ReturnType<typeof seedTeamTenant>>;
 let other: SalesTenant;
 
-async function cachedGateway(): Promise<string> {
+async function cachedGateway(responseCache: GatewayOptions['responseCache'] = {}): Promise<string> {
   const gateway = await createGateway({
     supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
     subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
@@ -41,7 +43,7 @@ async function cachedGateway(): Promise<string> {
     cache: stack.cache,
     logger: createLogger('board-cache-test', 'silent'),
     subscriptions: { groupPrefix: `board-cache-test.${randomUUID()}` },
-    responseCache: { groupPrefix: `board-cache-test.cache.${randomUUID()}` },
+    responseCache: { ...responseCache, groupPrefix: `board-cache-test.cache.${randomUUID()}` },
   });
   gateways.push(gateway);
   const { url } = await gateway.start(0);
@@ -78,6 +80,7 @@ beforeAll(async () => {
   other = await seedSalesTenant(stack, 'cache-other', 2);
   cached = await cachedGateway();
   second = await cachedGateway();
+  servingStale = await cachedGateway({ staleMs: 30_000 });
 });
 afterAll(async () => {
   for (const gateway of gateways) await gateway.stop();
@@ -204,5 +207,34 @@ describe('board reads from the response cache', () => {
     ]);
     const after = await boardUntil(cached, acme.admin.token, (read) => read.deals['Rep deal']!.owner?.name === renamed);
     expect(after.cache).toBe('MISS');
+  });
+});
+
+describe('serving a stale board while it is re-read (RESPONSE_CACHE_STALE_MS)', () => {
+  it('answers from the old entry once after a move elsewhere, then from the refreshed one, never waiting for a cold read', async () => {
+    const token = acme.manager.token;
+    const before = await cachedRead(servingStale, token);
+    const target = acme.pipeline.stages[3]!;
+    const oldStage = before.deals['Rep deal']!.stage.name;
+    expect(oldStage).not.toBe(target.name);
+    await moveDeal(second, acme.admin.token, acme.repDeal.id, target.id);
+
+    // the first read after the move's event: at once, from the entry it invalidated
+    const stale = await boardUntil(servingStale, token, (read) => read.cache !== 'HIT');
+    expect(stale.cache).toBe('STALE');
+    expect(stale.deals['Rep deal']!.stage.name).toBe(oldStage);
+    // the background re-read (as the manager) replaces it: the move shows, still from the cache
+    const refreshed = await boardUntil(servingStale, token, (read) => read.deals['Rep deal']!.stage.name === target.name);
+    expect(refreshed.cache).not.toBe('MISS');
+    expect(Object.keys(refreshed.deals).sort()).toEqual(Object.keys(before.deals).sort());
+  });
+
+  it('still shows a move made through the same gateway on the very next read', async () => {
+    await cachedRead(servingStale, acme.admin.token);
+    const target = acme.pipeline.stages[0]!;
+    await moveDeal(servingStale, acme.admin.token, acme.managerDeal.id, target.id);
+    const next = await board(servingStale, acme.admin.token);
+    expect(next.cache).toBe('MISS');
+    expect(next.deals['Manager deal']!.stage.name).toBe(target.name);
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
 import { createLogger, RedisCache } from '@crm/runtime';
 import { DOMAINS, type Stack } from '@crm/stack';
-import { gql, startRealStack } from '@crm/testkit';
+import { eventually, gql, moveDeal, startRealStack, subscribe } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
 let stack: Stack;
@@ -229,6 +229,45 @@ describe('demand control', () => {
   });
 });
 
+describe('demand control and live boards', () => {
+  it("delivers a subscription's board events with their deal even once the tenant's budget is spent", async () => {
+    const url = await gatewayWith({ demandControl: { budgetPerMinute: 250, clock } });
+    const own = await seedSalesTenant(stack, 'budget-live', 2);
+    const [first, second] = [own.deals[0]!, own.deals[1]!];
+    const board = subscribe<{ pipelineBoard: { dealId: string; deal: { id: string; name: string; account: { name: string } | null } | null } }>(
+      url.replace(/^http/, 'ws'),
+      own.admin.token,
+      'subscription($p: ID!) { pipelineBoard(pipelineId: $p) { type dealId deal { id name account { name } } } }',
+      { p: own.pipeline.id },
+    );
+    try {
+      // subscribed once its first event arrives (moves go through the stack's gateway)
+      let stage = 0;
+      await eventually(async () => {
+        await moveDeal(stack.gatewayUrl, own.admin.token, first.id, own.pipeline.stages[++stage % 3]!.id);
+        return board.received.length > 0;
+      });
+      // spend the whole budget: 100-point reads until refused, then a read of exactly what is left
+      const read = (n: number) => post(url, JSON.stringify({ query: `{ deals(pipelineId: "${own.pipeline.id}", first: ${n}) { id } }` }), { authorization: `Bearer ${own.admin.token}` });
+      let refused = await read(100);
+      while (refused.status === 200) refused = await read(100);
+      expect(codeOf(refused)).toBe('RATE_LIMITED');
+      const left = refused.json.errors?.[0]?.extensions?.remaining as number;
+      if (left > 0) expect((await read(left)).status).toBe(200);
+      expect(codeOf(await read(1))).toBe('RATE_LIMITED');
+
+      // the events keep coming with their deal: resolving it is part of the subscription, not a new operation
+      await moveDeal(stack.gatewayUrl, own.admin.token, second.id, own.pipeline.stages[1]!.id);
+      const event = await board.next((p) => p.data?.pipelineBoard.dealId === second.id);
+      expect(event.errors).toBeUndefined();
+      expect(event.data?.pipelineBoard.deal).toMatchObject({ id: second.id, name: expect.any(String) });
+      expect(codeOf(await read(1))).toBe('RATE_LIMITED');
+    } finally {
+      await board.close();
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('sends RateLimit headers and refuses with 429 + retry-after over the per-user limit', async () => {
     const url = await gatewayWith({ rateLimit: { perUser: 3, perTenant: 100, clock } });
@@ -361,5 +400,6 @@ describe('metrics', () => {
     expect(text).toMatch(/gateway_subgraph_fetch_duration_seconds_count\{subgraph="platform",outcome="ok"\} \d+/);
     expect(text).toMatch(/gateway_rejections_total\{reason="cost_too_expensive"\} \d+/);
     expect(text).toMatch(/gateway_websocket_connections \d+/);
+    expect(text).toMatch(/gateway_subscriptions \d+/);
   });
 });

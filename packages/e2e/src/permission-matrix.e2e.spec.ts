@@ -18,11 +18,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeOf, type Action, type Resource, type Scope } from '@crm/authz';
 import { createTeam, type Stack } from '@crm/stack';
-import { createPipeline, createTenantWithUsers, gql, STANDARD_STAGES, startRealStack } from '@crm/testkit';
+import { createPipeline, createTenantWithUsers, gql, gqlOk, STANDARD_STAGES, startRealStack } from '@crm/testkit';
 
 const ROLES = ['TENANT_ADMIN', 'SALES_MANAGER', 'SALES_REP'] as const;
 type Role = (typeof ROLES)[number];
 const RESOURCES = ['contact', 'account', 'lead', 'deal', 'activity'] as const satisfies readonly Resource[];
+/** Resources of the sales subgraph, which refuses references to users outside the caller's tenant. */
+const SALES_RESOURCES: ReadonlySet<Resource> = new Set<Resource>(['deal', 'activity']);
 type SalesResource = (typeof RESOURCES)[number];
 const KINDS = ['own', 'teammate', 'other team', 'other tenant'] as const;
 type Kind = (typeof KINDS)[number];
@@ -47,6 +49,8 @@ interface TenantCtx {
   admin: User;
   pipelineId: string;
   stageId: string;
+  /** A contact of the tenant: the record the activities of this file are about. */
+  contactId: string;
 }
 /** The outcome of one attempt: done, or refused (with what the API answered). */
 interface Outcome {
@@ -57,8 +61,6 @@ interface Outcome {
 let stack: Stack;
 let home: TenantCtx & { users: Record<'managerA' | 'repA1' | 'repA2' | 'managerB' | 'repB', User> };
 let other: TenantCtx;
-/** The record every activity of this file is about (activities may point at any record id). */
-const activityRecordId = randomUUID();
 
 const call = async (token: string, query: string, variables: Record<string, unknown>) => gql<Record<string, unknown>>(stack.gatewayUrl, query, variables, { token });
 const describeErrors = (errors: Array<{ message: string; extensions?: { code?: string } }> | undefined) =>
@@ -211,19 +213,23 @@ const APIS: Record<SalesResource, Api> = {
   activity: {
     one: 'activity',
     ownerField: 'assignee',
-    async create(token, _ctx, ownerId, name) {
+    async create(token, ctx, ownerId, name) {
       let id: string | undefined;
       const outcome = await mutate(
         token,
         'mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }',
-        { input: { type: 'NOTE', subject: name, recordType: 'CONTACT', recordId: activityRecordId, assigneeId: ownerId } },
+        { input: { type: 'NOTE', subject: name, recordType: 'CONTACT', recordId: ctx.contactId, assigneeId: ownerId } },
         (data) => ((id = (data['createActivity'] as { id: string }).id), { ok: true, detail: 'created' }),
       );
       return { ...outcome, id };
     },
     async list(token) {
-      const result = await call(token, 'query($r: ID!) { activities(recordType: CONTACT, recordId: $r, first: 100) { id } }', { r: activityRecordId });
-      return ids(result.data?.['activities']);
+      // the activities of both tenants' contacts: the other tenant's must not appear either
+      const result = await call(token, 'query($r: ID!, $o: ID!) { home: activities(recordType: CONTACT, recordId: $r, first: 100) { id } other: activities(recordType: CONTACT, recordId: $o, first: 100) { id } }', {
+        r: home.contactId,
+        o: other.contactId,
+      });
+      return new Set([...ids(result.data?.['home']), ...ids(result.data?.['other'])]);
     },
     async lookup(token, id) {
       const result = await call(token, 'query($id: ID!) { activity(id: $id) { id } }', { id });
@@ -249,7 +255,8 @@ beforeAll(async () => {
       people.map(([key, role]) => ({ email: `${key}@${slug}.test`, name: key, role, password })),
     );
     const pipeline = await createPipeline(stack.gatewayUrl, users[0]!.token, `${label} board`, STANDARD_STAGES);
-    return { users: users.map((user) => ({ id: user.id, token: user.token })), pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id };
+    const contact = await gqlOk<{ createContact: { id: string } }>(stack.gatewayUrl, 'mutation { createContact(input: { firstName: "Activity", lastName: "Subject" }) { id } }', {}, { token: users[0]!.token });
+    return { users: users.map((user) => ({ id: user.id, token: user.token })), pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, contactId: contact.createContact.id };
   };
   const main = await seedTenant('home', [
     ['admin', 'TENANT_ADMIN'],
@@ -262,9 +269,9 @@ beforeAll(async () => {
   const [admin, managerA, repA1, repA2, managerB, repB] = main.users as [User, User, User, User, User, User];
   await createTeam(stack.gatewayUrl, admin.token, { name: 'Team A', managerId: managerA.id, memberIds: [repA1.id, repA2.id, admin.id] });
   await createTeam(stack.gatewayUrl, admin.token, { name: 'Team B', managerId: managerB.id, memberIds: [repB.id] });
-  home = { admin, pipelineId: main.pipelineId, stageId: main.stageId, users: { managerA, repA1, repA2, managerB, repB } };
+  home = { admin, pipelineId: main.pipelineId, stageId: main.stageId, contactId: main.contactId, users: { managerA, repA1, repA2, managerB, repB } };
   const second = await seedTenant('other', [['admin', 'TENANT_ADMIN']]);
-  other = { admin: second.users[0]!, pipelineId: second.pipelineId, stageId: second.stageId };
+  other = { admin: second.users[0]!, pipelineId: second.pipelineId, stageId: second.stageId, contactId: second.contactId };
 });
 afterAll(async () => {
   await stack?.stop();
@@ -338,10 +345,11 @@ describe.each(ROLES)('%s', (role) => {
         check('create for owner', kind, 'create', outcome.ok, outcome.detail);
         continue;
       }
-      // Owner ids are not checked against the tenant's users: a tenant-wide grant creates the record
-      // in the caller's own tenant with the foreign id as its owner. It must never expose that user.
+      // The sales subgraph refuses an owner (assignee) who is not a user of the tenant (BAD_USER_INPUT).
+      // The customer subgraph does not check owner ids against the tenant's users: a tenant-wide grant
+      // creates the record in the caller's own tenant with the foreign id as its owner. It must never expose that user.
       const scope = scopeOf({ tenantId: 'tenant', userId: 'user', roles: [role] }, resource, 'create');
-      const expected = scope === 'tenant' || scope === 'global';
+      const expected = (scope === 'tenant' || scope === 'global') && !SALES_RESOURCES.has(resource);
       if (outcome.ok !== expected) failures.push(`${role} ${resource} create for owner other tenant: expected ${expected ? 'created at home' : 'refused'}, got ${outcome.ok ? 'created' : 'refused'} (${outcome.detail})`);
       if (outcome.ok && outcome.id) {
         const read = await call(home.admin.token, `query($id: ID!) { ${api.one}(id: $id) { id ${api.ownerField} { id name } } }`, { id: outcome.id });

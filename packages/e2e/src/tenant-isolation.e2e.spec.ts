@@ -118,6 +118,17 @@ const SNAPSHOT = [
     invitations { id }
   }`,
 ];
+/** A's sales rows that name one of B's records, read straight from the sales database within A's tenant. */
+const referencesToB = () =>
+  stack.subgraphs.sales.subgraph.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('app.tenant_id', ${a.tenantId}, true)`;
+    return {
+      deals: await tx.deal.count({ where: { tenantId: a.tenantId, OR: [{ accountId: B.account }, { ownerId: B.user }] } }),
+      contacts: await tx.dealContact.count({ where: { tenantId: a.tenantId, contactId: B.contact } }),
+      collaborators: await tx.dealCollaborator.count({ where: { tenantId: a.tenantId, userId: B.user } }),
+      activities: await tx.activity.count({ where: { tenantId: a.tenantId, OR: [{ assigneeId: B.user }, { recordId: { in: [B.contact, B.lead, B.deal] } }] } }),
+    };
+  });
 const snapshotOfB = async () => ({
   ...(await asB<Record<string, unknown>>(SNAPSHOT[0]!, { c: B.contact })),
   ...(await asB<Record<string, unknown>>(SNAPSHOT[1]!, { p: B.pipeline, act: B.activity })),
@@ -130,15 +141,7 @@ interface Probe {
   variables?: () => Record<string, unknown>;
   /** Nested references to B's records must be refused outright (an error), not just come back empty. */
   refused?: true;
-  /**
-   * A reference the sales subgraph stores without checking it (the record lives in another
-   * subgraph): accepted today, resolving to nothing. Listed in KNOWN_UNCHECKED so that a fix shows.
-   */
-  unchecked?: true;
 }
-
-/** References the sales subgraph accepts without knowing whether the record is the tenant’s: accepted, never resolved. */
-const KNOWN_UNCHECKED = ['create a deal on B account', 'point my deal at B account', 'link B contact to my deal', 'add B user to my deal'];
 
 const probes: Probe[] = [
   // root lookups
@@ -218,16 +221,21 @@ const probes: Probe[] = [
   { name: 'delete B deal', query: 'mutation($id: ID!) { deleteDeal(id: $id) }', variables: () => ({ id: B.deal }) },
 
   // A's records pointing at B's: refused
-  { name: 'create a deal on B account', unchecked: true, query: 'mutation($p: ID!, $s: ID!, $acc: ID!) { createDeal(input: { pipelineId: $p, stageId: $s, name: "x", amount: "1.00", currency: "USD", accountId: $acc }) { id account { name } } }', variables: () => ({ p: a.pipeline.id, s: a.pipeline.stages[0]!.id, acc: B.account }) },
+  { name: 'create a deal on B account', refused: true, query: 'mutation($p: ID!, $s: ID!, $acc: ID!) { createDeal(input: { pipelineId: $p, stageId: $s, name: "x", amount: "1.00", currency: "USD", accountId: $acc }) { id account { name } } }', variables: () => ({ p: a.pipeline.id, s: a.pipeline.stages[0]!.id, acc: B.account }) },
   { name: 'create a deal in B pipeline', refused: true, query: 'mutation($p: ID!, $s: ID!) { createDeal(input: { pipelineId: $p, stageId: $s, name: "x", amount: "1.00", currency: "USD" }) { id } }', variables: () => ({ p: B.pipeline, s: B.stage }) },
-  { name: 'point my deal at B account', unchecked: true, query: 'mutation($id: ID!, $acc: ID!) { updateDeal(id: $id, input: { accountId: $acc }) { id account { name } } }', variables: () => ({ id: A.deal, acc: B.account }) },
+  { name: 'point my deal at B account', refused: true, query: 'mutation($id: ID!, $acc: ID!) { updateDeal(id: $id, input: { accountId: $acc }) { id account { name } } }', variables: () => ({ id: A.deal, acc: B.account }) },
   { name: 'move my deal into B stage', refused: true, query: 'mutation($id: ID!, $s: ID!) { moveDeal(id: $id, stageId: $s) { id } }', variables: () => ({ id: A.deal, s: B.stage }) },
-  { name: 'link B contact to my deal', unchecked: true, query: 'mutation($id: ID!, $c: ID!) { addDealContact(dealId: $id, contactId: $c) { id contacts { contact { firstName } } } }', variables: () => ({ id: A.deal, c: B.contact }) },
-  { name: 'add B user to my deal', unchecked: true, query: 'mutation($id: ID!, $u: ID!) { addDealCollaborator(dealId: $id, userId: $u) { id collaborators { name } } }', variables: () => ({ id: A.deal, u: B.user }) },
+  { name: 'link B contact to my deal', refused: true, query: 'mutation($id: ID!, $c: ID!) { addDealContact(dealId: $id, contactId: $c) { id contacts { contact { firstName } } } }', variables: () => ({ id: A.deal, c: B.contact }) },
+  { name: 'add B user to my deal', refused: true, query: 'mutation($id: ID!, $u: ID!) { addDealCollaborator(dealId: $id, userId: $u) { id collaborators { name } } }', variables: () => ({ id: A.deal, u: B.user }) },
   { name: 'create a contact at B account', refused: true, query: 'mutation($acc: ID!) { createContact(input: { firstName: "x", lastName: "y", accountIds: [$acc] }) { id accounts { name } } }', variables: () => ({ acc: B.account }) },
   { name: 'create an account under B account', refused: true, query: 'mutation($acc: ID!) { createAccount(input: { name: "child", parentId: $acc }) { id parent { name } } }', variables: () => ({ acc: B.account }) },
   { name: 'relate my contact to B contact', refused: true, query: 'mutation($from: ID!, $to: ID!) { relateContacts(fromId: $from, kind: REPORTS_TO, toId: $to) { id } }', variables: () => ({ from: A.contact, to: B.contact }) },
   { name: 'log an activity on B deal', refused: true, query: 'mutation($id: ID!) { createActivity(input: { type: NOTE, subject: "x", recordType: DEAL, recordId: $id }) { id } }', variables: () => ({ id: B.deal }) },
+  { name: 'log an activity on B contact', refused: true, query: 'mutation($id: ID!) { createActivity(input: { type: NOTE, subject: "x", recordType: CONTACT, recordId: $id }) { id } }', variables: () => ({ id: B.contact }) },
+  { name: 'log an activity on B lead', refused: true, query: 'mutation($id: ID!) { createActivity(input: { type: NOTE, subject: "x", recordType: LEAD, recordId: $id }) { id } }', variables: () => ({ id: B.lead }) },
+  { name: 'assign my activity to B user', refused: true, query: 'mutation($d: ID!, $u: ID!) { createActivity(input: { type: TASK, subject: "x", recordType: DEAL, recordId: $d, assigneeId: $u }) { id assignee { name } } }', variables: () => ({ d: A.deal, u: B.user }) },
+  { name: 'hand my deal to B user', refused: true, query: 'mutation($id: ID!, $u: ID!) { updateDeal(id: $id, input: { ownerId: $u }) { id owner { name } } }', variables: () => ({ id: A.deal, u: B.user }) },
+  { name: 'upsert a deal on B account', refused: true, query: 'mutation($p: ID!, $acc: ID!) { upsertDeals(inputs: [{ pipelineId: $p, name: "x", amount: "1.00", currency: "USD", accountId: $acc }]) { outcome error { code field } deal { id } } }', variables: () => ({ p: a.pipeline.id, acc: B.account }) },
   { name: 'put my user into B team', refused: true, query: 'mutation($u: ID!, $t: ID!) { assignUserToTeam(userId: $u, teamId: $t) { id team { name } } }', variables: () => ({ u: a.rep.id, t: B.team }) },
 ];
 
@@ -353,7 +361,7 @@ describe('tenant A aimed at tenant B', () => {
     const before = await snapshotOfB();
     expect(JSON.stringify(before)).toContain(marker);
     const failures: string[] = [];
-    const accepted: string[] = [];
+    const written = await referencesToB();
     for (const probe of probes) {
       const result = await gql(stack.gatewayUrl, probe.query, probe.variables?.() ?? {}, { token: a.admin.token });
       const codes = (result.errors ?? []).map((error) => error.extensions?.code ?? 'none');
@@ -363,12 +371,15 @@ describe('tenant A aimed at tenant B', () => {
       if (codes.includes('GRAPHQL_VALIDATION_FAILED')) failures.push(`${probe.name}: the probe itself is invalid ${JSON.stringify(result.errors)}`);
       const leaked = leaks(result.data);
       if (leaked.length) failures.push(`${probe.name}: answered with B's ${leaked.join(', ')}: ${JSON.stringify(result.data)}`);
-      if (probe.refused && !result.errors?.length) failures.push(`${probe.name}: accepted (HTTP ${result.status} ${JSON.stringify(result.data)} ${JSON.stringify(result.errors)})`);
-      if (probe.unchecked && !result.errors?.length) accepted.push(probe.name);
+      // a batch refuses item by item: the answer itself holds the error
+      const itemFailed = JSON.stringify(result.data ?? null).includes('"outcome":"FAILED"');
+      if (probe.refused && !result.errors?.length && !itemFailed) failures.push(`${probe.name}: accepted (HTTP ${result.status} ${JSON.stringify(result.data)} ${JSON.stringify(result.errors)})`);
     }
     expect(failures).toEqual([]);
-    expect(accepted, 'cross-subgraph references sales accepts unchecked').toEqual(KNOWN_UNCHECKED);
     expect(await snapshotOfB()).toEqual(before);
+    // nothing of A's points at B's records: the refused writes wrote nothing
+    expect(written).toEqual({ deals: 0, contacts: 0, collaborators: 0, activities: 0 });
+    expect(await referencesToB()).toEqual(written);
   });
 
   it('never resolves B’s account on A’s deal, even when the reference is already stored', async () => {

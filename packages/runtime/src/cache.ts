@@ -48,7 +48,8 @@ export class RedisCache implements Cache {
   readonly kind = 'redis' as const;
   readonly client: Redis;
   constructor(url: string, private readonly prefix = 'crm:') {
-    this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // commands issued in the same tick (concurrent requests' limits, caches) go out in one write
+    this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
   }
   async get(key: string) {
     return this.client.get(this.prefix + key);

@@ -15,7 +15,7 @@ import { createAnalyticsSubgraph, analyticsPaths, type AnalyticsSubgraph } from 
 import { createCustomerSubgraph, customerPaths, type CustomerSubgraph } from '@crm/subgraph-customer';
 import { createIntegrationSubgraph, integrationPaths, type IntegrationSubgraph } from '@crm/subgraph-integration';
 import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from '@crm/subgraph-platform';
-import { createSalesSubgraph, platformTeamDirectory, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
+import { createSalesSubgraph, gatewayRecordDirectory, platformTeamDirectory, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
 import { DOMAINS, type Domain, type StackConfig } from './config.ts';
 
 export interface Subgraphs {
@@ -122,6 +122,8 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         logger: logger.child({ service: 'sales' }),
         // tenant-wide team forecasts ask the platform for the tenant's teams (its url is known once it listens)
         teams: platformTeamDirectory({ platformUrl: () => running.platform.url, signingSecret: config.signingSecret }),
+        // the accounts, contacts, leads and users a write references are checked through this stack's gateway
+        records: gatewayRecordDirectory({ gatewayUrl: `http://127.0.0.1:${gatewayPort}`, signingSecret: config.signingSecret }),
         ...(config.consumers ? { consumer: { groupId: `sales.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { mergeConsumer: { groupId: `sales.record-merges${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { personalDataConsumer: { groupId: `sales.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),

@@ -11,6 +11,7 @@ import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/run
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
 import type { TeamDirectory } from './modules/forecasting/lib/team-directory.ts';
+import type { RecordDirectory } from './modules/common/lib/record-directory.ts';
 import type { SalesServices } from './services.ts';
 import { isUuid } from '@crm/runtime';
 
@@ -32,6 +33,8 @@ export interface Context {
   log: Logger;
   /** Every team of a tenant with its members (tenant-wide team forecasts); absent when not configured. */
   teams?: TeamDirectory;
+  /** Whether records of other subgraphs a write references are the tenant's (see `references.ts`). */
+  records: RecordDirectory;
 }
 
 /** The caller's tenant and its scoped client; UNAUTHENTICATED when the caller has no tenant. */

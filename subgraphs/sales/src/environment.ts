@@ -48,7 +48,16 @@ const platform = z.object({
   PLATFORM_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 });
 
-const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape, ...platform.shape });
+const gateway = z.object({
+  /**
+   * The gateway as the subgraphs reach it (its origin, e.g. `http://gateway`): a write naming an
+   * account, contact, lead or user asks its `/internal/records/exist` route whether that record is
+   * the tenant's. When absent, every such write is refused (the records cannot be checked).
+   */
+  GATEWAY_INTERNAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+});
+
+const schema = z.object({ ...server.shape, ...database.shape, ...events.shape, ...security.shape, ...platform.shape, ...gateway.shape });
 
 export type Environment = z.output<typeof schema>;
 

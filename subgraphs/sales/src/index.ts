@@ -26,6 +26,7 @@ import { createReminderJob, type ReminderJob } from './modules/activities/servic
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
 import type { TeamDirectory } from './modules/forecasting/lib/team-directory.ts';
+import { noRecordDirectory, type RecordDirectory } from './modules/common/lib/record-directory.ts';
 
 export type { Actor, Context, TenantDb } from './context.ts';
 export type { SalesServices } from './services.ts';
@@ -62,6 +63,7 @@ export { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler, type Conver
 export { RECORD_MERGES_CONSUMER, type RecordMergeHandler, type RecordMergeOutcome, type ReferencesMovedPayload } from './modules/record-merges/services/record-merges.ts';
 export type { ConsumerTuning } from '@crm/events';
 export { platformTeamDirectory, type TeamDirectory, type TeamMembers } from './modules/forecasting/lib/team-directory.ts';
+export { gatewayRecordDirectory, noRecordDirectory, RecordDirectoryUnavailable, type RecordDirectory, type RecordRef, type ReferencedRecordType } from './modules/common/lib/record-directory.ts';
 export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
 
@@ -91,6 +93,12 @@ export interface SalesSubgraphDeps {
    * (`platformTeamDirectory` asks the platform). Without it such forecasts show the caller's own team.
    */
   teams?: TeamDirectory;
+  /**
+   * Tells whether the accounts, contacts, leads and users a write references are the tenant's
+   * (`gatewayRecordDirectory` asks the gateway's `/internal/records/exist`). Without it every such
+   * reference is refused (`noRecordDirectory`): a deal can still be written without an account.
+   */
+  records?: RecordDirectory;
 }
 
 export interface SalesSubgraph {
@@ -151,6 +159,7 @@ export async function createSalesSubgraph(deps: SalesSubgraphDeps): Promise<Sale
       services,
       log: logger.child({ requestId: identity.requestId, tenantId }),
       ...(deps.teams ? { teams: deps.teams } : {}),
+      records: deps.records ?? noRecordDirectory,
     };
   };
 

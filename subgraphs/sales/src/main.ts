@@ -6,7 +6,7 @@ import { openDatabase } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
 import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
 import { loadEnvironment, loadTracingEnvironment } from './environment.ts';
-import { createSalesSubgraph, platformTeamDirectory, salesPaths } from './index.ts';
+import { createSalesSubgraph, gatewayRecordDirectory, platformTeamDirectory, salesPaths } from './index.ts';
 
 const env = loadEnvironment();
 const logger = createLogger('sales', env.LOG_LEVEL);
@@ -22,7 +22,10 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
 const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger }) : createInProcessBus();
 const teams = env.PLATFORM_URL ? platformTeamDirectory({ platformUrl: env.PLATFORM_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
-const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger, ...(teams ? { teams } : {}) });
+// references to other subgraphs' records (a deal's account, contacts, collaborators…) are checked through the gateway
+const records = env.GATEWAY_INTERNAL_URL ? gatewayRecordDirectory({ gatewayUrl: env.GATEWAY_INTERNAL_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
+if (!records) logger.warn('GATEWAY_INTERNAL_URL is not set: writes naming an account, contact, lead or user are refused (records cannot be checked)');
+const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger, ...(teams ? { teams } : {}), ...(records ? { records } : {}) });
 await subgraph.start(env.PORT, env.HOST);
 subgraph.forecastSnapshots.start();
 

@@ -10,7 +10,7 @@ import { createInProcessBus, type InProcessBus } from '@crm/events';
 import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Actor } from '../context.ts';
-import { createSalesSubgraph, salesPaths, type SalesSubgraph, type TeamDirectory } from '../index.ts';
+import { createSalesSubgraph, salesPaths, type RecordDirectory, type SalesSubgraph, type TeamDirectory } from '../index.ts';
 
 const SERVER = 'postgresql://%s@127.0.0.1:5432/%s';
 const urlOf = (user: string, database: string) => SERVER.replace('%s', user).replace('%s', database);
@@ -60,7 +60,15 @@ export interface HarnessOptions {
   relay?: boolean;
   /** Where tenant-wide team forecasts get the tenant's teams (see `SalesSubgraphDeps.teams`). */
   teams?: TeamDirectory;
+  /**
+   * Whether referenced accounts, contacts, leads and users are the tenant's. Default: every one is
+   * (sales runs alone here, without the subgraphs that own them); the end-to-end suite checks the real thing.
+   */
+  records?: RecordDirectory;
 }
+
+/** Sales alone: every referenced record counts as the tenant's. */
+export const everyRecordExists: RecordDirectory = { missing: async () => [] };
 
 export async function startSalesHarness(options: HarnessOptions = {}): Promise<SalesHarness> {
   const name = `crm_sales_test_${randomBytes(6).toString('hex')}`;
@@ -74,7 +82,7 @@ export async function startSalesHarness(options: HarnessOptions = {}): Promise<S
   const admin = new PrismaClient({ adapter: adminDatabase.adapter });
 
   const bus = createInProcessBus();
-  const subgraph = await createSalesSubgraph({ database, bus, signingSecret: TEST_SIGNING_SECRET, logger: createLogger('sales-test', 'silent'), ...(options.teams ? { teams: options.teams } : {}) });
+  const subgraph = await createSalesSubgraph({ database, bus, signingSecret: TEST_SIGNING_SECRET, logger: createLogger('sales-test', 'silent'), ...(options.teams ? { teams: options.teams } : {}), records: options.records ?? everyRecordExists });
   const listening = options.relay === false ? await subgraph.server.listen(0) : await subgraph.start(0);
   const url = `${listening.url}/graphql`;
 

@@ -87,7 +87,7 @@ describe('edge settings routes', () => {
     await t.platform.services.tenants.setCorsOrigins(big.id, [origin]);
 
     const settings = await ask(EDGE_SETTINGS_PATH, { tenantId: big.id });
-    expect(settings).toEqual({ status: 200, body: { plan: 'enterprise', costBudgetPerMinute: PLANS.enterprise.costBudgetPerMinute, corsOrigins: [origin] } });
+    expect(settings).toEqual({ status: 200, body: { plan: 'enterprise', costBudgetPerMinute: PLANS.enterprise.costBudgetPerMinute, requestsPerMinute: PLANS.enterprise.requestsPerMinute, corsOrigins: [origin] } });
     expect((await ask(EDGE_SETTINGS_PATH, { tenantId: randomUUID() })).body).toEqual({ found: false });
 
     expect((await ask(ORIGIN_ALLOWED_PATH, { origin })).body).toEqual({ allowed: true });

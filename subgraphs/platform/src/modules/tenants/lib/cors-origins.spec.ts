@@ -31,9 +31,12 @@ describe('CORS origins', () => {
 });
 
 describe('plans', () => {
-  it('gives every plan a budget, larger plans more, unknown plans the smallest', () => {
+  it('gives every plan a cost budget and a request limit, larger plans more, unknown plans the smallest', () => {
     expect(PLANS.free.costBudgetPerMinute).toBeLessThan(PLANS.team.costBudgetPerMinute);
     expect(PLANS.business.costBudgetPerMinute).toBeLessThan(PLANS.enterprise.costBudgetPerMinute);
+    expect(PLANS.free.requestsPerMinute).toBeLessThan(PLANS.team.requestsPerMinute);
+    expect(PLANS.team.requestsPerMinute).toBeLessThan(PLANS.business.requestsPerMinute);
+    expect(PLANS.business.requestsPerMinute).toBeLessThan(PLANS.enterprise.requestsPerMinute);
     expect(limitsOf('retired-plan')).toEqual(PLANS.free);
   });
 });

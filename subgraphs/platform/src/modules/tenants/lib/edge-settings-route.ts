@@ -3,7 +3,7 @@
  * request must carry a fresh identity header signed by the gateway, otherwise 401.
  *
  * - `POST /internal/tenants/edge-settings`, body `{ "tenantId": "…" }`: 200 with
- *   `{ "plan", "costBudgetPerMinute", "corsOrigins" }`, or `{ "found": false }` for an unknown tenant.
+ *   `{ "plan", "costBudgetPerMinute", "requestsPerMinute", "corsOrigins" }`, or `{ "found": false }` for an unknown tenant.
  * - `POST /internal/tenants/origin-allowed`, body `{ "origin": "https://…" }`: 200 with
  *   `{ "allowed": boolean }`, whether any tenant lists the origin (preflights carry no credentials,
  *   so the gateway cannot know the tenant yet; the request itself is held to its own tenant's list).

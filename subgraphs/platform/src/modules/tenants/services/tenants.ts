@@ -40,6 +40,8 @@ export interface TenantEdgeSettings {
   plan: string;
   /** From the plan (`lib/plans.ts`). */
   costBudgetPerMinute: number;
+  /** From the plan (`lib/plans.ts`). */
+  requestsPerMinute: number;
   corsOrigins: string[];
 }
 
@@ -122,7 +124,8 @@ export function createTenantService({ prisma, afterCommit }: TenantServiceDeps):
     async edgeSettings(tenantId) {
       const tenant = await forTenant(prisma, tenantId).tenant.findUnique({ where: { id: tenantId }, select: { plan: true, corsOrigins: true } });
       if (!tenant) return null;
-      return { plan: tenant.plan, costBudgetPerMinute: limitsOf(tenant.plan).costBudgetPerMinute, corsOrigins: tenant.corsOrigins };
+      const { costBudgetPerMinute, requestsPerMinute } = limitsOf(tenant.plan);
+      return { plan: tenant.plan, costBudgetPerMinute, requestsPerMinute, corsOrigins: tenant.corsOrigins };
     },
 
     async originAllowedByAnyTenant(origin) {

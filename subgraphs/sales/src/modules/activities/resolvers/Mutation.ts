@@ -1,10 +1,19 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
 import { actorOf, authorizeActivity, authorizeNewActivity, requireTenant } from '../../../context.ts';
+import { checkReferences, type Reference } from '../../../references.ts';
+
+/** The record an activity is about, when another subgraph owns it (a deal is checked by the service). */
+const RECORD_TYPES: Partial<Record<string, Reference['type']>> = { CONTACT: 'CONTACT', ACCOUNT: 'ACCOUNT', LEAD: 'LEAD' };
 
 export const Mutation: MutationResolvers = {
-  createActivity: (_root, { input }, ctx) => {
+  createActivity: async (_root, { input }, ctx) => {
     const { tenantId } = requireTenant(ctx);
     authorizeNewActivity(ctx, input.assigneeId);
+    const recordType = RECORD_TYPES[input.recordType];
+    await checkReferences(ctx, [
+      ...(recordType ? [{ type: recordType, id: input.recordId, field: 'input.recordId' }] : []),
+      { type: 'USER', id: input.assigneeId, field: 'input.assigneeId' },
+    ]);
     return ctx.services.activities.create(tenantId, actorOf(ctx), input);
   },
   completeActivity: async (_root, { id, expectedVersion }, ctx) => {

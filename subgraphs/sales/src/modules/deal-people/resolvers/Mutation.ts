@@ -1,10 +1,15 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
 import { actorOf, authorizeDeal, requireTenant } from '../../../context.ts';
+import { checkReferences } from '../../../references.ts';
 
-/** Who works on a deal is part of the deal: changing it needs `deal:update` on that deal. */
+/**
+ * Who works on a deal is part of the deal: changing it needs `deal:update` on that deal. A
+ * collaborator must be a user of the tenant, a linked contact one of its contacts (else BAD_USER_INPUT).
+ */
 export const Mutation: MutationResolvers = {
   addDealCollaborator: async (_root, { dealId, userId, expectedVersion }, ctx) => {
     await authorizeDeal(ctx, 'update', dealId);
+    await checkReferences(ctx, [{ type: 'USER', id: userId, field: 'userId' }]);
     return ctx.services.dealPeople.addCollaborator(requireTenant(ctx).tenantId, actorOf(ctx), dealId, userId, expectedVersion);
   },
   removeDealCollaborator: async (_root, { dealId, userId, expectedVersion }, ctx) => {
@@ -13,6 +18,7 @@ export const Mutation: MutationResolvers = {
   },
   addDealContact: async (_root, { dealId, contactId, role, isPrimary, expectedVersion }, ctx) => {
     await authorizeDeal(ctx, 'update', dealId);
+    await checkReferences(ctx, [{ type: 'CONTACT', id: contactId, field: 'contactId' }]);
     return ctx.services.dealPeople.addContact(requireTenant(ctx).tenantId, actorOf(ctx), dealId, { contactId, role, isPrimary }, expectedVersion);
   },
   removeDealContact: async (_root, { dealId, contactId, expectedVersion }, ctx) => {

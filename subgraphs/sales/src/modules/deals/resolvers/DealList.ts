@@ -1,6 +1,7 @@
 import type { DealConnectionResolvers, MutationResolvers, QueryResolvers } from '../../../__generated__/resolvers-types.ts';
 import { actorOf, amountOwners, authorizeDeal, dealScope, ownerOfNewDeal, requireTenant, type Context } from '../../../context.ts';
 import { primeDeals } from '../../../loaders.ts';
+import { missingReferences } from '../../../references.ts';
 import type { BatchResult } from '@crm/runtime';
 import type { DealModel } from '../../../__generated__/prisma/models.ts';
 import { createDeals, updateDeals, upsertDeals, type DealBatchDeps } from '../services/deal-batch.ts';
@@ -19,6 +20,7 @@ function batchDeps(ctx: Context): DealBatchDeps {
     access: {
       authorizeUpdate: (dealId, ownerId) => authorizeDeal(ctx, 'update', dealId, ownerId === undefined ? {} : { ownerId }),
       ownerOfNew: (requested) => ownerOfNewDeal(ctx, requested),
+      missingReferences: (references) => missingReferences(ctx, references),
     },
     onInternal: (error) => ctx.log.error({ err: error }, 'deal batch item failed'),
   };

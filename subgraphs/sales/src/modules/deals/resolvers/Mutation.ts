@@ -1,18 +1,27 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
 import { actorOf, authorizeDeal, ownerOfNewDeal, requireTenant } from '../../../context.ts';
+import { checkReferences, type Reference } from '../../../references.ts';
 import type { CreateDealInput, UpdateDealInput } from '../services/deals.ts';
+
+/** The account and owner a write sets: they must be the tenant's. */
+const dealReferences = (input: { accountId?: string | null; ownerId?: string | null }): Reference[] => [
+  { type: 'ACCOUNT', id: input.accountId, field: 'accountId' },
+  { type: 'USER', id: input.ownerId, field: 'ownerId' },
+];
 
 /** `Date` arrives as a checked `YYYY-MM-DD` string (see the scalar); the services take it as such. */
 const calendarDate = (value: unknown): string | null | undefined => (value === undefined ? undefined : (value as string | null));
 
 export const Mutation: MutationResolvers = {
-  createDeal: (_root, { input }, ctx) => {
+  createDeal: async (_root, { input }, ctx) => {
     const { tenantId } = requireTenant(ctx);
     const deal: CreateDealInput = { ...input, ownerId: ownerOfNewDeal(ctx, input.ownerId), expectedCloseDate: calendarDate(input.expectedCloseDate) };
+    await checkReferences(ctx, dealReferences(input));
     return ctx.services.deals.create(tenantId, actorOf(ctx), deal);
   },
   updateDeal: async (_root, { id, input, expectedVersion }, ctx) => {
     await authorizeDeal(ctx, 'update', id, { ownerId: input.ownerId });
+    await checkReferences(ctx, dealReferences(input));
     const changes: UpdateDealInput = { ...input, expectedCloseDate: calendarDate(input.expectedCloseDate) };
     return ctx.services.deals.update(requireTenant(ctx).tenantId, actorOf(ctx), id, changes, { version: expectedVersion });
   },

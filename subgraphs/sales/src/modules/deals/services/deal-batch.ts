@@ -1,8 +1,11 @@
 /**
  * Batch deal writes: create, update or upsert up to 100 deals, each on its own (atomic per item),
  * with the caller's permissions checked per item (a refused item is FORBIDDEN, the others proceed).
+ * The accounts and owners the items name are checked in one request for the whole batch; an item
+ * naming one that is not the tenant's is BAD_USER_INPUT (`inputs.<i>.accountId`), the others proceed.
  */
-import { badInput } from '@crm/runtime';
+import { badInput, MAX_BATCH_ITEMS } from '@crm/runtime';
+import { referenceKey, refusedReference, type Reference } from '../../../references.ts';
 import type { DealModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor, TenantDb } from '../../../context.ts';
 import { isId } from '../../common/lib/input.ts';
@@ -15,6 +18,26 @@ export interface DealBatchAccess {
   authorizeUpdate(dealId: string, ownerId: string | null | undefined): Promise<void>;
   /** The owner a new deal gets (FORBIDDEN for an owner outside the caller's scope). */
   ownerOfNew(requested: string | null | undefined): string | null;
+  /** The `referenceKey`s of the referenced records that are not the tenant's: one check for all of them. */
+  missingReferences(references: readonly Pick<Reference, 'type' | 'id'>[]): Promise<Set<string>>;
+}
+
+/** The accounts and owners an item sets (null clears, undefined leaves as is: neither is checked). */
+const referencesOf = (fields: { accountId?: string | null; ownerId?: string | null }): Reference[] => [
+  { type: 'ACCOUNT', id: fields.accountId, field: 'accountId' },
+  { type: 'USER', id: fields.ownerId, field: 'ownerId' },
+];
+
+/** Checks every item's references at once (nothing asked for a batch that sets none, or one over the item limit). */
+async function missingOf(deps: DealBatchDeps, items: readonly { accountId?: string | null; ownerId?: string | null }[]): Promise<Set<string>> {
+  if (items.length > MAX_BATCH_ITEMS) return new Set();
+  return deps.access.missingReferences(items.flatMap(referencesOf));
+}
+
+/** BAD_USER_INPUT (reported per item) when the item names a record that is not the tenant's. */
+function refuseForeign(missing: Set<string>, fields: { accountId?: string | null; ownerId?: string | null }): void {
+  const refused = referencesOf(fields).find((reference) => reference.id && missing.has(referenceKey(reference.type, reference.id)));
+  if (refused) throw refusedReference(refused);
 }
 
 export interface UpsertDealItem {
@@ -48,49 +71,60 @@ export interface DealBatchDeps {
 
 const field = (path: string) => (index: number, name: string | null) => (name ? `inputs.${index}.${path}${name}` : `inputs.${index}`);
 
-export function createDeals(deps: DealBatchDeps, inputs: readonly CreateDealInput[]): Promise<BatchResult<DealModel>[]> {
+export async function createDeals(deps: DealBatchDeps, inputs: readonly CreateDealInput[]): Promise<BatchResult<DealModel>[]> {
+  const missing = await missingOf(deps, inputs);
   return runBatch(
     inputs,
-    async (input) => ({ outcome: 'CREATED', record: await deps.deals.create(deps.tenantId, deps.actor, { ...input, ownerId: deps.access.ownerOfNew(input.ownerId) }) }),
+    async (input) => {
+      const ownerId = deps.access.ownerOfNew(input.ownerId);
+      refuseForeign(missing, input);
+      return { outcome: 'CREATED', record: await deps.deals.create(deps.tenantId, deps.actor, { ...input, ownerId }) };
+    },
     { fieldOf: field(''), onInternal: deps.onInternal },
   );
 }
 
-export function updateDeals(deps: DealBatchDeps, items: readonly UpdateDealsItem[]): Promise<BatchResult<DealModel>[]> {
+export async function updateDeals(deps: DealBatchDeps, items: readonly UpdateDealsItem[]): Promise<BatchResult<DealModel>[]> {
+  const missing = await missingOf(deps, items.map((item) => item.input));
   return runBatch(
     items,
     async (item) => {
       await deps.access.authorizeUpdate(item.id, item.input.ownerId);
+      refuseForeign(missing, item.input);
       return { outcome: 'UPDATED', record: await deps.deals.update(deps.tenantId, deps.actor, item.id, item.input, { version: item.expectedVersion }) };
     },
     { fieldOf: (index, name) => (name === 'expectedVersion' || name === 'id' ? `inputs.${index}.${name}` : field('input.')(index, name)), onInternal: deps.onInternal },
   );
 }
 
-export function upsertDeals(deps: DealBatchDeps, items: readonly UpsertDealItem[]): Promise<BatchResult<DealModel>[]> {
-  return runBatch(items, (item) => upsertOne(deps, item), { fieldOf: field(''), onInternal: deps.onInternal });
+export async function upsertDeals(deps: DealBatchDeps, items: readonly UpsertDealItem[]): Promise<BatchResult<DealModel>[]> {
+  const missing = await missingOf(deps, items);
+  return runBatch(items, (item) => upsertOne(deps, item, missing), { fieldOf: field(''), onInternal: deps.onInternal });
 }
 
-async function upsertOne(deps: DealBatchDeps, item: UpsertDealItem): Promise<{ outcome: 'CREATED' | 'UPDATED'; record: DealModel }> {
+async function upsertOne(deps: DealBatchDeps, item: UpsertDealItem, missing: Set<string>): Promise<{ outcome: 'CREATED' | 'UPDATED'; record: DealModel }> {
   const { id, expectedVersion, pipelineId, stageId, ...fields } = item;
   if (!id) {
     if (expectedVersion != null) throw badInput('expectedVersion is only allowed with id', 'expectedVersion');
     for (const name of ['pipelineId', 'name', 'amount', 'currency'] as const) {
       if (item[name] == null) throw badInput(`${name} is required to create a deal`, name);
     }
+    const ownerId = deps.access.ownerOfNew(fields.ownerId);
+    refuseForeign(missing, fields);
     const input: CreateDealInput = {
       pipelineId: pipelineId!,
       stageId,
       name: fields.name!,
       amount: fields.amount!,
       currency: fields.currency!,
-      ownerId: deps.access.ownerOfNew(fields.ownerId),
+      ownerId,
       accountId: fields.accountId,
       expectedCloseDate: fields.expectedCloseDate,
     };
     return { outcome: 'CREATED', record: await deps.deals.create(deps.tenantId, deps.actor, input) };
   }
   await deps.access.authorizeUpdate(id, fields.ownerId);
+  refuseForeign(missing, fields);
   const move = await checkUpsertMove(deps.db, id, pipelineId, stageId);
   const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as UpdateDealInput;
   let record: DealModel | null = null;

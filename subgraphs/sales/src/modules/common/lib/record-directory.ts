@@ -1,0 +1,70 @@
+/**
+ * Whether records of other subgraphs (accounts, contacts and leads of the customer subgraph, users
+ * of the platform) are the tenant's, before sales stores a reference to them.
+ *
+ * Sales asks the gateway's `POST /internal/records/exist` (signed with the shared secret, like
+ * every internal route): one request per write, however many records it names; the gateway looks
+ * them up through the federated query path within the tenant. The rule is "a record of the
+ * tenant", not "a record the caller may read": a Sales Rep may put their deal on an account of
+ * another team. Without a gateway to ask (misconfiguration) every reference is refused, never let
+ * through.
+ */
+import { callInternalRoute, InternalRouteError } from '@crm/runtime';
+
+export const RECORDS_EXIST_PATH = '/internal/records/exist';
+
+export type ReferencedRecordType = 'ACCOUNT' | 'CONTACT' | 'LEAD' | 'USER';
+
+export interface RecordRef {
+  type: ReferencedRecordType;
+  id: string;
+}
+
+export interface RecordDirectory {
+  /** The records among `records` that are not the tenant's. Throws `RecordDirectoryUnavailable` when it cannot tell. */
+  missing(tenantId: string, records: readonly RecordRef[]): Promise<RecordRef[]>;
+}
+
+export class RecordDirectoryUnavailable extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RecordDirectoryUnavailable';
+  }
+}
+
+export interface GatewayRecordDirectoryOptions {
+  /** The gateway's origin (e.g. `http://gateway:4000`), or a function giving it. */
+  gatewayUrl: string | (() => string);
+  /** HMAC secret shared with the gateway and the subgraphs. */
+  signingSecret: string;
+  /** Timeout of one check, ms. Default 5 000. */
+  timeoutMs?: number;
+}
+
+/** Asks the gateway at `gatewayUrl`. */
+export function gatewayRecordDirectory(options: GatewayRecordDirectoryOptions): RecordDirectory {
+  return {
+    async missing(tenantId, records) {
+      if (records.length === 0) return [];
+      const origin = typeof options.gatewayUrl === 'function' ? options.gatewayUrl() : options.gatewayUrl;
+      let answer: unknown;
+      try {
+        answer = await callInternalRoute(new URL(RECORDS_EXIST_PATH, origin).toString(), options.signingSecret, { tenantId, records }, {
+          requester: 'sales-record-references',
+          timeoutMs: options.timeoutMs ?? 5_000,
+        });
+      } catch (error) {
+        if (error instanceof InternalRouteError) throw new RecordDirectoryUnavailable(error.message, { cause: error });
+        throw error;
+      }
+      const exists = (answer as { exists?: unknown } | undefined)?.exists;
+      if (!Array.isArray(exists) || exists.length !== records.length || !exists.every((value) => typeof value === 'boolean')) {
+        throw new RecordDirectoryUnavailable('the gateway could not check the records');
+      }
+      return records.filter((_, index) => exists[index] !== true);
+    },
+  };
+}
+
+/** Without a gateway to ask (misconfiguration): no record is known, so every reference is refused. */
+export const noRecordDirectory: RecordDirectory = { missing: async (_tenantId, records) => [...records] };
