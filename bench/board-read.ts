@@ -13,7 +13,9 @@
  * sequential requests with the outbox relays' background polling left out. Then, with the cache
  * on: sequential cold reads (the entry dropped before each) against warm ones, and the open loop at
  * 100 requests/s while a deal of the board moves every BENCH_MOVE_MS ms (default 1 000) through
- * the other gateway, so the cache learns of each move from its Kafka event.
+ * the other gateway, so the cache learns of each move from its Kafka event; the same on a third
+ * gateway that answers from an invalidated entry for at most BENCH_STALE_MS (default 1 000) while it
+ * re-reads it in the background (`staleMs`, RESPONSE_CACHE_STALE_MS in the deployable).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,6 +30,7 @@ import { startRealStack } from '@crm/testkit';
 const DEALS = Number(process.env.BENCH_DEALS ?? 500);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
 const MOVE_MS = Number(process.env.BENCH_MOVE_MS ?? 1000);
+const STALE_MS = Number(process.env.BENCH_STALE_MS ?? 1000);
 const PAGE = Math.min(DEALS, 500);
 
 const stack = await startRealStack();
@@ -67,20 +70,27 @@ for (let i = 0; i < DEALS; i += 20) {
 const movable = dealIds[0]!;
 
 const apiSchema = readFileSync(new URL('../schema/api-schema.graphql', import.meta.url), 'utf8');
-// the same gateway with the response cache on, over the same subgraphs, bus and data
-const cachedGateway = await createGateway({
-  supergraphSdl: readFileSync(stack.config.supergraphPath, 'utf8'),
-  subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-  jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-  signingSecret: stack.config.signingSecret,
-  bus: stack.bus,
-  cache: stack.cache,
-  logger: createLogger('bench-cached-gateway', 'silent'),
-  responseCache: {},
-});
-const cachedUrl = (await cachedGateway.start(0)).url;
-await cachedGateway.responseCache!.ready;
-const cacheStats = () => cachedGateway.responseCache!.stats();
+/** The same gateway with the response cache on, over the same subgraphs, bus and data. */
+async function startCachedGateway(responseCache: NonNullable<GatewayOptions['responseCache']>) {
+  const gateway = await createGateway({
+    supergraphSdl: readFileSync(stack.config.supergraphPath, 'utf8'),
+    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
+    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
+    signingSecret: stack.config.signingSecret,
+    bus: stack.bus,
+    cache: stack.cache,
+    logger: createLogger('bench-cached-gateway', 'silent'),
+    responseCache,
+  });
+  const { url } = await gateway.start(0);
+  await gateway.responseCache!.ready;
+  return { gateway, url, stats: () => gateway.responseCache!.stats() };
+}
+const cached = await startCachedGateway({});
+const cachedUrl = cached.url;
+// and one answering from an invalidated entry for at most STALE_MS while it re-reads it (RESPONSE_CACHE_STALE_MS)
+const servingStale = await startCachedGateway({ staleMs: STALE_MS });
+const statsOf = (target: string) => (target === cachedUrl ? cached.stats() : target === servingStale.url ? servingStale.stats() : undefined);
 
 const dealType = /type Deal\b[^{]*\{([^}]*)\}/.exec(apiSchema)?.[1] ?? '';
 const nextActivity = /^\s*nextActivity\b/m.test(dealType) ? ' nextActivity { id dueAt }' : '';
@@ -93,15 +103,17 @@ interface LoadResult {
   errors: number;
   elapsedMs: number;
   latenciesMs: number[];
-  /** Hits / (hits + misses) of the cached gateway during the run; undefined without the cache. */
+  /** Hits / (hits + stale + misses) of the cached gateway during the run; undefined without the cache. */
   hitRatio?: number;
+  /** Answers from a stale entry (while it was re-read) / all reads; only with staleMs. */
+  staleRatio?: number;
 }
 /** Closed loop over `connections`, or open loop at `rate`; requests time out after 10 s (counted as errors). */
 async function load(target: string, spec: { durationMs?: number; connections?: number; rate?: number }): Promise<LoadResult> {
   const durationMs = spec.durationMs ?? DURATION_MS;
   const item = { key: 'board', token, body };
   const lanes = spec.rate ? [Array.from({ length: Math.ceil((spec.rate * durationMs) / 1000) }, () => item)] : Array.from({ length: spec.connections ?? 16 }, () => [item]);
-  const before = cacheStats();
+  const before = statsOf(target);
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const worker = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url: target, lanes, durationMs, rate: spec.rate, timeoutMs: 10_000 } });
     worker.once('message', (r: { records: Array<{ sentAt: number; answeredAt: number; ok: boolean }>; elapsedMs: number }) => {
@@ -110,11 +122,13 @@ async function load(target: string, spec: { durationMs?: number; connections?: n
     });
     worker.once('error', reject);
   });
-  if (target !== cachedUrl) return result;
-  const after = cacheStats();
+  const after = statsOf(target);
+  if (!before || !after) return result;
   const hits = after.hits - before.hits;
+  const stale = after.stale - before.stale;
   const misses = after.misses - before.misses;
-  return { ...result, hitRatio: hits + misses ? hits / (hits + misses) : 0 };
+  const all = hits + stale + misses;
+  return { ...result, hitRatio: all ? hits / all : 0, ...(target === servingStale.url ? { staleRatio: all ? stale / all : 0 } : {}) };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -124,7 +138,8 @@ function report(name: string, r: LoadResult) {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   lines.push(
     `${name.padEnd(46)} ${rateOf(r).toFixed(0).padStart(6)} req/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   errors ${r.errors}/${r.requests}` +
-      (r.hitRatio === undefined ? '' : `   hits ${(r.hitRatio * 100).toFixed(1)}%`),
+      (r.hitRatio === undefined ? '' : `   hits ${(r.hitRatio * 100).toFixed(1)}%`) +
+      (r.staleRatio === undefined ? '' : `   stale ${(r.staleRatio * 100).toFixed(1)}%`),
   );
 }
 
@@ -190,7 +205,7 @@ const onSql = await statementsPerRequest(cachedUrl);
 const cold: number[] = [];
 const warm: number[] = [];
 for (let i = 0; i < 20; i++) {
-  cachedGateway.responseCache!.clear();
+  cached.gateway.responseCache!.clear();
   for (const into of [cold, warm]) {
     const started = performance.now();
     await (await fetch(cachedUrl, { method: 'POST', headers, body })).text();
@@ -209,6 +224,10 @@ const mover = (async () => {
   }
 })();
 const onMoving = await load(cachedUrl, { rate: 100 });
+const movesStrict = moves;
+await settled(servingStale.url);
+await load(servingStale.url, { rate: 20, durationMs: 2_000 }); // warm
+const onMovingStale = await load(servingStale.url, { rate: 100 });
 moving = false;
 await mover;
 
@@ -220,12 +239,14 @@ report('cache off: open loop, 100 req/s', offAt100);
 report('cache on:  closed loop, 16 connections', onClosed);
 report(`cache on:  open loop, ${sustainable} req/s`, onSustainable);
 report('cache on:  open loop, 100 req/s', onAt100);
-report(`cache on:  open loop, 100 req/s, ${moves} moves`, onMoving);
+report(`cache on:  open loop, 100 req/s, ${movesStrict} moves`, onMoving);
+report(`cache on, serving stale ≤ ${STALE_MS} ms: 100 req/s, ${moves - movesStrict} moves`, onMovingStale);
 for (const line of lines) console.log(line);
 const med = (values: number[]) => pct([...values].sort((a, b) => a - b), 50).toFixed(1);
 console.log(`cache on, sequential: cold read (miss) p50 ${med(cold)} ms, warm read (hit) p50 ${med(warm)} ms`);
 console.log(`SQL statements per request: cache off ${offSql}; cache on ${onSql}`);
 
-await cachedGateway.stop();
+await cached.gateway.stop();
+await servingStale.gateway.stop();
 await stack.stop();
 process.exit(0);

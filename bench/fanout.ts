@@ -4,7 +4,7 @@
  * BENCH_SUBSCRIBERS (default 1 000) graphql-ws connections across BENCH_TENANTS (default 10)
  * tenants, each subscribed to its tenant's board with the deal's name, amount, stage, account and
  * owner (resolved across three subgraphs); half of them as the tenant's Sales Manager, half as its
- * Sales Rep (who owns the moved deals). BENCH_RATE (default 20) `moveDeal` mutations per second
+ * Sales Rep (who owns the moved deals, in the manager's team). BENCH_RATE (default 20) `moveDeal` mutations per second
  * through the gateway for BENCH_SECONDS (default 15), spread over the tenants, each deal moved once.
  *
  * Prints p50/p99 from each write's commit (the moment its `moveDeal` answer arrived) to each
@@ -16,8 +16,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES } from '@crm/stack';
+import { createAccount, createDeal, createPipeline, createTeam, createTenantWithUsers, STANDARD_STAGES } from '@crm/stack';
 import { startRealStack, subscribersReady } from '@crm/testkit';
+import { startGatewayProcess } from './gateway-process.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10);
@@ -34,8 +35,13 @@ const memory = () => {
 };
 
 const stack = await startRealStack();
-const url = stack.gatewayUrl;
-const memoryAtStart = memory();
+// BENCH_GATEWAY=process (default): subscribers and writes go through a gateway in a process of its
+// own, as deployed; BENCH_GATEWAY=stack: through the stack's gateway, which shares one thread with the subgraphs
+const gatewayProcess = (process.env.BENCH_GATEWAY ?? 'process') === 'process' ? await startGatewayProcess(stack) : undefined;
+const url = gatewayProcess?.url ?? stack.gatewayUrl;
+const wsUrl = gatewayProcess?.wsUrl ?? stack.wsUrl;
+const gatewayMemory = async () => (gatewayProcess ? `; gateway process rss ${mb(await gatewayProcess.rss())}` : '');
+const memoryAtStart = memory() + (await gatewayMemory());
 
 interface Board {
   tenant: number;
@@ -55,6 +61,8 @@ for (let t = 0; t < TENANTS; t++) {
     { email: `rep@${slug}.test`, name: 'Rep', role: 'SALES_REP', password },
   ]);
   const [admin, manager, rep] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+  // the manager leads the rep's team, so both may read the rep's deals (a manager reads their team's)
+  await createTeam(url, admin.token, { name: 'Field sales', managerId: manager.id, memberIds: [manager.id, rep.id] });
   const pipeline = await createPipeline(url, admin.token, 'Board', STANDARD_STAGES);
   const account = await createAccount(url, admin.token, { name: `Account ${t}` });
   const dealIds: string[] = [];
@@ -84,7 +92,7 @@ const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => {
 const perWorker = Math.ceil(SUBSCRIBERS / WORKERS);
 const workers = Array.from({ length: WORKERS }, (_, w) => {
   const share = subscribers.slice(w * perWorker, (w + 1) * perWorker);
-  const worker = new Worker(new URL('./subscriber-worker.mjs', import.meta.url), { workerData: { wsUrl: stack.wsUrl, query: QUERY, subscribers: share } });
+  const worker = new Worker(new URL('./subscriber-worker.mjs', import.meta.url), { workerData: { wsUrl, query: QUERY, subscribers: share } });
   const ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
     worker.once('error', reject);
@@ -92,8 +100,9 @@ const workers = Array.from({ length: WORKERS }, (_, w) => {
   return { worker, share, ready };
 });
 await Promise.all(workers.map((w) => w.ready));
-await subscribersReady(stack.gateway, SUBSCRIBERS, 60_000);
-const memorySubscribed = memory();
+if (gatewayProcess) await subscriptionsReported(gatewayProcess.url, SUBSCRIBERS, 60_000);
+else await subscribersReady(stack.gateway, SUBSCRIBERS, 60_000);
+const memorySubscribed = memory() + (await gatewayMemory());
 
 // where the time goes: when each move's event reaches a consumer in this process (its own group)
 const arrivals = new Map<string, number>();
@@ -124,6 +133,8 @@ interface WriteRecord {
 }
 const tenantOf = new Map(boards.flatMap((b) => b.dealIds.map((id) => [id, b.tenant] as const)));
 const tenantOfKey = (dealId: string) => tenantOf.get(dealId)!;
+const domains = ['customer', 'sales', 'analytics', 'platform', 'integration'] as const;
+for (const d of domains) stack.subgraphs[d].database.statements.reset();
 const writes = await new Promise<{ records: WriteRecord[]; elapsedMs: number }>((resolve, reject) => {
   const writer = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url, lanes, durationMs: SECONDS * 1000 + 500, rate: RATE } });
   writer.once('message', (m: { records: WriteRecord[]; elapsedMs: number }) => {
@@ -132,6 +143,17 @@ const writes = await new Promise<{ records: WriteRecord[]; elapsedMs: number }>(
   });
   writer.once('error', reject);
 });
+
+// SQL while the writes ran: everything the product did for them (the writes, their fan-out, the consumers)
+const sqlDuringWrites = domains.map((d) => {
+  const { count, transactions } = stack.subgraphs[d].database.statements;
+  return { domain: d, count, transactions };
+});
+const shapes = new Map<string, number>();
+for (const d of domains) for (const sql of stack.subgraphs[d].database.statements.queries) {
+  const shape = `${d}: ${sql.replace(/\s+/g, ' ').slice(0, 110)}`;
+  shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+}
 
 // let the last events arrive: until every expected message is in, or 20 s without a new one
 const committedPerTenant = new Map<number, number>();
@@ -163,7 +185,7 @@ for (;;) {
   if (performance.now() - lastProgress > 20_000) break;
   await new Promise((r) => setTimeout(r, 250));
 }
-const memoryAfter = memory();
+const memoryAfter = memory() + (await gatewayMemory());
 const collected = await Promise.all(
   workers.map(
     ({ worker, share }) =>
@@ -229,8 +251,24 @@ console.log(`commit -> receipt: p50 ${pct(fromCommit, 50).toFixed(1)} ms   p99 $
 console.log(`commit -> event consumed from Kafka in the gateway's process: p50 ${pct(toKafka, 50).toFixed(1)} ms   p99 ${pct(toKafka, 99).toFixed(1)} ms`);
 console.log(`send   -> receipt: p50 ${pct(fromSend, 50).toFixed(1)} ms   p99 ${pct(fromSend, 99).toFixed(1)} ms`);
 console.log(`messages: expected ${expected}, received ${received}, lost ${expected - received}, duplicates ${duplicates}, other tenants' ${foreign}; connections closed early ${closes}`);
-console.log(`process memory (gateway + subgraphs): start ${memoryAtStart}; ${SUBSCRIBERS} subscribed ${memorySubscribed}; after the run ${memoryAfter}`);
+const moves = Math.max(1, writes.records.length);
+console.log(`SQL statements per move (writes, fan-out and consumers, while the writes ran): ${sqlDuringWrites.map((q) => `${q.domain} ${(q.count / moves).toFixed(1)} (${(q.transactions / moves).toFixed(1)} transactions)`).join(', ')}`);
+if (process.env.BENCH_SQL_SHAPES) for (const [shape, n] of [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${n}  ${shape}`);
+console.log(`memory (bench process: subgraphs${gatewayProcess ? "" : " and gateway"}): start ${memoryAtStart}; ${SUBSCRIBERS} subscribed ${memorySubscribed}; after the run ${memoryAfter}`);
 
 await probe.stop();
+await gatewayProcess?.stop();
 await stack.stop();
 process.exit(0);
+
+/** Waits until a gateway's `/metrics` counts `count` active subscriptions. */
+async function subscriptionsReported(graphqlUrl: string, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await fetch(new URL('/metrics', graphqlUrl)).then((r) => r.text(), () => '');
+    const active = Number(/^gateway_subscriptions (\d+)/m.exec(text)?.[1] ?? 0);
+    if (active >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${active} of ${count} subscriptions active after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,14 +1,16 @@
 // Load generator run in a worker thread (plain JS so the worker needs no TypeScript loader),
 // so it does not share the event loop with the servers it measures. Closed loop (N connections,
-// as fast as answers come) or open loop (a fixed request rate). Posts back the latencies.
+// as fast as answers come) or open loop (a fixed request rate). POST with `body`, GET without. A
+// request counts as an error unless it gets the expected `status` (default 200; 304 for
+// conditional GETs) and, with a body, no GraphQL errors. Posts back the latencies.
 import { parentPort, workerData } from 'node:worker_threads';
 
 async function once(spec, result) {
   const started = performance.now();
   try {
-    const response = await fetch(spec.url, { method: 'POST', headers: spec.headers, body: spec.body });
+    const response = await fetch(spec.url, spec.body === undefined ? { headers: spec.headers } : { method: 'POST', headers: spec.headers, body: spec.body });
     const text = await response.text();
-    if (response.status !== 200 || text.includes('"errors"')) result.errors++;
+    if (response.status !== (spec.status ?? 200) || text.includes('"errors"')) result.errors++;
   } catch {
     result.errors++;
   }
