@@ -21,10 +21,9 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-// the gateway package is not a dependency of the workspace root: its entry is loaded by path
-import { createGateway, type GatewayOptions } from '../gateway/src/index.ts';
-import { createLogger } from '@crm/runtime';
-import { createAccount, createDeal, createPipeline, createTenantWithUsers, DOMAINS, moveDeal, STANDARD_STAGES } from '@crm/stack';
+// the gateway package is not a dependency of the workspace root: its types are loaded by path
+import type { GatewayOptions } from '../gateway/src/index.ts';
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, moveDeal, STANDARD_STAGES, startExtraGateway } from '@crm/stack';
 import { startRealStack } from '@crm/testkit';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 500);
@@ -72,17 +71,7 @@ const movable = dealIds[0]!;
 const apiSchema = readFileSync(new URL('../schema/api-schema.graphql', import.meta.url), 'utf8');
 /** The same gateway with the response cache on, over the same subgraphs, bus and data. */
 async function startCachedGateway(responseCache: NonNullable<GatewayOptions['responseCache']>) {
-  const gateway = await createGateway({
-    supergraphSdl: readFileSync(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('bench-cached-gateway', 'silent'),
-    responseCache,
-  });
-  const { url } = await gateway.start(0);
+  const { gateway, url } = await startExtraGateway(stack, 'bench-cached-gateway', { responseCache });
   await gateway.responseCache!.ready;
   return { gateway, url, stats: () => gateway.responseCache!.stats() };
 }

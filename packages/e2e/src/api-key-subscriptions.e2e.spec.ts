@@ -6,11 +6,9 @@
  * limit, a revoked key's connections close with 4403, and a bad key is refused with 4401.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createLogger } from '@crm/runtime';
-import { DOMAINS, type Stack } from '@crm/stack';
+import type { Gateway, GatewayOptions } from '@crm/gateway';
+import { startExtraGateway, type Stack } from '@crm/stack';
 import { gqlOk, startRealStack, subscribe, type LiveSubscription } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
@@ -27,22 +25,10 @@ const gateways: Gateway[] = [];
 const midMinute = Date.now() - (Date.now() % 60_000) + 30_000;
 
 async function extraGateway(overrides: Partial<GatewayOptions>) {
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('api-key-subscriptions-test', 'silent'),
-    subscriptions: { groupPrefix: `api-key-subscriptions-test.${randomUUID()}` },
-    limitStore: { prefix: `crm:api-key-subscriptions-test.${randomUUID()}:`, timeoutMs: 5_000 },
-    ...overrides,
-  });
-  gateways.push(gateway);
-  const started = await gateway.start(0);
-  await gateway.subscriptionsReady;
-  return { url: started.url, wsUrl: started.wsUrl, gateway };
+  const started = await startExtraGateway(stack, 'api-key-subscriptions-test', overrides);
+  gateways.push(started.gateway);
+  await started.gateway.subscriptionsReady;
+  return started;
 }
 
 beforeAll(async () => {

@@ -6,11 +6,9 @@
  * own rate limit. Bad keys are one and the same 401, whichever tenant they might belong to.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createLogger } from '@crm/runtime';
-import { DOMAINS, type Stack } from '@crm/stack';
+import type { Gateway, GatewayOptions } from '@crm/gateway';
+import { startExtraGateway, type Stack } from '@crm/stack';
 import { createTenantWithUsers, eventually, gql, gqlOk, startRealStack } from '@crm/testkit';
 
 let stack: Stack;
@@ -41,21 +39,10 @@ async function seedTenant(label: string) {
 const midMinute = Date.now() - (Date.now() % 60_000) + 30_000;
 
 async function extraGateway(overrides: Partial<GatewayOptions>): Promise<string> {
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('api-keys-test', 'silent'),
-    subscriptions: { groupPrefix: `api-keys-test.${randomUUID()}` },
-    // its own counters, and a patient Redis timeout so a busy machine does not fall back to local counters
-    limitStore: { prefix: `crm:api-keys-test.${randomUUID()}:`, timeoutMs: 5_000 },
-    ...overrides,
-  });
+  // its own counters (startExtraGateway), so the seeding through the stack's gateway does not count
+  const { gateway, url } = await startExtraGateway(stack, 'api-keys-test', overrides);
   gateways.push(gateway);
-  return (await gateway.start(0)).url;
+  return url;
 }
 
 beforeAll(async () => {

@@ -5,11 +5,9 @@
  * ever crossing tenants, users or roles.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createLogger } from '@crm/runtime';
-import { createAccount, createDeal, createPipeline, createTeam, createTenantWithUsers, DOMAINS, STANDARD_STAGES, type Stack } from '@crm/stack';
+import type { Gateway, GatewayOptions } from '@crm/gateway';
+import { createAccount, createDeal, createPipeline, createTeam, createTenantWithUsers, STANDARD_STAGES, startExtraGateway, type Stack } from '@crm/stack';
 import { eventually, gqlOk, moveDeal, startRealStack } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
@@ -34,19 +32,8 @@ let acme: Awaited<ReturnType<typeof seedTeamTenant>>;
 let other: SalesTenant;
 
 async function cachedGateway(responseCache: GatewayOptions['responseCache'] = {}): Promise<string> {
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('board-cache-test', 'silent'),
-    subscriptions: { groupPrefix: `board-cache-test.${randomUUID()}` },
-    responseCache: { ...responseCache, groupPrefix: `board-cache-test.cache.${randomUUID()}` },
-  });
+  const { gateway, url } = await startExtraGateway(stack, 'board-cache-test', { responseCache });
   gateways.push(gateway);
-  const { url } = await gateway.start(0);
   await gateway.responseCache!.ready;
   return url;
 }

@@ -9,11 +9,9 @@
  *   platform), and only their own team for a Sales Manager.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createLogger } from '@crm/runtime';
-import { DOMAINS, type Stack } from '@crm/stack';
+import type { Gateway } from '@crm/gateway';
+import { startExtraGateway, type Stack } from '@crm/stack';
 import { createPipeline, createTenantWithUsers, eventually, gql, gqlOk, STANDARD_STAGES, startRealStack, subscribe } from '@crm/testkit';
 
 let stack: Stack;
@@ -39,21 +37,9 @@ const inMonth = `${period.year}-${String(period.index).padStart(2, '0')}-20`;
 
 beforeAll(async () => {
   stack = await startRealStack();
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('deal-masking-test', 'silent'),
-    teamFacts: { ttlSeconds: 1 },
-    subscriptions: { groupPrefix: `deal-masking-test.${randomUUID()}` },
-  });
-  gateways.push(gateway);
-  const started = await gateway.start(0);
-  await gateway.subscriptionsReady;
-  fresh = { url: started.url, wsUrl: started.wsUrl, gateway };
+  fresh = await startExtraGateway(stack, 'deal-masking-test', { teamFacts: { ttlSeconds: 1 } });
+  gateways.push(fresh.gateway);
+  await fresh.gateway.subscriptionsReady;
 
   const slug = `masking-${randomUUID().slice(0, 8)}`;
   const password = `pw-${randomUUID()}`;

@@ -8,13 +8,12 @@
  *   held to the tenant its credential names).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createLogger } from '@crm/runtime';
-import { DOMAINS, login, type Stack } from '@crm/stack';
+import type { Gateway, GatewayOptions } from '@crm/gateway';
+import { login, startExtraGateway, type Stack } from '@crm/stack';
 import { gql, gqlOk, startRealStack } from '@crm/testkit';
 
 /** The plans' request limits (platform `lib/plans.ts`). */
@@ -37,20 +36,9 @@ afterAll(async () => {
 
 /** A gateway over the stack's subgraphs with its own settings and counters. */
 async function gatewayWith(overrides: Partial<GatewayOptions>): Promise<string> {
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('edge-plans-test', 'silent'),
-    subscriptions: { groupPrefix: `edge-plans-test.${randomUUID()}` },
-    limitStore: { prefix: `crm:edge-plans-test.${randomUUID()}:`, timeoutMs: 5_000 },
-    ...overrides,
-  });
+  const { gateway, url } = await startExtraGateway(stack, 'edge-plans-test', overrides);
   gateways.push(gateway);
-  return (await gateway.start(0)).url;
+  return url;
 }
 
 /** A tenant on `plan`, with an admin signed in. */

@@ -12,7 +12,6 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createGateway,
   loadTrustedDocuments,
   platformTenantSettingsLookup,
   type Gateway,
@@ -20,8 +19,7 @@ import {
   type TenantSettingsLookup,
   type TrustedDocuments,
 } from '@crm/gateway';
-import { createLogger } from '@crm/runtime';
-import { DOMAINS, login, type Stack } from '@crm/stack';
+import { login, startExtraGateway, type Stack } from '@crm/stack';
 import { gql, gqlOk, startRealStack } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
@@ -48,20 +46,9 @@ afterAll(async () => {
 
 /** A gateway over the stack's subgraphs with its own settings and counters. */
 async function gatewayWith(overrides: Partial<GatewayOptions>): Promise<string> {
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('gateway-edge-test', 'silent'),
-    subscriptions: { groupPrefix: `gateway-edge-test.${randomUUID()}` },
-    limitStore: { prefix: `crm:gateway-edge-test.${randomUUID()}:`, timeoutMs: 5_000 },
-    ...overrides,
-  });
+  const { gateway, url } = await startExtraGateway(stack, 'gateway-edge-test', overrides);
   gateways.push(gateway);
-  return (await gateway.start(0)).url;
+  return url;
 }
 
 async function post(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {

@@ -3,13 +3,11 @@
  * limits (also with Redis unreachable), endpoint hygiene and metrics, through the real stack.
  * Every refusal is a 4xx with a clear `extensions.code`; the gateway keeps serving afterwards.
  */
-import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createLogger, RedisCache } from '@crm/runtime';
-import { DOMAINS, type Stack } from '@crm/stack';
+import type { Gateway, GatewayOptions } from '@crm/gateway';
+import { RedisCache } from '@crm/runtime';
+import { startExtraGateway, type Stack } from '@crm/stack';
 import { eventually, gql, moveDeal, startRealStack, subscribe } from '@crm/testkit';
 import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
@@ -35,22 +33,9 @@ const clock = () => midMinute;
 
 /** A second gateway over the same subgraphs with its own settings and rate-limit counters. */
 async function gatewayWith(overrides: Partial<GatewayOptions>, close?: () => Promise<void>): Promise<string> {
-  const gateway = await createGateway({
-    supergraphSdl: await readFile(stack.config.supergraphPath, 'utf8'),
-    subgraphUrls: Object.fromEntries(DOMAINS.map((d) => [d, stack.subgraphs[d].url])) as GatewayOptions['subgraphUrls'],
-    jwksUrl: `http://127.0.0.1:${stack.subgraphs.platform.port}/.well-known/jwks.json`,
-    signingSecret: stack.config.signingSecret,
-    bus: stack.bus,
-    cache: stack.cache,
-    logger: createLogger('gateway-limits-test', 'silent'),
-    subscriptions: { groupPrefix: `gateway-limits-test.${randomUUID()}` },
-    ...overrides,
-    // its own counters: requests of the seeding (through the stack's gateway) do not count here;
-    // a patient Redis timeout, so a busy machine does not switch the counters to the local fallback
-    limitStore: { prefix: `crm:gateway-limits-test.${randomUUID()}:`, timeoutMs: 5_000, ...overrides.limitStore },
-  });
+  // its own counters: requests of the seeding (through the stack's gateway) do not count here
+  const { gateway, url } = await startExtraGateway(stack, 'gateway-limits-test', overrides);
   extra.push({ gateway, ...(close ? { close } : {}) });
-  const { url } = await gateway.start(0);
   return url;
 }
 

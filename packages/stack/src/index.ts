@@ -3,3 +3,4 @@ export * from './stack.ts';
 export * from './environment.ts';
 export * from './seed-demo.ts';
 export * from './seed.ts';
+export * from './extra-gateway.ts';
