@@ -112,6 +112,17 @@ describe('request rate limits per plan', () => {
     expect(last!.headers.get('ratelimit-remaining')).toBe(String(ENTERPRISE_REQUESTS_PER_MINUTE - FREE_REQUESTS_PER_MINUTE - 6));
   });
 
+  it("tells a tenant's users the limits of its plan", async () => {
+    const free = await tenantOn('free');
+    const { tenant } = await gqlOk<{ tenant: { plan: string; planLimits: { requestsPerMinute: number; costBudgetPerMinute: number } } }>(
+      stack.gatewayUrl,
+      '{ tenant { plan planLimits { requestsPerMinute costBudgetPerMinute } } }',
+      {},
+      { token: free.token },
+    );
+    expect(tenant).toEqual({ plan: 'free', planLimits: { requestsPerMinute: FREE_REQUESTS_PER_MINUTE, costBudgetPerMinute: 20_000 } });
+  });
+
   it('keeps the flat limit when plans are not asked', async () => {
     const free = await tenantOn('free');
     const url = await gatewayWith({ rateLimit: { perTenant: 5_000, perUser: 100_000 } });

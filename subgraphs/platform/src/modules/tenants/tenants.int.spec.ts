@@ -26,18 +26,18 @@ async function ask(path: string, body: unknown, signed = true) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const SET = 'mutation($origins: [String!]!) { setCorsOrigins(origins: $origins) { id corsOrigins planLimits { costBudgetPerMinute } } }';
+const SET = 'mutation($origins: [String!]!) { setCorsOrigins(origins: $origins) { id corsOrigins planLimits { costBudgetPerMinute requestsPerMinute } } }';
 
 describe('setCorsOrigins', () => {
   it('stores the normalised, de-duplicated list for a tenant admin and records an event', async () => {
     const seeded = await seedTenant(t.platform);
     const unique = randomUUID().slice(0, 8);
-    const result = await graphql<{ setCorsOrigins: { corsOrigins: string[]; planLimits: { costBudgetPerMinute: number } } }>(t.url, seeded.as.admin, SET, {
+    const result = await graphql<{ setCorsOrigins: { corsOrigins: string[]; planLimits: { costBudgetPerMinute: number; requestsPerMinute: number } } }>(t.url, seeded.as.admin, SET, {
       origins: [`https://App-${unique}.Example.com:443`, `https://app-${unique}.example.com`, 'http://localhost:5173', `https://partner-${unique}.example:8443`],
     });
     expect(result.errors).toBeUndefined();
     expect(result.data?.setCorsOrigins.corsOrigins).toEqual([`https://app-${unique}.example.com`, 'http://localhost:5173', `https://partner-${unique}.example:8443`]);
-    expect(result.data?.setCorsOrigins.planLimits.costBudgetPerMinute).toBe(PLANS.free.costBudgetPerMinute);
+    expect(result.data?.setCorsOrigins.planLimits).toEqual({ costBudgetPerMinute: PLANS.free.costBudgetPerMinute, requestsPerMinute: PLANS.free.requestsPerMinute });
 
     const events = await t.platform.prisma.outboxEvent.findMany({ where: { tenantId: seeded.tenant.id, type: 'platform.tenant.cors_origins_changed' } });
     expect(events).toHaveLength(1);
