@@ -115,7 +115,10 @@ export interface Authenticator {
   httpError(error: AuthError): HttpError;
   /** Drops the cached team facts and custom grants of these users (after a role change). */
   forgetFacts(tenantId: string, userIds: readonly string[]): Promise<void>;
-  /** Reads `platform.user.deactivated`: the user's tokens issued before are refused from then on (`auth/deactivated-users.ts`). */
+  /**
+   * Reads `platform.user.deactivated` and the erasure of a user (`platform.personal_data.erased`):
+   * the user's tokens issued before are refused from then on (`auth/deactivated-users.ts`).
+   */
   observeUserStatus(event: UserStatusEvent): Promise<void>;
 }
 

@@ -2,9 +2,10 @@
  * Changes to who is in a tenant and where: deactivating and reactivating users, moving users
  * between teams, choosing team managers, and handing a departing user's records to a colleague.
  *
- * A deactivated user cannot sign in, so no new access token is issued to them; the ones they hold
- * expire within one access-token lifetime (15 minutes). `platform.user.deactivated` lets the
- * gateway refuse them sooner.
+ * A deactivated user cannot sign in, so no new access token is issued to them. The ones they hold
+ * would stay valid until they expire (one access-token lifetime, 15 minutes): on
+ * `platform.user.deactivated` every gateway refuses them within about a second and closes the
+ * user's open subscription connections.
  */
 import { forTenant, withTenantTransaction } from '@crm/db';
 import { appendOutbox, createEvent } from '@crm/events';
