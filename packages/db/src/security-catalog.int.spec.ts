@@ -69,7 +69,8 @@ describe.each(DOMAINS)('crm_%s as deployed', (domain) => {
       const tables = (
         await client.query<{ relname: string; enabled: boolean; forced: boolean; policies: string[] }>(
           `SELECT c.relname, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
-                  coalesce(array_agg(pg_get_expr(p.polqual, p.polrelid)) FILTER (WHERE p.oid IS NOT NULL), '{}') AS policies
+                  -- the row filters (USING) of the table's policies; an INSERT-only policy (the audit log's) has none
+                  coalesce(array_agg(pg_get_expr(p.polqual, p.polrelid) ORDER BY p.polname) FILTER (WHERE p.polqual IS NOT NULL), '{}') AS policies
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenantId' AND NOT a.attisdropped
