@@ -11,30 +11,24 @@
  *    window of 2 s after the cards are on screen (Lighthouse waits 5 s and also for a quiet
  *    network; the board keeps a subscription open, so the network never goes quiet). Medians printed.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES } from '@crm/stack';
-import { openBrowser, requireChromium, signInThroughProvider, startWebAndStack } from '../clients/web/e2e/browser.ts';
+import { buildWebApp, openBrowser, requireChromium, signInThroughProvider, startWebAndStack } from '../clients/web/e2e/browser.ts';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const QUIET_MS = 2_000;
-const webDir = new URL('../clients/web/', import.meta.url).pathname;
-const distDir = join(webDir, 'dist');
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 6 }).length;
 
 // 1. Bundle
-await promisify(execFile)(process.execPath, [join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-  cwd: webDir,
-  env: { ...process.env, NODE_ENV: 'production' },
-});
+const distDir = await buildWebApp('bench');
 const html = readFileSync(join(distDir, 'index.html'), 'utf8');
 const initial = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\bhref)="\/?([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
 const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
@@ -130,4 +124,5 @@ try {
   await person.close();
   await web.close();
   await stack.stop();
+  await rm(distDir, { recursive: true, force: true });
 }

@@ -9,19 +9,17 @@
  * and a deal; a deal assigned to a colleague rings their notifications bell live.
  * Screenshots of the main screens are saved to docs/screenshots/.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Listening } from '@crm/runtime';
 import type { Stack } from '@crm/stack';
 import { createAccount, createDeal, createPipeline, createTenantWithUsers, eventually, gqlOk, STANDARD_STAGES } from '@crm/testkit';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, openProviderSignIn, requireChromium, signInThroughProvider, startWebAndStack, submitProviderSignIn, type Person } from './browser.ts';
+import { openBrowser, openProviderSignIn, signInThroughProvider, startBuiltWebApp, submitProviderSignIn, type BuiltWebApp, type Person } from './browser.ts';
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(webDir, '..', '..');
@@ -31,27 +29,18 @@ const TABLET = { width: 820, height: 1180 };
 
 let stack: Stack;
 let web: Listening;
+let app: BuiltWebApp | undefined;
 const people: Person[] = [];
 
-/** Builds the app once for this file, as `pnpm --filter @crm/web build` does. */
-async function buildWebApp(): Promise<void> {
-  await promisify(execFile)(process.execPath, [join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: webDir,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-}
-
 beforeAll(async () => {
-  requireChromium();
-  await buildWebApp();
-  ({ stack, web } = await startWebAndStack(join(webDir, 'dist')));
+  app = await startBuiltWebApp('app');
+  ({ stack, web } = app);
   await mkdir(screenshots, { recursive: true });
 }, 300_000);
 
 afterAll(async () => {
   for (const person of people) await person.close().catch(() => undefined);
-  await web?.close();
-  await stack?.stop();
+  await app?.close();
 });
 
 /**

@@ -4,10 +4,13 @@
  * gets their own browser with a fresh profile directory. Sign-in goes through the platform's OpenID
  * Connect provider, as a person would: the app's "Sign in" button, the provider's page, back in the app.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Listening } from '@crm/runtime';
 import type { Stack, StackConfig } from '@crm/stack';
 import { serveWebApp } from '@crm/stack/web';
@@ -89,6 +92,49 @@ export async function startWebAndStack(distDir: string, overrides: Partial<Stack
     return { stack, web };
   } catch (error) {
     await web.close();
+    throw error;
+  }
+}
+
+const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Builds the app as `pnpm --filter @crm/web build` does, into a new folder of its own: browser
+ * test files run side by side, and a build empties the folder it writes to.
+ */
+export async function buildWebApp(label: string): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), `crm-web-${label}-dist-`));
+  await promisify(execFile)(process.execPath, [join(WEB_DIR, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
+    cwd: WEB_DIR,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  return outDir;
+}
+
+export interface BuiltWebApp {
+  stack: Stack;
+  web: Listening;
+  /** Stops the web server and the stack, and removes the build. */
+  close(): Promise<void>;
+}
+
+/** The app built for one test file (`buildWebApp`) and served in front of a whole stack (`startWebAndStack`). */
+export async function startBuiltWebApp(label: string, overrides: Partial<StackConfig> = {}): Promise<BuiltWebApp> {
+  requireChromium();
+  const distDir = await buildWebApp(label);
+  try {
+    const { stack, web } = await startWebAndStack(distDir, overrides);
+    return {
+      stack,
+      web,
+      async close() {
+        await web.close();
+        await stack.stop();
+        await rm(distDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(distDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -9,19 +9,17 @@
  * mapping the API suggests for leads and lands in the leads list.
  * Screenshots: docs/screenshots/import.png (the summary), import-mapping.png, saved-views.png.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Listening } from '@crm/runtime';
 import type { Stack } from '@crm/stack';
 import { createTenantWithUsers } from '@crm/testkit';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, requireChromium, signInThroughProvider, startWebAndStack, type Person } from './browser.ts';
+import { openBrowser, signInThroughProvider, startBuiltWebApp, type BuiltWebApp, type Person } from './browser.ts';
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(webDir, '..', '..');
@@ -30,35 +28,18 @@ const DESKTOP = { width: 1280, height: 900 };
 
 let stack: Stack;
 let web: Listening;
+let app: BuiltWebApp | undefined;
 const people: Person[] = [];
 
-/**
- * Builds the app once for this file, as `pnpm --filter @crm/web build` does, into a folder of its
- * own: other browser test files build `dist/` at the same time, and a build empties its folder.
- */
-async function buildWebApp(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'crm-web-import-dist-'));
-  await promisify(execFile)(process.execPath, [join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
-    cwd: webDir,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  return outDir;
-}
-
-let distDir: string | undefined;
-
 beforeAll(async () => {
-  requireChromium();
-  distDir = await buildWebApp();
-  ({ stack, web } = await startWebAndStack(distDir));
+  app = await startBuiltWebApp('import');
+  ({ stack, web } = app);
   await mkdir(screenshots, { recursive: true });
 }, 300_000);
 
 afterAll(async () => {
   for (const person of people) await person.close().catch(() => undefined);
-  await web?.close();
-  await stack?.stop();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
+  await app?.close();
 });
 
 /** Signs in as the app does, through the platform's sign-in page, and waits for the board. */

@@ -6,23 +6,19 @@
  * sign-out revoking the refresh token (an old session put back no longer gets in); and a person in
  * two workspaces switching from one to the other.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Listening } from '@crm/runtime';
 import type { Stack } from '@crm/stack';
 import { createAccount, createTenantWithUsers, eventually, gqlOk } from '@crm/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, requireChromium, signInThroughProvider, startWebAndStack, submitProviderSignIn, type Person } from './browser.ts';
+import { openBrowser, signInThroughProvider, startBuiltWebApp, submitProviderSignIn, type BuiltWebApp, type Person } from './browser.ts';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DESKTOP = { width: 1280, height: 860 };
 
 let stack: Stack;
 let web: Listening;
+let app: BuiltWebApp | undefined;
 const people: Person[] = [];
 
 interface StoredSession {
@@ -35,18 +31,13 @@ interface StoredSession {
 }
 
 beforeAll(async () => {
-  requireChromium();
-  await promisify(execFile)(process.execPath, [join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: webDir,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  ({ stack, web } = await startWebAndStack(join(webDir, 'dist')));
+  app = await startBuiltWebApp('oidc');
+  ({ stack, web } = app);
 }, 300_000);
 
 afterAll(async () => {
   for (const person of people) await person.close().catch(() => undefined);
-  await web?.close();
-  await stack?.stop();
+  await app?.close();
 });
 
 async function open(): Promise<Person> {

@@ -10,18 +10,16 @@
  * chooses a password, joins and signs in; the link works once. Screenshot:
  * docs/screenshots/accept-invitation.png.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Listening } from '@crm/runtime';
 import type { Stack } from '@crm/stack';
 import { createTenantWithUsers, eventually, gqlOk } from '@crm/testkit';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, requireChromium, signInThroughProvider, startWebAndStack, submitProviderSignIn, type Person } from './browser.ts';
+import { openBrowser, signInThroughProvider, startBuiltWebApp, submitProviderSignIn, type BuiltWebApp, type Person } from './browser.ts';
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(webDir, '..', '..');
@@ -30,31 +28,18 @@ const DESKTOP = { width: 1280, height: 900 };
 
 let stack: Stack;
 let web: Listening;
-let distDir: string | undefined;
+let app: BuiltWebApp | undefined;
 const people: Person[] = [];
 
-/** Builds the app once for this file into a folder of its own (other browser test files build at the same time). */
-async function buildWebApp(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'crm-web-roles-dist-'));
-  await promisify(execFile)(process.execPath, [join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
-    cwd: webDir,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  return outDir;
-}
-
 beforeAll(async () => {
-  requireChromium();
-  distDir = await buildWebApp();
-  ({ stack, web } = await startWebAndStack(distDir));
+  app = await startBuiltWebApp('roles');
+  ({ stack, web } = app);
   await mkdir(screenshots, { recursive: true });
 }, 300_000);
 
 afterAll(async () => {
   for (const person of people) await person.close().catch(() => undefined);
-  await web?.close();
-  await stack?.stop();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
+  await app?.close();
 });
 
 describe('roles settings', () => {
