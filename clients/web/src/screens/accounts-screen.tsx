@@ -1,12 +1,11 @@
 /** Accounts: searchable by name or domain, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useReducer, useState, type FormEvent } from 'react';
-import { BulkActionBar } from '../components/bulk-action-bar.tsx';
+import { useState, type FormEvent } from 'react';
 import { FormErrors, FormField, textOf } from '../components/form-field.tsx';
-import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
-import { RecordList, type ListColumn } from '../components/record-list.tsx';
+import { useListView } from '../components/list-view-tools.tsx';
+import { LIST_QUERY_POLICY, RecordListScreen } from '../components/record-list-screen.tsx';
+import type { ListColumn } from '../components/record-list.tsx';
 import type { AccountRowFragment, AccountSortField } from '../gql/graphql';
-import { NO_SELECTION, selectionReducer } from '../lib/bulk-actions.ts';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { formatDate } from '../lib/labels.ts';
 import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
@@ -35,55 +34,23 @@ export function integerOrText(value: string | null): number | null {
 
 export function AccountsScreen() {
   const view = useListView('accounts', INITIAL, COLUMNS);
-  const { state, dispatch } = view;
-  const [creating, setCreating] = useState(false);
-  const [selected, select] = useReducer(selectionReducer, NO_SELECTION);
+  const { state } = view;
   const filter = searchFilter(state.search, ['name', 'domain'], state.choice ? [{ industry: { eq: state.choice } }] : []);
-  const { data, previousData, loading, error, refetch } = useQuery(AccountsQuery, {
-    variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] },
-    // Lists show what is cached at once and refresh it: records change under other people's hands.
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const page = (data ?? previousData)?.accountsConnection;
-
+  const { data, previousData, loading, error, refetch } = useQuery(AccountsQuery, { variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] }, ...LIST_QUERY_POLICY });
   return (
-    <div className="screen">
-      <div className="toolbar">
-        <h1>Accounts</h1>
-        <div className="toolbar-actions">
-          <ExportButton kind="accounts" filter={filter} orderBy={[state.sort]} />
-          <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-            {creating ? 'Close' : 'New account'}
-          </button>
-        </div>
-      </div>
-      {creating ? <CreateAccountForm onCancel={() => setCreating(false)} /> : null}
-      <ListViewTools {...view.tools} />
-      <BulkActionBar
-        kind="accounts"
-        selection={selected}
-        onClear={() => select({ type: 'clear' })}
-        onRemove={(ids) => select({ type: 'remove', ids })}
-        onChanged={() => void refetch().catch(() => undefined)}
-      />
-      <RecordList
-        key={view.listKey}
-        noun="accounts"
-        state={state}
-        dispatch={dispatch}
-        searchLabel="Search name or domain"
-        choice={{ label: 'Industry', options: INDUSTRIES.map((i) => ({ value: i, label: i })) }}
-        columns={view.columns}
-        page={page}
-        loading={loading}
-        error={error}
-        onRetry={() => void refetch().catch(() => undefined)}
-        hrefOf={(a) => pathOf({ screen: 'account', id: a.id })}
-        selection={{ selected, dispatch: select }}
-        titleOf={(a) => a.name}
-      />
-    </div>
+    <RecordListScreen
+      kind="accounts"
+      title="Accounts"
+      newLabel="New account"
+      view={view}
+      filter={filter}
+      result={{ page: (data ?? previousData)?.accountsConnection, loading, error, retry: () => void refetch().catch(() => undefined) }}
+      searchLabel="Search name or domain"
+      choice={{ label: 'Industry', options: INDUSTRIES.map((i) => ({ value: i, label: i })) }}
+      hrefOf={(a) => pathOf({ screen: 'account', id: a.id })}
+      titleOf={(a) => a.name}
+      createForm={(close) => <CreateAccountForm onCancel={close} />}
+    />
   );
 }
 

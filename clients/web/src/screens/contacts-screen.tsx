@@ -1,12 +1,11 @@
 /** Contacts: searchable, filterable by lifecycle stage, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useReducer, useState, type FormEvent } from 'react';
-import { BulkActionBar } from '../components/bulk-action-bar.tsx';
+import { useState, type FormEvent } from 'react';
 import { FormErrors, FormField, SelectField, textOf } from '../components/form-field.tsx';
-import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
-import { RecordList, type ListColumn } from '../components/record-list.tsx';
+import { useListView } from '../components/list-view-tools.tsx';
+import { LIST_QUERY_POLICY, RecordListScreen } from '../components/record-list-screen.tsx';
+import type { ListColumn } from '../components/record-list.tsx';
 import type { ContactRowFragment, ContactSortField, LifecycleStage } from '../gql/graphql';
-import { NO_SELECTION, selectionReducer } from '../lib/bulk-actions.ts';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { enumLabel, formatDate, LIFECYCLE_STAGES, optionsOf } from '../lib/labels.ts';
 import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
@@ -28,55 +27,23 @@ const CONTACT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'lifecycleSta
 
 export function ContactsScreen() {
   const view = useListView('contacts', INITIAL, COLUMNS);
-  const { state, dispatch } = view;
-  const [creating, setCreating] = useState(false);
-  const [selected, select] = useReducer(selectionReducer, NO_SELECTION);
+  const { state } = view;
   const filter = searchFilter(state.search, ['firstName', 'lastName', 'email'], state.choice ? [{ lifecycleStage: { eq: state.choice } }] : []);
-  const { data, previousData, loading, error, refetch } = useQuery(ContactsQuery, {
-    variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] },
-    // Lists show what is cached at once and refresh it: records change under other people's hands.
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const page = (data ?? previousData)?.contactsConnection;
-
+  const { data, previousData, loading, error, refetch } = useQuery(ContactsQuery, { variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] }, ...LIST_QUERY_POLICY });
   return (
-    <div className="screen">
-      <div className="toolbar">
-        <h1>Contacts</h1>
-        <div className="toolbar-actions">
-          <ExportButton kind="contacts" filter={filter} orderBy={[state.sort]} />
-          <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-            {creating ? 'Close' : 'New contact'}
-          </button>
-        </div>
-      </div>
-      {creating ? <CreateContactForm onCancel={() => setCreating(false)} /> : null}
-      <ListViewTools {...view.tools} />
-      <BulkActionBar
-        kind="contacts"
-        selection={selected}
-        onClear={() => select({ type: 'clear' })}
-        onRemove={(ids) => select({ type: 'remove', ids })}
-        onChanged={() => void refetch().catch(() => undefined)}
-      />
-      <RecordList
-        key={view.listKey}
-        noun="contacts"
-        state={state}
-        dispatch={dispatch}
-        searchLabel="Search name or email"
-        choice={{ label: 'Lifecycle stage', options: optionsOf(LIFECYCLE_STAGES) }}
-        columns={view.columns}
-        page={page}
-        loading={loading}
-        error={error}
-        onRetry={() => void refetch().catch(() => undefined)}
-        hrefOf={(c) => pathOf({ screen: 'contact', id: c.id })}
-        selection={{ selected, dispatch: select }}
-        titleOf={(c) => c.name}
-      />
-    </div>
+    <RecordListScreen
+      kind="contacts"
+      title="Contacts"
+      newLabel="New contact"
+      view={view}
+      filter={filter}
+      result={{ page: (data ?? previousData)?.contactsConnection, loading, error, retry: () => void refetch().catch(() => undefined) }}
+      searchLabel="Search name or email"
+      choice={{ label: 'Lifecycle stage', options: optionsOf(LIFECYCLE_STAGES) }}
+      hrefOf={(c) => pathOf({ screen: 'contact', id: c.id })}
+      titleOf={(c) => c.name}
+      createForm={(close) => <CreateContactForm onCancel={close} />}
+    />
   );
 }
 

@@ -1,12 +1,11 @@
 /** Leads: searchable, filterable by status, sortable, page by page; and a form to add one. */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useReducer, useState, type FormEvent } from 'react';
-import { BulkActionBar } from '../components/bulk-action-bar.tsx';
+import { useState, type FormEvent } from 'react';
 import { FormErrors, FormField, textOf } from '../components/form-field.tsx';
-import { ExportButton, ListViewTools, useListView } from '../components/list-view-tools.tsx';
-import { RecordList, type ListColumn } from '../components/record-list.tsx';
+import { useListView } from '../components/list-view-tools.tsx';
+import { LIST_QUERY_POLICY, RecordListScreen } from '../components/record-list-screen.tsx';
+import type { ListColumn } from '../components/record-list.tsx';
 import type { LeadRowFragment, LeadSortField } from '../gql/graphql';
-import { NO_SELECTION, selectionReducer } from '../lib/bulk-actions.ts';
 import { fieldErrorsOf, NO_FIELD_ERRORS, type FieldErrors } from '../lib/field-errors.ts';
 import { enumLabel, formatDate, LEAD_STATUSES, optionsOf } from '../lib/labels.ts';
 import { pageVariables, searchFilter, type ListState } from '../lib/list-query.ts';
@@ -28,55 +27,23 @@ const LEAD_FIELDS = ['name', 'email', 'company', 'source'] as const;
 
 export function LeadsScreen() {
   const view = useListView('leads', INITIAL, COLUMNS);
-  const { state, dispatch } = view;
-  const [creating, setCreating] = useState(false);
-  const [selected, select] = useReducer(selectionReducer, NO_SELECTION);
+  const { state } = view;
   const filter = searchFilter(state.search, ['name', 'company', 'email'], state.choice ? [{ status: { eq: state.choice } }] : []);
-  const { data, previousData, loading, error, refetch } = useQuery(LeadsQuery, {
-    variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] },
-    // Lists show what is cached at once and refresh it: records change under other people's hands.
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const page = (data ?? previousData)?.leadsConnection;
-
+  const { data, previousData, loading, error, refetch } = useQuery(LeadsQuery, { variables: { ...pageVariables(state.page), filter, orderBy: [state.sort] }, ...LIST_QUERY_POLICY });
   return (
-    <div className="screen">
-      <div className="toolbar">
-        <h1>Leads</h1>
-        <div className="toolbar-actions">
-          <ExportButton kind="leads" filter={filter} orderBy={[state.sort]} />
-          <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-            {creating ? 'Close' : 'New lead'}
-          </button>
-        </div>
-      </div>
-      {creating ? <CreateLeadForm onCancel={() => setCreating(false)} /> : null}
-      <ListViewTools {...view.tools} />
-      <BulkActionBar
-        kind="leads"
-        selection={selected}
-        onClear={() => select({ type: 'clear' })}
-        onRemove={(ids) => select({ type: 'remove', ids })}
-        onChanged={() => void refetch().catch(() => undefined)}
-      />
-      <RecordList
-        key={view.listKey}
-        noun="leads"
-        state={state}
-        dispatch={dispatch}
-        searchLabel="Search name, company or email"
-        choice={{ label: 'Status', options: optionsOf(LEAD_STATUSES) }}
-        columns={view.columns}
-        page={page}
-        loading={loading}
-        error={error}
-        onRetry={() => void refetch().catch(() => undefined)}
-        hrefOf={(l) => pathOf({ screen: 'lead', id: l.id })}
-        selection={{ selected, dispatch: select }}
-        titleOf={(l) => l.name}
-      />
-    </div>
+    <RecordListScreen
+      kind="leads"
+      title="Leads"
+      newLabel="New lead"
+      view={view}
+      filter={filter}
+      result={{ page: (data ?? previousData)?.leadsConnection, loading, error, retry: () => void refetch().catch(() => undefined) }}
+      searchLabel="Search name, company or email"
+      choice={{ label: 'Status', options: optionsOf(LEAD_STATUSES) }}
+      hrefOf={(l) => pathOf({ screen: 'lead', id: l.id })}
+      titleOf={(l) => l.name}
+      createForm={(close) => <CreateLeadForm onCancel={close} />}
+    />
   );
 }
 
