@@ -10,38 +10,17 @@
  * Screenshots of the main screens are saved to docs/screenshots/.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Listening } from '@crm/runtime';
-import type { Stack } from '@crm/stack';
+import { join } from 'node:path';
 import { createAccount, createDeal, createPipeline, createTenantWithUsers, eventually, gqlOk, STANDARD_STAGES } from '@crm/testkit';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, openProviderSignIn, signInThroughProvider, startBuiltWebApp, submitProviderSignIn, type BuiltWebApp, type Person } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openProviderSignIn, signInThroughProvider, submitProviderSignIn } from './browser.ts';
+import { SCREENSHOTS, webAppSuite } from './suite.ts';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = join(webDir, '..', '..');
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const TABLET = { width: 820, height: 1180 };
 
-let stack: Stack;
-let web: Listening;
-let app: BuiltWebApp | undefined;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  app = await startBuiltWebApp('app');
-  ({ stack, web } = app);
-  await mkdir(screenshots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  for (const person of people) await person.close().catch(() => undefined);
-  await app?.close();
-});
+const suite = webAppSuite('app');
 
 /**
  * A workspace of its own: an admin and a manager, in one team the manager leads (so the manager's
@@ -50,32 +29,27 @@ afterAll(async () => {
 async function seedWorkspace() {
   const slug = `web-${randomUUID().slice(0, 8)}`;
   const password = `pw-${randomUUID()}`;
-  const { users } = await createTenantWithUsers(stack, { name: 'Web Test Inc', slug }, [
+  const { users } = await createTenantWithUsers(suite.stack, { name: 'Web Test Inc', slug }, [
     { email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password },
     { email: `manager@${slug}.test`, name: 'Max Manager', role: 'SALES_MANAGER', password },
   ]);
   const admin = users[0]!;
   const manager = users[1]!;
   const { createTeam } = await gqlOk<{ createTeam: { id: string } }>(
-    stack.gatewayUrl,
+    suite.stack.gatewayUrl,
     'mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }',
     { input: { name: 'Field sales', managerId: manager.id } },
     { token: admin.token },
   );
-  await gqlOk(stack.gatewayUrl, 'mutation($u: ID!, $t: ID) { assignUserToTeam(userId: $u, teamId: $t) { id } }', { u: admin.id, t: createTeam.id }, { token: admin.token });
-  const pipeline = await createPipeline(stack.gatewayUrl, admin.token, 'New business', STANDARD_STAGES);
-  await createAccount(stack.gatewayUrl, admin.token, { name: 'Globex', domain: `globex-${slug}.example`, industry: 'Manufacturing' });
+  await gqlOk(suite.stack.gatewayUrl, 'mutation($u: ID!, $t: ID) { assignUserToTeam(userId: $u, teamId: $t) { id } }', { u: admin.id, t: createTeam.id }, { token: admin.token });
+  const pipeline = await createPipeline(suite.stack.gatewayUrl, admin.token, 'New business', STANDARD_STAGES);
+  await createAccount(suite.stack.gatewayUrl, admin.token, { name: 'Globex', domain: `globex-${slug}.example`, industry: 'Manufacturing' });
   return { slug, password, admin, manager, pipeline, adminEmail: `admin@${slug}.test`, managerEmail: `manager@${slug}.test` };
 }
 
-async function open(viewport: { width: number; height: number }): Promise<Person> {
-  const person = await openBrowser(viewport);
-  people.push(person);
-  return person;
-}
 
 async function signIn(page: Page, email: string, password: string, workspace: string): Promise<void> {
-  await signInThroughProvider(page, web.url, email, password, workspace);
+  await signInThroughProvider(page, suite.web.url, email, password, workspace);
   await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
 }
 
@@ -103,21 +77,17 @@ async function drag(page: Page, dealName: string, stageId: string): Promise<void
 describe('web app', () => {
   it('signs in, creates an account and a contact, and moves a deal that a colleague sees move live', async () => {
     // What each browser showed when the test failed, for the report.
-    onTestFailed(async () => {
-      for (const [index, person] of people.entries()) {
-        await person.page.screenshot({ path: join(tmpdir(), `crm-web-e2e-failure-${index}.png`) }).catch(() => undefined);
-      }
-    });
+    suite.screenshotOnFailure('e2e-failure');
     const ws = await seedWorkspace();
     const [qualification, discovery, proposal] = ws.pipeline.stages;
-    const admin = await open(DESKTOP);
+    const admin = await suite.open(DESKTOP);
     const page = admin.page;
 
     // Sign-in: a wrong password is refused on the provider's page, then the right one works.
-    await page.goto(web.url);
+    await page.goto(suite.web.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.screenshot({ path: join(screenshots, 'sign-in.png') });
-    await openProviderSignIn(page, web.url);
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
+    await openProviderSignIn(page, suite.web.url);
     expect(await submitProviderSignIn(page, ws.adminEmail, 'not-the-password', ws.slug)).toMatch(/invalid email or password/i);
     // the provider answers the refused form with 401, which the browser logs
     expect(admin.problems.splice(0)).toEqual([expect.stringMatching(/status of 401 .*\/oidc\/interaction\//)]);
@@ -170,7 +140,7 @@ describe('web app', () => {
     await page.getByRole('textbox', { name: 'Phone' }).fill('+1 555 0100');
     await page.getByRole('textbox', { name: 'Phone' }).press('Enter');
     await page.getByText('+1 555 0100').waitFor();
-    await page.screenshot({ path: join(screenshots, 'contact.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'contact.png') });
 
     await page.getByRole('link', { name: 'Contacts' }).first().click();
     await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
@@ -180,7 +150,7 @@ describe('web app', () => {
     await page.getByRole('searchbox').fill('Grace');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
-    await page.screenshot({ path: join(screenshots, 'contacts.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'contacts.png') });
 
     // A deal, created on the board in the first stage.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Deals' }).click();
@@ -196,12 +166,12 @@ describe('web app', () => {
 
     // The manager, in a browser of their own at tablet width, watches the same board; and a
     // second admin board stops receiving live updates, so it goes out of date.
-    const manager = await open(TABLET);
+    const manager = await suite.open(TABLET);
     await signIn(manager.page, ws.managerEmail, ws.password, ws.slug);
     await card(manager.page, qualification!.id, 'Initech — Platform licence').waitFor();
     await manager.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 
-    const stale = await open(DESKTOP);
+    const stale = await suite.open(DESKTOP);
     await stale.context.routeWebSocket(/\/graphql$/, () => {
       // Accept the socket and never answer: this board gets no live updates.
     });
@@ -214,8 +184,8 @@ describe('web app', () => {
     await card(manager.page, discovery!.id, 'Initech — Platform licence').waitFor();
     expect(await card(manager.page, qualification!.id, 'Initech — Platform licence').count()).toBe(0);
     expect(await column(manager.page, discovery!.id).locator('.totals').textContent()).toContain('weighted $12,000.00 at 25%');
-    await page.screenshot({ path: join(screenshots, 'board.png') });
-    await manager.page.screenshot({ path: join(screenshots, 'board-tablet.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'board.png') });
+    await manager.page.screenshot({ path: join(SCREENSHOTS, 'board-tablet.png') });
 
     // On the out-of-date board the deal still shows in Qualification; moving it from there is
     // refused with CONFLICT, explained, and the board shows where the deal really is.
@@ -239,7 +209,7 @@ describe('web app', () => {
 
     // The API agrees with every board.
     const { deals } = await gqlOk<{ deals: Array<{ name: string; stage: { id: string } }> }>(
-      stack.gatewayUrl,
+      suite.stack.gatewayUrl,
       'query($p: ID!) { deals(pipelineId: $p) { name stage { id } } }',
       { p: ws.pipeline.id },
       { token: ws.admin.token },
@@ -256,16 +226,12 @@ describe('web app', () => {
     expect(stale.problems).toEqual([]);
   }, 240_000);
   it('charts the pipeline, prices a deal line by line, lists my tasks and lets an admin create an API key', async () => {
-    onTestFailed(async () => {
-      for (const [index, person] of people.entries()) {
-        await person.page.screenshot({ path: join(tmpdir(), `crm-web-e2e-second-failure-${index}.png`) }).catch(() => undefined);
-      }
-    });
+    suite.screenshotOnFailure('e2e-second-failure');
     const ws = await seedWorkspace();
     const [qualification, , proposal] = ws.pipeline.stages;
-    const api = (query: string, variables: Record<string, unknown> = {}) => gqlOk<Record<string, unknown>>(stack.gatewayUrl, query, variables, { token: ws.admin.token });
-    const deal = await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: qualification!.id, name: 'Hooli — Analytics suite', amount: '20000.00', currency: 'USD' });
-    await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: proposal!.id, name: 'Hooli — Support plan', amount: '8000.00', currency: 'USD' });
+    const api = (query: string, variables: Record<string, unknown> = {}) => gqlOk<Record<string, unknown>>(suite.stack.gatewayUrl, query, variables, { token: ws.admin.token });
+    const deal = await createDeal(suite.stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: qualification!.id, name: 'Hooli — Analytics suite', amount: '20000.00', currency: 'USD' });
+    await createDeal(suite.stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, stageId: proposal!.id, name: 'Hooli — Support plan', amount: '8000.00', currency: 'USD' });
     // For the forecast, win rate and activity charts: one deal won and one lost this month, a
     // quota for this quarter, and a call logged today.
     const today = new Date();
@@ -293,7 +259,7 @@ describe('web app', () => {
       return count('OPEN') === 2 && count('WON') === 1 && count('LOST') === 1;
     }, 60_000, 250);
 
-    const admin = await open(DESKTOP);
+    const admin = await suite.open(DESKTOP);
     const page = admin.page;
     await signIn(page, ws.adminEmail, ws.password, ws.slug);
     const sections = page.getByRole('navigation', { name: 'Sections' });
@@ -325,7 +291,7 @@ describe('web app', () => {
     // Activity by rep: the call assigned to the admin.
     const activity = page.getByRole('region', { name: 'Activity by rep, last 30 days' });
     await activity.getByRole('list', { name: 'Activities by rep' }).getByText(/Ada Admin\s*1\s*\(0 done, 1 open\)/).waitFor();
-    await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
 
     // Quotas: the quarter's quotas; a colleague's set from the form, where an amount with too many
     // decimals and a currency the API does not support are explained; then one changed from the table.
@@ -355,7 +321,7 @@ describe('web app', () => {
     await quotaTable.getByRole('row', { name: /Ada Admin \$60,000\.00/ }).waitFor();
     // The forecast is held against the new quota.
     await forecast.getByRole('row', { name: /^Ada Admin/ }).filter({ hasText: '$60,000.00' }).waitFor();
-    await quotas.screenshot({ path: join(screenshots, 'quotas.png') });
+    await quotas.screenshot({ path: join(SCREENSHOTS, 'quotas.png') });
 
     // The deal's page, opened from its card on the board.
     await sections.getByRole('link', { name: 'Deals' }).click();
@@ -401,7 +367,7 @@ describe('web app', () => {
     await taskForm.getByLabel('Due').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
     await taskForm.getByRole('button', { name: 'Add task' }).click();
     await page.getByRole('list', { name: 'Open activities' }).getByText('Send the security questionnaire').waitFor();
-    await page.screenshot({ path: join(screenshots, 'deal.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'deal.png'), fullPage: true });
 
     // My activities: the task is overdue; completing it clears the list.
     await sections.getByRole('link', { name: 'My activities' }).click();
@@ -429,7 +395,7 @@ describe('web app', () => {
     await keyRow.waitFor();
     expect(await keyRow.textContent()).toContain('Sales manager');
     expect(await keyRow.textContent()).toContain('Yes');
-    await page.screenshot({ path: join(screenshots, 'settings.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'settings.png'), fullPage: true });
     const { apiKeys } = await api('{ apiKeys { name prefix persistedOnly active } }');
     expect(apiKeys).toEqual([expect.objectContaining({ name: 'Acme BI', persistedOnly: true, active: true })]);
     expect(key.startsWith((apiKeys as Array<{ prefix: string }>)[0]!.prefix)).toBe(true);
@@ -475,15 +441,15 @@ describe('web app', () => {
     await page.locator('.bi-queries code', { hasText: '/bi/queries/open-deals?format=csv' }).waitFor();
     // the URL it shows works from the app's own origin
     const token = String(await page.evaluate("JSON.parse(sessionStorage.getItem('crm.session') ?? '{}').accessToken ?? ''"));
-    const csv = await fetch(new URL('/bi/queries/open-deals?format=csv', web.url), { headers: { authorization: `Bearer ${token}` } });
+    const csv = await fetch(new URL('/bi/queries/open-deals?format=csv', suite.web.url), { headers: { authorization: `Bearer ${token}` } });
     expect(csv.status).toBe(200);
     expect((await csv.text()).split('\r\n')[0]).toBe('id,name,amount');
 
     // A sales manager sees no Settings, and the settings URL tells them why.
-    const manager = await open(DESKTOP);
+    const manager = await suite.open(DESKTOP);
     await signIn(manager.page, ws.managerEmail, ws.password, ws.slug);
     expect(await manager.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).count()).toBe(0);
-    await manager.page.goto(new URL('/settings/api-keys', web.url).toString());
+    await manager.page.goto(new URL('/settings/api-keys', suite.web.url).toString());
     await manager.page.getByText('Only workspace admins can change settings.').waitFor();
 
     expect(admin.problems).toEqual([]);
@@ -491,27 +457,23 @@ describe('web app', () => {
   }, 240_000);
 
   it('converts a lead into a contact, an account and a deal, and rings the new owner\'s bell live', async () => {
-    onTestFailed(async () => {
-      for (const [index, person] of people.entries()) {
-        await person.page.screenshot({ path: join(tmpdir(), `crm-web-e2e-third-failure-${index}.png`) }).catch(() => undefined);
-      }
-    });
+    suite.screenshotOnFailure('e2e-third-failure');
     const ws = await seedWorkspace();
     const { createLead } = await gqlOk<{ createLead: { id: string } }>(
-      stack.gatewayUrl,
+      suite.stack.gatewayUrl,
       'mutation ($input: CreateLeadInput!) { createLead(input: $input) { id } }',
       { input: { name: 'Grace Hopper', email: `grace-${ws.slug}@navy.example`, company: 'Navy Labs' } },
       { token: ws.admin.token },
     );
 
-    const admin = await open(DESKTOP);
-    const manager = await open(DESKTOP);
+    const admin = await suite.open(DESKTOP);
+    const manager = await suite.open(DESKTOP);
     await signIn(admin.page, ws.adminEmail, ws.password, ws.slug);
     await signIn(manager.page, ws.managerEmail, ws.password, ws.slug);
 
     // The lead's page: convert with a new account and a deal.
     const page = admin.page;
-    await page.goto(new URL(`/leads/${createLead.id}`, web.url).toString());
+    await page.goto(new URL(`/leads/${createLead.id}`, suite.web.url).toString());
     await page.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Convert…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Convert lead' });
@@ -529,7 +491,7 @@ describe('web app', () => {
     await dialog.getByRole('button', { name: 'Convert' }).click();
     await dialog.getByText('Lead converted.').waitFor({ timeout: 30_000 });
     expect(await dialog.getByRole('link', { name: 'Navy Labs', exact: true }).count()).toBe(1);
-    await page.screenshot({ path: join(screenshots, 'lead-conversion.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'lead-conversion.png') });
     await dialog.getByRole('link', { name: 'Navy Labs deal' }).click();
     await page.getByRole('heading', { name: 'Navy Labs deal', level: 1 }).waitFor();
     // The deal's timeline is read from the audit trail, which follows the events: reload until it shows.
@@ -545,14 +507,14 @@ describe('web app', () => {
     const bell = manager.page.getByRole('button', { name: /^Notifications/ });
     await bell.waitFor();
     expect(await manager.page.getByTestId('unread-count').count()).toBe(0);
-    const deal = await createDeal(stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, name: 'Initech — Renewal', amount: '9000.00', currency: 'USD', ownerId: ws.manager.id });
+    const deal = await createDeal(suite.stack.gatewayUrl, ws.admin.token, { pipelineId: ws.pipeline.id, name: 'Initech — Renewal', amount: '9000.00', currency: 'USD', ownerId: ws.manager.id });
     await manager.page.getByTestId('unread-count').getByText('1').waitFor({ timeout: 30_000 });
     await bell.click();
     const panel = manager.page.getByRole('region', { name: 'Notifications' });
     await panel.getByText('A deal was assigned to you').first().waitFor();
-    await manager.page.screenshot({ path: join(screenshots, 'notifications.png') });
+    await manager.page.screenshot({ path: join(SCREENSHOTS, 'notifications.png') });
     await panel.getByRole('button', { name: /A deal was assigned to you/ }).first().click();
-    await manager.page.waitForURL(new URL(`/deals/${deal.id}`, web.url).toString());
+    await manager.page.waitForURL(new URL(`/deals/${deal.id}`, suite.web.url).toString());
     expect(await manager.page.getByTestId('unread-count').count()).toBe(0);
 
     expect(admin.problems).toEqual([]);

@@ -9,40 +9,19 @@
  * Screenshot: docs/screenshots/bulk-actions.png.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Listening } from '@crm/runtime';
-import type { Stack } from '@crm/stack';
+import { join } from 'node:path';
 import { createTenantWithUsers, gqlOk } from '@crm/testkit';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, signInThroughProvider, startBuiltWebApp, type BuiltWebApp, type Person } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { signInThroughProvider } from './browser.ts';
+import { SCREENSHOTS, webAppSuite } from './suite.ts';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = join(webDir, '..', '..');
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 
-let stack: Stack;
-let web: Listening;
-let app: BuiltWebApp | undefined;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  app = await startBuiltWebApp('bulk');
-  ({ stack, web } = app);
-  await mkdir(screenshots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  for (const person of people) await person.close().catch(() => undefined);
-  await app?.close();
-});
+const suite = webAppSuite('bulk');
 
 async function signIn(page: Page, email: string, password: string, workspace: string): Promise<void> {
-  await signInThroughProvider(page, web.url, email, password, workspace);
+  await signInThroughProvider(page, suite.web.url, email, password, workspace);
   await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
 }
 
@@ -53,20 +32,16 @@ interface ContactState {
 }
 
 async function contactState(token: string, id: string): Promise<ContactState> {
-  const { contact } = await gqlOk<{ contact: ContactState }>(stack.gatewayUrl, 'query($id: ID!) { contact(id: $id) { owner { id } tags deletedAt } }', { id }, { token });
+  const { contact } = await gqlOk<{ contact: ContactState }>(suite.stack.gatewayUrl, 'query($id: ID!) { contact(id: $id) { owner { id } tags deletedAt } }', { id }, { token });
   return contact;
 }
 
 describe('bulk actions on the contacts list', () => {
   it('assigns, tags, trashes and restores selected contacts, and reports refused ones', async () => {
-    onTestFailed(async () => {
-      for (const [index, person] of people.entries()) {
-        await person.page.screenshot({ path: join(tmpdir(), `crm-web-bulk-failure-${index}.png`) }).catch(() => undefined);
-      }
-    });
+    suite.screenshotOnFailure('bulk-failure');
     const slug = `bulk-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    const { users } = await createTenantWithUsers(stack, { name: 'Bulk Test Inc', slug }, [
+    const { users } = await createTenantWithUsers(suite.stack, { name: 'Bulk Test Inc', slug }, [
       { email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password },
       { email: `manager@${slug}.test`, name: 'Max Manager', role: 'SALES_MANAGER', password },
     ]);
@@ -81,7 +56,7 @@ describe('bulk actions on the contacts list', () => {
     const ids: Record<string, string> = {};
     for (const [firstName, lastName] of names) {
       const { createContact } = await gqlOk<{ createContact: { id: string; name: string } }>(
-        stack.gatewayUrl,
+        suite.stack.gatewayUrl,
         'mutation($input: CreateContactInput!) { createContact(input: $input) { id name } }',
         { input: { firstName, lastName, email: `${firstName.toLowerCase()}-${slug}@example.com`, tags: ['vip'] } },
         { token: admin.token },
@@ -90,8 +65,7 @@ describe('bulk actions on the contacts list', () => {
     }
     const chosen = ['Grace Hopper', 'Alan Turing', 'Edsger Dijkstra'];
 
-    const person = await openBrowser(DESKTOP);
-    people.push(person);
+    const person = await suite.open(DESKTOP);
     const page = person.page;
     await signIn(page, `admin@${slug}.test`, password, slug);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Contacts' }).click();
@@ -137,7 +111,7 @@ describe('bulk actions on the contacts list', () => {
     expect((await contactState(admin.token, ids['Grace Hopper']!)).deletedAt).toBeNull();
     await bar.getByRole('button', { name: 'Delete…' }).click();
     await bar.getByText('Move 2 contacts to the trash?').waitFor();
-    await page.screenshot({ path: join(screenshots, 'bulk-actions.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'bulk-actions.png'), fullPage: true });
     await bar.getByRole('button', { name: 'Move to trash' }).click();
     await bar.getByRole('status').getByText('2 contacts moved to the trash.').waitFor();
     await table.getByRole('link', { name: 'Grace Hopper' }).waitFor({ state: 'detached' });
@@ -154,7 +128,7 @@ describe('bulk actions on the contacts list', () => {
     // A contact trashed by someone else after it was selected: the others are tagged, it is listed as refused.
     await page.getByRole('checkbox', { name: 'Select all contacts on this page' }).check();
     await bar.getByText('4 contacts selected').waitFor();
-    await gqlOk(stack.gatewayUrl, 'mutation($ids: [ID!]!) { deleteContacts(ids: $ids) { id } }', { ids: [ids['Barbara Liskov']] }, { token: admin.token });
+    await gqlOk(suite.stack.gatewayUrl, 'mutation($ids: [ID!]!) { deleteContacts(ids: $ids) { id } }', { ids: [ids['Barbara Liskov']] }, { token: admin.token });
     await bar.getByLabel('Tag', { exact: true }).fill('q3');
     await bar.getByRole('button', { name: 'Add tag' }).click();
     await bar.getByRole('status').getByText('3 of 4 contacts tagged “q3”; 1 failed.').waitFor();
@@ -171,7 +145,7 @@ describe('bulk actions on the contacts list', () => {
   it('lists each contact a sales rep may not hand over, with the reason', async () => {
     const slug = `bulkrep-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    const { users } = await createTenantWithUsers(stack, { name: 'Bulk Rep Inc', slug }, [
+    const { users } = await createTenantWithUsers(suite.stack, { name: 'Bulk Rep Inc', slug }, [
       { email: `manager@${slug}.test`, name: 'Max Manager', role: 'SALES_MANAGER', password },
       { email: `rep@${slug}.test`, name: 'Rita Rep', role: 'SALES_REP', password },
     ]);
@@ -182,7 +156,7 @@ describe('bulk actions on the contacts list', () => {
       ['Dennis', 'Ritchie'],
     ] as const) {
       const { createContact } = await gqlOk<{ createContact: { id: string } }>(
-        stack.gatewayUrl,
+        suite.stack.gatewayUrl,
         'mutation($input: CreateContactInput!) { createContact(input: $input) { id } }',
         { input: { firstName, lastName } },
         { token: rep.token },
@@ -190,8 +164,7 @@ describe('bulk actions on the contacts list', () => {
       ids.push(createContact.id);
     }
 
-    const person = await openBrowser(DESKTOP);
-    people.push(person);
+    const person = await suite.open(DESKTOP);
     const page = person.page;
     await signIn(page, `rep@${slug}.test`, password, slug);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Contacts' }).click();
@@ -215,27 +188,26 @@ describe('bulk actions on the contacts list', () => {
   it('assigns accounts, and trashes and restores leads, whose owner is not changed in bulk', async () => {
     const slug = `bulkacc-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    const { users } = await createTenantWithUsers(stack, { name: 'Bulk Accounts Inc', slug }, [
+    const { users } = await createTenantWithUsers(suite.stack, { name: 'Bulk Accounts Inc', slug }, [
       { email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password },
       { email: `manager@${slug}.test`, name: 'Max Manager', role: 'SALES_MANAGER', password },
     ]);
     const admin = users[0]!;
     const manager = users[1]!;
     const { createAccount } = await gqlOk<{ createAccount: { id: string } }>(
-      stack.gatewayUrl,
+      suite.stack.gatewayUrl,
       'mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }',
       { input: { name: 'Initech', domain: `initech-${slug}.example` } },
       { token: admin.token },
     );
     const { createLead } = await gqlOk<{ createLead: { id: string } }>(
-      stack.gatewayUrl,
+      suite.stack.gatewayUrl,
       'mutation($input: CreateLeadInput!) { createLead(input: $input) { id } }',
       { input: { name: 'Peter Gibbons', company: 'Initech' } },
       { token: admin.token },
     );
 
-    const person = await openBrowser(DESKTOP);
-    people.push(person);
+    const person = await suite.open(DESKTOP);
     const page = person.page;
     await signIn(page, `admin@${slug}.test`, password, slug);
     const sections = page.getByRole('navigation', { name: 'Sections' });
@@ -250,7 +222,7 @@ describe('bulk actions on the contacts list', () => {
     await accountsBar.getByRole('button', { name: 'Assign owner' }).click();
     await accountsBar.getByRole('status').getByText('1 account assigned.').waitFor();
     await table.getByRole('row').filter({ has: page.getByRole('link', { name: 'Initech' }) }).getByRole('cell', { name: 'Max Manager' }).waitFor();
-    const { account } = await gqlOk<{ account: { owner: { id: string } | null } }>(stack.gatewayUrl, 'query($id: ID!) { account(id: $id) { owner { id } } }', { id: createAccount.id }, { token: admin.token });
+    const { account } = await gqlOk<{ account: { owner: { id: string } | null } }>(suite.stack.gatewayUrl, 'query($id: ID!) { account(id: $id) { owner { id } } }', { id: createAccount.id }, { token: admin.token });
     expect(account.owner?.id).toBe(manager.id);
 
     await sections.getByRole('link', { name: 'Leads' }).click();
@@ -266,7 +238,7 @@ describe('bulk actions on the contacts list', () => {
     await leadsBar.getByRole('button', { name: 'Undo' }).click();
     await leadsBar.getByRole('status').getByText('1 lead restored.').waitFor();
     await table.getByRole('link', { name: 'Peter Gibbons' }).waitFor();
-    const { lead } = await gqlOk<{ lead: { deletedAt: string | null } }>(stack.gatewayUrl, 'query($id: ID!) { lead(id: $id) { deletedAt } }', { id: createLead.id }, { token: admin.token });
+    const { lead } = await gqlOk<{ lead: { deletedAt: string | null } }>(suite.stack.gatewayUrl, 'query($id: ID!) { lead(id: $id) { deletedAt } }', { id: createLead.id }, { token: admin.token });
     expect(lead.deletedAt).toBeNull();
     expect(person.problems).toEqual([]);
   }, 180_000);

@@ -10,41 +10,21 @@
  * Screenshots: docs/screenshots/import.png (the summary), import-mapping.png, saved-views.png.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Listening } from '@crm/runtime';
-import type { Stack } from '@crm/stack';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createTenantWithUsers } from '@crm/testkit';
 import type { Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, signInThroughProvider, startBuiltWebApp, type BuiltWebApp, type Person } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { signInThroughProvider } from './browser.ts';
+import { SCREENSHOTS, webAppSuite } from './suite.ts';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = join(webDir, '..', '..');
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 
-let stack: Stack;
-let web: Listening;
-let app: BuiltWebApp | undefined;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  app = await startBuiltWebApp('import');
-  ({ stack, web } = app);
-  await mkdir(screenshots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  for (const person of people) await person.close().catch(() => undefined);
-  await app?.close();
-});
+const suite = webAppSuite('import');
 
 /** Signs in as the app does, through the platform's sign-in page, and waits for the board. */
 async function signIn(page: Page, email: string, password: string, workspace: string): Promise<void> {
-  await signInThroughProvider(page, web.url, email, password, workspace);
+  await signInThroughProvider(page, suite.web.url, email, password, workspace);
   await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
 }
 
@@ -61,20 +41,15 @@ function csvLines(text: string): string[] {
 
 describe('CSV import in the web app', () => {
   it('imports a file with a bad row, reports it, lists and exports the contacts, and keeps a saved view', async () => {
-    onTestFailed(async () => {
-      for (const [index, person] of people.entries()) {
-        await person.page.screenshot({ path: join(tmpdir(), `crm-web-import-failure-${index}.png`) }).catch(() => undefined);
-      }
-    });
+    suite.screenshotOnFailure('import-failure');
     const slug = `imp-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    const { users } = await createTenantWithUsers(stack, { name: 'Import Test Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Ida Importer', role: 'TENANT_ADMIN', password }]);
+    const { users } = await createTenantWithUsers(suite.stack, { name: 'Import Test Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Ida Importer', role: 'TENANT_ADMIN', password }]);
     const ada = `ada-${slug}@example.com`;
     const grace = `grace-${slug}@example.com`;
     const csv = ['First Name,Last Name,E-mail,Phone,Notes', `Ada,Lovelace,${ada},+44 20 7946 0000,first`, 'Alan,Turing,not-an-email,,second', `Grace,Hopper,${grace},,"third, quoted"`, ''].join('\r\n');
 
-    const person = await openBrowser(DESKTOP);
-    people.push(person);
+    const person = await suite.open(DESKTOP);
     const page = person.page;
     page.on('dialog', (dialog) => void dialog.accept());
     // What the gateway sends on the app's graphql-ws connection: progress must arrive live.
@@ -116,7 +91,7 @@ describe('CSV import in the web app', () => {
     await page.getByText('Map a column to Last name: every record needs it.').waitFor();
     expect(await page.getByRole('button', { name: /^Start import/ }).isDisabled()).toBe(true);
     await page.getByLabel('Field for column Last Name').selectOption('lastName');
-    await page.screenshot({ path: join(screenshots, 'import-mapping.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-mapping.png'), fullPage: true });
 
     // Save the mapping for next time; it is then offered.
     const mappingName = `People ${slug}`;
@@ -135,7 +110,7 @@ describe('CSV import in the web app', () => {
     expect(liveStatuses).toContain('COMPLETED');
     const failedRows = outcome.getByRole('table', { name: /Rows that were not imported/ });
     await failedRows.getByRole('row').filter({ hasText: 'E-mail' }).getByRole('cell', { name: '3', exact: true }).waitFor();
-    await page.screenshot({ path: join(screenshots, 'import.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'import.png') });
 
     // The error report: row 3, the E-mail column, the row as it was.
     const report = await downloadedText(page, () => outcome.getByRole('button', { name: 'Download error report' }).click());
@@ -195,7 +170,7 @@ describe('CSV import in the web app', () => {
     expect(await page.getByLabel('Saved view').inputValue()).not.toBe('');
     await page.getByRole('group', { name: 'Views' }).getByText('Default', { exact: true }).waitFor();
     expect(await page.getByLabel('Saved view').locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['My views', 'Shared with everyone']);
-    await page.screenshot({ path: join(screenshots, 'saved-views.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'saved-views.png') });
 
     // The imported view applies like any other.
     await page.getByLabel('Saved view').selectOption({ label: 'Hopper (this browser)' });
@@ -210,13 +185,13 @@ describe('CSV import in the web app', () => {
     expect(await page.getByLabel('Saved view').getByRole('option').allTextContents()).toEqual(['Choose…', 'Hopper (this browser)']);
 
     // Recent imports list the file; undo removes the contacts it created.
-    await page.goto(new URL('/settings/import', web.url).toString());
+    await page.goto(new URL('/settings/import', suite.web.url).toString());
     const recent = page.getByRole('table', { name: 'Recent imports' });
     await recent.getByRole('row').filter({ hasText: 'people.csv' }).getByText('Completed').waitFor();
     await recent.getByRole('link', { name: 'people.csv' }).click();
     await page.getByRole('button', { name: 'Undo import' }).click();
     await outcome.getByText('Undone', { exact: true }).waitFor({ timeout: 30_000 });
-    await page.goto(new URL('/contacts', web.url).toString());
+    await page.goto(new URL('/contacts', suite.web.url).toString());
     await page.getByText('There are no contacts yet.').waitFor();
 
     expect(person.problems).toEqual([]);
@@ -225,14 +200,13 @@ describe('CSV import in the web app', () => {
   it('imports leads with the mapping the API suggests for a lead file', async () => {
     const slug = `impl-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    await createTenantWithUsers(stack, { name: 'Lead Import Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Lena Leads', role: 'TENANT_ADMIN', password }]);
+    await createTenantWithUsers(suite.stack, { name: 'Lead Import Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Lena Leads', role: 'TENANT_ADMIN', password }]);
     const csv = ['Full Name,Company,Email,Lead Source', `Kathy Johnson,Initech,kathy-${slug}@initech.example,trade fair`, `Bob Slydell,Initech,bob-${slug}@initech.example,web`, ''].join('\n');
 
-    const person = await openBrowser(DESKTOP);
-    people.push(person);
+    const person = await suite.open(DESKTOP);
     const page = person.page;
     await signIn(page, `admin@${slug}.test`, password, slug);
-    await page.goto(new URL('/settings/import', web.url).toString());
+    await page.goto(new URL('/settings/import', suite.web.url).toString());
     const uploadForm = page.getByRole('form', { name: 'Upload a CSV file' });
     await uploadForm.getByLabel('Import as').selectOption('LEAD');
     await uploadForm.getByLabel('CSV file').setInputFiles({ name: 'fair.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

@@ -7,19 +7,15 @@
  * two workspaces switching from one to the other.
  */
 import { randomUUID } from 'node:crypto';
-import type { Listening } from '@crm/runtime';
-import type { Stack } from '@crm/stack';
 import { createAccount, createTenantWithUsers, eventually, gqlOk } from '@crm/testkit';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, signInThroughProvider, startBuiltWebApp, submitProviderSignIn, type BuiltWebApp, type Person } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { signInThroughProvider, submitProviderSignIn } from './browser.ts';
+import { webAppSuite } from './suite.ts';
 
 const DESKTOP = { width: 1280, height: 860 };
 
-let stack: Stack;
-let web: Listening;
-let app: BuiltWebApp | undefined;
-const people: Person[] = [];
+const suite = webAppSuite('oidc');
 
 interface StoredSession {
   id: string;
@@ -30,21 +26,6 @@ interface StoredSession {
   user: { id: string; name: string };
 }
 
-beforeAll(async () => {
-  app = await startBuiltWebApp('oidc');
-  ({ stack, web } = app);
-}, 300_000);
-
-afterAll(async () => {
-  for (const person of people) await person.close().catch(() => undefined);
-  await app?.close();
-});
-
-async function open(): Promise<Person> {
-  const person = await openBrowser(DESKTOP);
-  people.push(person);
-  return person;
-}
 
 async function storedSession(page: Page): Promise<StoredSession | null> {
   const raw = await page.evaluate<string | null>("sessionStorage.getItem('crm.session')");
@@ -57,7 +38,7 @@ async function putSession(page: Page, session: StoredSession): Promise<void> {
 
 /** The token endpoint as the app reaches it (its own origin), with a refresh token. */
 async function refreshAtProvider(refreshToken: string): Promise<{ status: number; error?: string }> {
-  const response = await fetch(new URL('/oidc/token', web.url), {
+  const response = await fetch(new URL('/oidc/token', suite.web.url), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'crm-web' }),
@@ -70,7 +51,7 @@ async function seed(users: Array<{ name: string; role: 'TENANT_ADMIN' | 'SALES_M
   const slug = `oidc-web-${randomUUID().slice(0, 8)}`;
   const password = `pw-${randomUUID()}`;
   const created = await createTenantWithUsers(
-    stack,
+    suite.stack,
     { name: `OIDC ${slug}`, slug },
     users.map((user, index) => ({ email: email ?? `user${index}@${slug}.test`, name: user.name, role: user.role, password })),
   );
@@ -81,13 +62,13 @@ describe('web sign-in with OpenID Connect', () => {
   it('signs in on the provider page and comes back to the page asked for, then renews the token before expiry and after a 401', async () => {
     const ws = await seed([{ name: 'Olive Oidc', role: 'TENANT_ADMIN' }]);
     const user = ws.users[0]!;
-    await createAccount(stack.gatewayUrl, user.token, { name: 'Initrode', domain: `initrode-${ws.slug}.example` });
-    const { page, problems } = await open();
+    await createAccount(suite.stack.gatewayUrl, user.token, { name: 'Initrode', domain: `initrode-${ws.slug}.example` });
+    const { page, problems } = await suite.open(DESKTOP);
 
     // A deep link while signed out: the sign-in screen, the provider's page, back on that page.
-    await page.goto(new URL('/accounts', web.url).toString());
+    await page.goto(new URL('/accounts', suite.web.url).toString());
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await signInThroughProvider(page, new URL('/accounts', web.url).toString(), user.email, ws.password, ws.slug);
+    await signInThroughProvider(page, new URL('/accounts', suite.web.url).toString(), user.email, ws.password, ws.slug);
     await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Initrode', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/accounts');
@@ -97,7 +78,7 @@ describe('web sign-in with OpenID Connect', () => {
     expect(first.refreshToken).toEqual(expect.any(String));
     expect(first.expiresAt - first.issuedAt).toBe(15 * 60_000);
     // The token is the provider's (RFC 9068 JWT) and the API takes it.
-    const me = await gqlOk<{ me: { id: string } }>(stack.gatewayUrl, '{ me { id } }', {}, { token: first.accessToken });
+    const me = await gqlOk<{ me: { id: string } }>(suite.stack.gatewayUrl, '{ me { id } }', {}, { token: first.accessToken });
     expect(me.me.id).toBe(user.id);
 
     // Shortly before expiry the app renews the token with the refresh token, keeping the session.
@@ -128,8 +109,8 @@ describe('web sign-in with OpenID Connect', () => {
   it('signs out: the refresh token is revoked, an old session put back does not get in, and the provider asks for the password again', async () => {
     const ws = await seed([{ name: 'Sid Signout', role: 'SALES_REP' }]);
     const user = ws.users[0]!;
-    const { page } = await open();
-    await signInThroughProvider(page, web.url, user.email, ws.password, ws.slug);
+    const { page } = await suite.open(DESKTOP);
+    await signInThroughProvider(page, suite.web.url, user.email, ws.password, ws.slug);
     await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
     const before = (await storedSession(page))!;
 
@@ -156,10 +137,10 @@ describe('web sign-in with OpenID Connect', () => {
     const email = `both-${randomUUID().slice(0, 8)}@example.test`;
     const alpha = await seed([{ name: 'Wanda in Alpha', role: 'TENANT_ADMIN' }], email);
     const beta = await seed([{ name: 'Wanda in Beta', role: 'SALES_REP' }], email);
-    const { page } = await open();
+    const { page } = await suite.open(DESKTOP);
 
     // The provider asks which workspace: Alpha.
-    await signInThroughProvider(page, web.url, email, alpha.password, alpha.slug);
+    await signInThroughProvider(page, suite.web.url, email, alpha.password, alpha.slug);
     await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
     await page.getByText('Wanda in Alpha').waitFor();
     const inAlpha = (await storedSession(page))!;
@@ -169,7 +150,7 @@ describe('web sign-in with OpenID Connect', () => {
     await page.getByRole('button', { name: 'Switch workspace' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
     expect(await submitProviderSignIn(page, email, beta.password, beta.slug)).toBeNull();
-    await page.waitForURL((url) => url.origin === new URL(web.url).origin && !url.pathname.startsWith('/oidc/') && url.pathname !== '/auth/callback');
+    await page.waitForURL((url) => url.origin === new URL(suite.web.url).origin && !url.pathname.startsWith('/oidc/') && url.pathname !== '/auth/callback');
     await page.getByText('Wanda in Beta').waitFor();
     const inBeta = (await storedSession(page))!;
     expect(inBeta.user.id).toBe(beta.users[0]!.id);

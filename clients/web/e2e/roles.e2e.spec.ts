@@ -11,63 +11,37 @@
  * docs/screenshots/accept-invitation.png.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Listening } from '@crm/runtime';
-import type { Stack } from '@crm/stack';
+import { join } from 'node:path';
 import { createTenantWithUsers, eventually, gqlOk } from '@crm/testkit';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { openBrowser, signInThroughProvider, startBuiltWebApp, submitProviderSignIn, type BuiltWebApp, type Person } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { signInThroughProvider, submitProviderSignIn } from './browser.ts';
+import { SCREENSHOTS, webAppSuite } from './suite.ts';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = join(webDir, '..', '..');
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 
-let stack: Stack;
-let web: Listening;
-let app: BuiltWebApp | undefined;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  app = await startBuiltWebApp('roles');
-  ({ stack, web } = app);
-  await mkdir(screenshots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  for (const person of people) await person.close().catch(() => undefined);
-  await app?.close();
-});
+const suite = webAppSuite('roles');
 
 describe('roles settings', () => {
   it('defines a custom role with the permission grid, assigns it to a user and deletes it', async () => {
-    onTestFailed(async () => {
-      for (const [index, person] of people.entries()) {
-        await person.page.screenshot({ path: join(tmpdir(), `crm-web-roles-failure-${index}.png`), fullPage: true }).catch(() => undefined);
-      }
-    });
+    suite.screenshotOnFailure('roles-failure', { fullPage: true });
     const slug = `roles-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    const { users } = await createTenantWithUsers(stack, { name: 'Roles Test Inc', slug }, [
+    const { users } = await createTenantWithUsers(suite.stack, { name: 'Roles Test Inc', slug }, [
       { email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password },
       { email: `rep@${slug}.test`, name: 'Vic Viewer', role: 'SALES_REP', password },
     ]);
     const admin = users[0]!;
     const viewer = users[1]!;
     for (const lastName of ['Hopper', 'Turing']) {
-      await gqlOk(stack.gatewayUrl, 'mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', { input: { firstName: 'Cora', lastName } }, { token: admin.token });
+      await gqlOk(suite.stack.gatewayUrl, 'mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', { input: { firstName: 'Cora', lastName } }, { token: admin.token });
     }
     const contactsOfViewer = async () =>
-      (await gqlOk<{ contactsConnection: { totalCount: number } }>(stack.gatewayUrl, '{ contactsConnection(first: 10) { totalCount } }', {}, { token: viewer.token })).contactsConnection.totalCount;
+      (await gqlOk<{ contactsConnection: { totalCount: number } }>(suite.stack.gatewayUrl, '{ contactsConnection(first: 10) { totalCount } }', {}, { token: viewer.token })).contactsConnection.totalCount;
     expect(await contactsOfViewer()).toBe(0);
 
-    const person = await openBrowser(DESKTOP);
-    people.push(person);
+    const person = await suite.open(DESKTOP);
     const page = person.page;
-    await signInThroughProvider(page, web.url, admin.email, password, slug);
+    await signInThroughProvider(page, suite.web.url, admin.email, password, slug);
     await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Roles' }).click();
@@ -101,9 +75,9 @@ describe('roles settings', () => {
     const roleRow = page.getByRole('row', { name: /CONTACT_VIEWER/ });
     await roleRow.getByText('contact: read (tenant)').waitFor();
     expect(await edit.getByLabel('contact:read').inputValue()).toBe('TENANT');
-    await page.screenshot({ path: join(screenshots, 'settings-roles.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'settings-roles.png'), fullPage: true });
 
-    const { roles } = await gqlOk<{ roles: { name: string; builtIn: boolean; grants: unknown[] }[] }>(stack.gatewayUrl, '{ roles { name builtIn grants { permission scope } } }', {}, { token: admin.token });
+    const { roles } = await gqlOk<{ roles: { name: string; builtIn: boolean; grants: unknown[] }[] }>(suite.stack.gatewayUrl, '{ roles { name builtIn grants { permission scope } } }', {}, { token: admin.token });
     expect(roles.filter((role) => !role.builtIn)).toEqual([{ name: 'CONTACT_VIEWER', builtIn: false, grants: [{ permission: 'contact:read', scope: 'TENANT' }] }]);
 
     // The rep gets the role under "Users and teams" and reads every contact with the same token.
@@ -139,13 +113,12 @@ describe('invitations', () => {
   it('invites a user from Settings, who joins through the e-mail link with their own password and signs in', async () => {
     const slug = `invite-${randomUUID().slice(0, 8)}`;
     const password = `pw-${randomUUID()}`;
-    const { users, tenantId } = await createTenantWithUsers(stack, { name: 'Invite Test Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password }]);
+    const { users, tenantId } = await createTenantWithUsers(suite.stack, { name: 'Invite Test Inc', slug }, [{ email: `admin@${slug}.test`, name: 'Ada Admin', role: 'TENANT_ADMIN', password }]);
     const admin = users[0]!;
     const inviteeEmail = `ivy@${slug}.test`;
 
-    const adminPerson = await openBrowser(DESKTOP);
-    people.push(adminPerson);
-    await signInThroughProvider(adminPerson.page, web.url, admin.email, password, slug);
+    const adminPerson = await suite.open(DESKTOP);
+    await signInThroughProvider(adminPerson.page, suite.web.url, admin.email, password, slug);
     await adminPerson.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
     const invite = adminPerson.page.getByRole('form', { name: 'Invite a user' });
     await invite.getByLabel('Name').fill('Ivy Invitee');
@@ -154,16 +127,15 @@ describe('invitations', () => {
     await invite.getByRole('status').getByText(`Invitation sent to ${inviteeEmail}.`).waitFor();
 
     // The token travels only in the e-mail; the test reads it from the platform's outbox of e-mails.
-    const platform = stack.subgraphs.platform.subgraph;
+    const platform = suite.stack.subgraphs.platform.subgraph;
     const mail = await platform.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
       return tx.outboundEmail.findFirstOrThrow({ where: { to: inviteeEmail } });
     });
     const token = (mail.data as { token: string }).token;
-    const link = `${web.url}/invitations/accept?token=${encodeURIComponent(token)}`;
+    const link = `${suite.web.url}/invitations/accept?token=${encodeURIComponent(token)}`;
 
-    const invitee = await openBrowser(DESKTOP);
-    people.push(invitee);
+    const invitee = await suite.open(DESKTOP);
     const page = invitee.page;
     await page.goto(link);
     const choose = page.getByRole('form', { name: 'Choose your password' });
@@ -176,7 +148,7 @@ describe('invitations', () => {
     await choose.getByLabel('Password again').fill(chosen);
     await choose.getByRole('button', { name: 'Join' }).click();
     await page.getByRole('status').getByText(`You have joined Invite Test Inc as ${inviteeEmail}.`).waitFor();
-    await page.screenshot({ path: join(screenshots, 'accept-invitation.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'accept-invitation.png'), fullPage: true });
 
     // Signing in with the new password lands on the board.
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -186,8 +158,7 @@ describe('invitations', () => {
     expect(new URL(page.url()).pathname).toBe('/');
 
     // The link works once: opened again it gets the API's message and changes nothing.
-    const again = await openBrowser(DESKTOP);
-    people.push(again);
+    const again = await suite.open(DESKTOP);
     await again.page.goto(link);
     const retry = again.page.getByRole('form', { name: 'Choose your password' });
     await retry.getByLabel('Password', { exact: true }).fill('another long passphrase');
