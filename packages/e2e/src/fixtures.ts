@@ -1,6 +1,7 @@
-/** A fresh tenant per test file: users of each role, a pipeline, accounts and deals. */
+/** Shared set-up and reads of the end-to-end suites: a fresh tenant per test file (users of each role, a pipeline, accounts and deals), an erasure's audit trail. */
 import { randomUUID } from 'node:crypto';
 import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES, type Stack } from '@crm/stack';
+import { gqlOk } from '@crm/testkit';
 
 export async function seedSalesTenant(stack: Stack, label: string, dealCount = 6) {
   const slug = `${label}-${randomUUID().slice(0, 8)}`;
@@ -34,3 +35,14 @@ export async function seedSalesTenant(stack: Stack, label: string, dealCount = 6
 }
 
 export type SalesTenant = Awaited<ReturnType<typeof seedSalesTenant>>;
+
+/** The actions of an erasure's own audit trail (requested, each subgraph's report, completed), sorted. */
+export async function erasureTrail(gatewayUrl: string, token: string, erasureId: string): Promise<string[]> {
+  const entries = await gqlOk<{ auditLog: { edges: { node: { action: string } }[] } }>(
+    gatewayUrl,
+    'query ($id: ID!) { auditLog(filter: { recordId: $id }) { edges { node { action } } } }',
+    { id: erasureId },
+    { token },
+  );
+  return entries.auditLog.edges.map((edge) => edge.node.action).sort();
+}

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@crm/stack';
 import { createDeal, createPipeline, createTenantWithUsers, gql, gqlOk, login, startRealStack, STANDARD_STAGES } from '@crm/testkit';
+import { erasureTrail } from './fixtures.ts';
 
 let stack: Stack;
 let tenantId: string;
@@ -148,13 +149,7 @@ describe('personal data of users', () => {
     );
     expect(did.auditLog.edges.map((edge) => edge.node.recordId)).toContain(una.contactId);
     await expect
-      .poll(async () => {
-        const entries = await api<{ auditLog: { edges: { node: { action: string } }[] } }>(
-          'query ($id: ID!) { auditLog(filter: { recordId: $id }) { edges { node { action } } } }',
-          { id: erasePersonalData.id },
-        );
-        return entries.auditLog.edges.map((edge) => edge.node.action).sort();
-      }, poll)
+      .poll(() => erasureTrail(stack.gatewayUrl, admin.token, erasePersonalData.id), poll)
       .toEqual(['customer.user.erasure_completed', 'customer.user.erasure_requested', 'platform.personal_data.erased', 'sales.personal_data.erased']);
 
     const again = await gql(stack.gatewayUrl, 'mutation ($id: ID!) { erasePersonalData(userId: $id) { id } }', { id: una.id }, { token: admin.token });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@crm/stack';
 import { createDeal, createPipeline, createTenantWithUsers, gql, gqlOk, startRealStack, STANDARD_STAGES } from '@crm/testkit';
+import { erasureTrail } from './fixtures.ts';
 
 let stack: Stack;
 let admin: { id: string; token: string };
@@ -108,13 +109,7 @@ describe('personal data', () => {
     const created = log.auditLog.edges.find((edge) => edge.node.action === 'customer.contact.created');
     expect(created?.node.changes).toEqual({ redacted: 'personal data erased' });
     await expect
-      .poll(async () => {
-        const entries = await api<{ auditLog: { edges: { node: { action: string } }[] } }>(
-          'query ($id: ID!) { auditLog(filter: { recordId: $id }) { edges { node { action } } } }',
-          { id: erasePersonalData.id },
-        );
-        return entries.auditLog.edges.map((edge) => edge.node.action).sort();
-      }, poll)
+      .poll(() => erasureTrail(stack.gatewayUrl, admin.token, erasePersonalData.id), poll)
       .toEqual(['customer.contact.erasure_completed', 'customer.contact.erasure_requested', 'platform.personal_data.erased', 'sales.personal_data.erased']);
 
     const again = await gql(stack.gatewayUrl, 'mutation ($id: ID!) { erasePersonalData(contactId: $id) { id } }', { id: person.contactId }, { token: admin.token });
