@@ -250,26 +250,6 @@ interface BiContender {
   close: () => Promise<void>;
 }
 
-interface GetSpec {
-  url: string;
-  headers: Record<string, string>;
-  /** The status every answer must have (200, or 304 for conditional GETs). */
-  status: number;
-  durationMs: number;
-  connections: number;
-}
-
-function runGets(spec: GetSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: spec });
-    worker.once('message', (result: LoadResult) => {
-      resolve(result);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-  });
-}
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const variables = JSON.stringify({ pipelineId: pipeline.id });
 /** A GET of an automatic persisted query / persisted document, as Apollo and Hive Gateway take it. */
@@ -441,14 +421,14 @@ if (SCENARIOS.has('bi')) {
     try {
       const etag = await checkBi(name, contender);
       notes.push(`${name}: answers cached in ${contender.store}; ${etag ? 'ETag, 304 on If-None-Match' : 'no ETag, so no conditional GET'}`);
-      const measure = async (mode: 'GET' | 'conditional GET', spec: Omit<GetSpec, 'durationMs' | 'connections'>) => {
+      const measure = async (mode: 'GET' | 'conditional GET', spec: Omit<LoadSpec, 'durationMs' | 'connections'>) => {
         const missesBefore = contender.misses();
-        const result = await runGets({ ...spec, durationMs: DURATION_MS, connections: CONNECTIONS });
+        const result = await run({ ...spec, durationMs: DURATION_MS, connections: CONNECTIONS });
         const sorted = [...result.latenciesMs].sort((a, b) => a - b);
         const fromCache = result.requests ? 1 - (contender.misses() - missesBefore) / result.requests : 0;
         results.push({ id, name, mode, rate: result.requests / (result.elapsedMs / 1000), p50: pct(sorted, 50), p99: pct(sorted, 99), errors: result.errors, requests: result.requests, fromCache });
       };
-      await runGets({ ...contender.get, status: 200, durationMs: 3000, connections: 8 }); // warm-up
+      await run({ ...contender.get, status: 200, durationMs: 3000, connections: 8 }); // warm-up
       await measure('GET', { ...contender.get, status: 200 });
       if (etag) await measure('conditional GET', { url: contender.get.url, headers: { ...contender.get.headers, 'if-none-match': etag }, status: 304 });
     } finally {
