@@ -429,6 +429,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 function rateLimitOptions({ perTenantFromPlan, ...rest }: NonNullable<GatewayOptions['rateLimit']>, tenantSettings: TenantSettings): Omit<RateLimitOptions, 'onReject'> {
   if (!perTenantFromPlan) return rest;
   const fallback = rest.perTenant ?? RATE_LIMIT_DEFAULTS.perTenant;
+      // the requests counted here since the last batch reach the shared counters
+      await store.close?.();
   const windowMs = rest.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
   return {
     ...rest,

@@ -6,9 +6,13 @@
  * bounded in-process fallback instead (same algorithm, at most `fallbackKeys` keys), and a warning
  * is logged at most once per `warnEveryMs`. A Redis outage therefore never turns the whole API
  * into errors, while each replica still enforces the limits on its own traffic.
+ *
+ * Over Redis, `createLimitStore` counts most requests locally and sends the counts in batches
+ * (`batched-limit-store.ts`); requests near a limit are still checked here, exactly.
  */
 import { RedisCache, type Cache, type Logger } from '@crm/runtime';
 import type { Redis } from 'ioredis';
+import { BatchedLimitStore, type BatchedLimitStoreOptions } from './batched-limit-store.ts';
 
 export interface WindowResult {
   allowed: boolean;
@@ -46,6 +50,8 @@ export interface LimitStoreOptions {
   warnEveryMs?: number;
   /** Key prefix in Redis. Default `crm:`. */
   prefix?: string;
+  /** Local counting shared in batches (see `batched-limit-store.ts`); false asks Redis on every request. Default on. */
+  batching?: BatchedLimitStoreOptions | false;
 }
 
 // KEYS: the windows; ARGV: window, now, then one limit per key. Reply: allowed, start, then per
@@ -88,13 +94,58 @@ redis.call('PEXPIRE', key, window * 2)
 return {1, used, start}
 `;
 
+// KEYS: pairs of (a window's key, the key of the window before it); ARGV: per pair, the amount to
+// add to the first and its expiry (ms). Reply: per pair, the first's count after adding, then the second's count.
+const ADD_COUNTS = `
+local reply = {}
+for i = 1, #KEYS, 2 do
+  local pair = (i + 1) / 2
+  local amount = tonumber(ARGV[2 * pair - 1])
+  local current
+  if amount > 0 then
+    current = redis.call('INCRBY', KEYS[i], amount)
+    redis.call('PEXPIRE', KEYS[i], ARGV[2 * pair])
+  else
+    current = tonumber(redis.call('GET', KEYS[i]) or '0')
+  end
+  reply[#reply + 1] = current
+  reply[#reply + 1] = tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+end
+return reply
+`;
+
 type ScriptReply = [number, number, number];
 type ScriptedRedis = Redis & {
   crmSlidingWindows(...args: Array<string | number>): Promise<number[]>;
   crmBudget(key: string, window: number, budget: number, amount: number, now: number): Promise<ScriptReply>;
+  crmAddCounts(...args: Array<string | number>): Promise<number[]>;
 };
 
-function result(allowed: boolean, used: number, start: number, windowMs: number, now: number, retryWhenDenied: number): WindowResult {
+/** A window's counts as stored: the current fixed window's and the one before it. */
+export interface WindowCounts {
+  current: number;
+  previous: number;
+}
+
+/** A hit counted (or refused) by the shared store, with the counts it saw. */
+export interface CountedHit {
+  allowed: boolean;
+  /** Start of the current fixed window, ms. */
+  start: number;
+  /** Per entry, its counts after the hit (or the refusal). */
+  counts: WindowCounts[];
+}
+
+/** An amount to add to a window's count without any limit (counts already admitted elsewhere). */
+export interface CountAddition {
+  key: string;
+  /** Start of the fixed window the amount belongs to, ms. */
+  start: number;
+  windowMs: number;
+  amount: number;
+}
+
+export function result(allowed: boolean, used: number, start: number, windowMs: number, now: number, retryWhenDenied: number): WindowResult {
   const resetMs = Math.max(0, start + windowMs - now);
   return { allowed, used, retryAfterMs: allowed ? 0 : Math.max(1, retryWhenDenied), resetMs };
 }
@@ -137,11 +188,11 @@ export class MemoryLimitStore implements LimitStore {
   }
 }
 
-const slidingCount = (previous: number, current: number, start: number, windowMs: number, now: number) =>
+export const slidingCount = (previous: number, current: number, start: number, windowMs: number, now: number) =>
   Math.floor(previous * ((windowMs - (now - start)) / windowMs)) + current;
 
 /** The result of one sliding window, from its counts after the hit (or refusal). */
-function slidingResult(allowed: boolean, previous: number, current: number, limit: number, start: number, windowMs: number, now: number): WindowResult {
+export function slidingResult(allowed: boolean, previous: number, current: number, limit: number, start: number, windowMs: number, now: number): WindowResult {
   const used = slidingCount(previous, current, start, windowMs, now);
   const full = used >= limit;
   return result(allowed, used, start, windowMs, now, !allowed && full ? retryForSlidingWindow(previous, current, limit, start, windowMs, now) : 1);
@@ -162,7 +213,8 @@ function retryForSlidingWindow(previous: number, current: number, limit: number,
 /** Redis-backed counters with a local fallback (fail-open, see the file comment). */
 export class RedisLimitStore implements LimitStore {
   private readonly redis: ScriptedRedis;
-  private readonly fallback: MemoryLimitStore;
+  /** Where hits are counted while Redis cannot answer. */
+  readonly fallback: MemoryLimitStore;
   private readonly timeoutMs: number;
   private readonly warnEveryMs: number;
   private readonly prefix: string;
@@ -181,6 +233,7 @@ export class RedisLimitStore implements LimitStore {
     if (!('crmSlidingWindows' in redis)) {
       redis.defineCommand('crmSlidingWindows', { lua: SLIDING_WINDOWS });
       redis.defineCommand('crmBudget', { numberOfKeys: 1, lua: BUDGET });
+      redis.defineCommand('crmAddCounts', { lua: ADD_COUNTS });
     }
     this.redis = redis as ScriptedRedis;
   }
@@ -190,18 +243,44 @@ export class RedisLimitStore implements LimitStore {
   }
 
   async hitAll(entries: ReadonlyArray<{ key: string; limit: number }>, windowMs: number, now = Date.now()): Promise<WindowResult[]> {
+    const counted = await this.countHit(entries, windowMs, now);
+    if (!counted) return this.fallback.hitAll(entries, windowMs, now);
+    return entries.map(({ limit }, i) => slidingResult(counted.allowed, counted.counts[i]!.previous, counted.counts[i]!.current, limit, counted.start, windowMs, now));
+  }
+
+  /** `hitAll` in Redis, with the counts it saw; undefined when Redis could not answer (nothing was counted). */
+  async countHit(entries: ReadonlyArray<{ key: string; limit: number }>, windowMs: number, now = Date.now()): Promise<CountedHit | undefined> {
     const args = [entries.length, ...entries.map((e) => this.prefix + e.key), windowMs, now, ...entries.map((e) => e.limit)];
     const reply = await this.ask(() => this.redis.crmSlidingWindows(...args));
-    if (!reply) return this.fallback.hitAll(entries, windowMs, now);
-    const [allowed, start] = reply as [number, number];
-    return entries.map(({ limit }, i) => slidingResult(allowed === 1, reply[3 + 2 * i]!, reply[2 + 2 * i]!, limit, start, windowMs, now));
+    if (!reply) return undefined;
+    return { allowed: reply[0] === 1, start: reply[1]!, counts: entries.map((_, i) => ({ current: reply[2 + 2 * i]!, previous: reply[3 + 2 * i]! })) };
   }
 
   async spend(key: string, amount: number, budget: number, windowMs: number, now = Date.now()): Promise<WindowResult> {
+    const spent = await this.countSpend(key, amount, budget, windowMs, now);
+    if (!spent) return this.fallback.spend(key, amount, budget, windowMs, now);
+    return result(spent.allowed, spent.used, spent.start, windowMs, now, spent.start + windowMs - now);
+  }
+
+  /** `spend` in Redis, with the window's count after it; undefined when Redis could not answer (nothing was spent). */
+  async countSpend(key: string, amount: number, budget: number, windowMs: number, now = Date.now()): Promise<{ allowed: boolean; used: number; start: number } | undefined> {
     const reply = await this.ask(() => this.redis.crmBudget(this.prefix + key, windowMs, budget, amount, now));
-    if (!reply) return this.fallback.spend(key, amount, budget, windowMs, now);
+    if (!reply) return undefined;
     const [allowed, used, start] = reply;
-    return result(allowed === 1, used, start, windowMs, now, start + windowMs - now);
+    return { allowed: allowed === 1, used, start };
+  }
+
+  /**
+   * Adds amounts to windows' counts, whatever their limits, in one round trip (counts admitted by a
+   * replica on its own, see `batched-limit-store.ts`). Returns each window's counts after the
+   * addition; undefined when Redis could not answer (nothing was added).
+   */
+  async add(additions: readonly CountAddition[]): Promise<WindowCounts[] | undefined> {
+    const keys = additions.flatMap(({ key, start, windowMs }) => [`${this.prefix}${key}:${start}`, `${this.prefix}${key}:${start - windowMs}`]);
+    const args = additions.flatMap(({ amount, windowMs }) => [amount, windowMs * 2]);
+    const reply = await this.ask(() => this.redis.crmAddCounts(keys.length, ...keys, ...args));
+    if (!reply) return undefined;
+    return additions.map((_, i) => ({ current: reply[2 * i]!, previous: reply[2 * i + 1]! }));
   }
 
   /** The script's reply, or undefined when Redis failed or was too slow (then: fallback). */
@@ -236,7 +315,12 @@ export class RedisLimitStore implements LimitStore {
   }
 }
 
-/** The store for a cache: Redis when the cache is Redis, memory otherwise. */
-export function createLimitStore(cache: Cache, logger: Logger, options: LimitStoreOptions = {}): LimitStore {
-  return cache instanceof RedisCache ? new RedisLimitStore(cache.client, logger, options) : new MemoryLimitStore(options.fallbackKeys);
+/**
+ * The store for a cache: Redis when the cache is Redis (counted locally and shared in batches, see
+ * `batched-limit-store.ts`, unless `batching` is false), memory otherwise.
+ */
+export function createLimitStore(cache: Cache, logger: Logger, options: LimitStoreOptions = {}): LimitStore & { close?(): Promise<void> } {
+  if (!(cache instanceof RedisCache)) return new MemoryLimitStore(options.fallbackKeys);
+  const shared = new RedisLimitStore(cache.client, logger, options);
+  return options.batching === false ? shared : new BatchedLimitStore(shared, options.batching);
 }
