@@ -9,16 +9,28 @@
  *
  * Prints p50/p99 from each write's commit (the moment its `moveDeal` answer arrived) to each
  * subscriber's receipt (and from the moment it was sent), messages lost (expected vs received),
- * and the memory of the process holding the gateway (it also holds the subgraphs) before and after.
+ * and the memory of the processes holding the gateway and the subgraphs before and after.
  * After the last write it waits until every expected message arrived, or 20 s pass without one:
  * late messages count in the latencies, only those that never come count as lost.
  * Subscribers and the writer run in worker threads.
+ *
+ * Where the product runs:
+ * - BENCH_DEPLOY=stack (default): the five subgraphs share this process (one event loop); the
+ *   gateway runs in a process of its own (BENCH_GATEWAY=process, default) or in this process too
+ *   (BENCH_GATEWAY=stack). Prints the SQL statements each subgraph ran per move.
+ * - BENCH_DEPLOY=processes: as deployed in k8s, each subgraph in its own process
+ *   (`subgraphs/<domain>/src/main.ts`, bench/deployables.ts) and the gateway in another. The
+ *   in-process stack only seeds the data and is stopped before the subgraph processes start; their
+ *   consumer groups carry a suffix of this run and start at the end of their topics. SQL statement
+ *   counts are not available in this mode.
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { createAccount, createDeal, createPipeline, createTeam, createTenantWithUsers, STANDARD_STAGES } from '@crm/stack';
 import { startRealStack, subscribersReady } from '@crm/testkit';
-import { startGatewayProcess } from './gateway-process.ts';
+import { createKafkaBus, type EventBus } from '../packages/events/src/index.ts';
+import { startDeployables, type Deployables } from './deployables.ts';
+import { freePort, startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10);
@@ -27,6 +39,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WORKERS = 4;
 const MOVES = RATE * SECONDS;
 const DEALS_PER_TENANT = Math.ceil(MOVES / TENANTS);
+const DEPLOY = process.env.BENCH_DEPLOY ?? 'stack';
+if (DEPLOY !== 'stack' && DEPLOY !== 'processes') throw new Error(`BENCH_DEPLOY must be stack or processes, not ${DEPLOY}`);
+const inProcess = DEPLOY === 'stack';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const memory = () => {
@@ -36,12 +51,22 @@ const memory = () => {
 
 const stack = await startRealStack();
 // BENCH_GATEWAY=process (default): subscribers and writes go through a gateway in a process of its
-// own, as deployed; BENCH_GATEWAY=stack: through the stack's gateway, which shares one thread with the subgraphs
-const gatewayProcess = (process.env.BENCH_GATEWAY ?? 'process') === 'process' ? await startGatewayProcess(stack) : undefined;
-const url = gatewayProcess?.url ?? stack.gatewayUrl;
-const wsUrl = gatewayProcess?.wsUrl ?? stack.wsUrl;
+// own, as deployed; BENCH_GATEWAY=stack: through the stack's gateway, which shares one thread with the subgraphs.
+// With BENCH_DEPLOY=processes the gateway process starts after seeding, in front of the subgraph processes.
+let gatewayProcess: GatewayProcess | undefined = inProcess && (process.env.BENCH_GATEWAY ?? 'process') === 'process' ? await startGatewayProcess(stack) : undefined;
+let deployables: Deployables | undefined;
+/** Seeding goes through this gateway; with BENCH_DEPLOY=processes it is the stack's, stopped afterwards. */
+const seedUrl = gatewayProcess?.url ?? stack.gatewayUrl;
 const gatewayMemory = async () => (gatewayProcess ? `; gateway process rss ${mb(await gatewayProcess.rss())}` : '');
-const memoryAtStart = memory() + (await gatewayMemory());
+const subgraphsMemory = async () => {
+  if (!deployables) return '';
+  const rss = await deployables.rss();
+  const total = Object.values(rss).reduce((a, b) => a + b, 0);
+  return `; subgraph processes rss ${mb(total)} (${Object.entries(rss).map(([d, bytes]) => `${d} ${mb(bytes)}`).join(', ')})`;
+};
+/** The bench process's own memory counts only while it holds the subgraphs. */
+const memoryNow = async () => (inProcess ? memory() + (await gatewayMemory()) : `${(await gatewayMemory()).slice(2)}${await subgraphsMemory()}`);
+const memoryAtStart = inProcess ? await memoryNow() : '';
 
 interface Board {
   tenant: number;
@@ -62,20 +87,44 @@ for (let t = 0; t < TENANTS; t++) {
   ]);
   const [admin, manager, rep] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
   // the manager leads the rep's team, so both may read the rep's deals (a manager reads their team's)
-  await createTeam(url, admin.token, { name: 'Field sales', managerId: manager.id, memberIds: [manager.id, rep.id] });
-  const pipeline = await createPipeline(url, admin.token, 'Board', STANDARD_STAGES);
-  const account = await createAccount(url, admin.token, { name: `Account ${t}` });
+  await createTeam(seedUrl, admin.token, { name: 'Field sales', managerId: manager.id, memberIds: [manager.id, rep.id] });
+  const pipeline = await createPipeline(seedUrl, admin.token, 'Board', STANDARD_STAGES);
+  const account = await createAccount(seedUrl, admin.token, { name: `Account ${t}` });
   const dealIds: string[] = [];
   for (let i = 0; i < DEALS_PER_TENANT; i += 10) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(10, DEALS_PER_TENANT - i) }, (_, j) =>
-        createDeal(url, admin.token, { pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, name: `Deal ${i + j}`, amount: '1500.00', currency: 'USD', accountId: account.id, ownerId: rep.id }),
+        createDeal(seedUrl, admin.token, { pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, name: `Deal ${i + j}`, amount: '1500.00', currency: 'USD', accountId: account.id, ownerId: rep.id }),
       ),
     );
     dealIds.push(...batch.map((deal) => deal.id));
   }
   boards.push({ tenant: t, pipelineId: pipeline.id, toStageId: pipeline.stages[1]!.id, adminToken: admin.token, tokens: [manager.token, rep.token], dealIds });
 }
+
+if (!inProcess) {
+  // the seeded data stays in PostgreSQL; from here on the product runs as deployed. The platform
+  // process signs and verifies with the keys stored in its database, so the seeded tokens stay valid.
+  await stack.stop();
+  const gatewayPort = await freePort();
+  const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
+  deployables = await startDeployables({
+    signingSecret: stack.config.signingSecret,
+    webhookSecretKey: stack.config.webhookSecretKey,
+    kafkaBrokers: stack.config.kafkaBrokers ?? [],
+    gatewayOrigin,
+    oidcIssuer: `${gatewayOrigin}/oidc`,
+  });
+  gatewayProcess = await startGatewayProcess(stack, {
+    PORT: String(gatewayPort),
+    ...Object.fromEntries(Object.entries(deployables.urls).map(([d, subgraphUrl]) => [`${d.toUpperCase()}_URL`, subgraphUrl])),
+    JWKS_URL: `http://127.0.0.1:${deployables.ports.platform}/.well-known/jwks.json`,
+    OIDC_ISSUER: `${gatewayOrigin}/oidc`,
+  });
+}
+const url = gatewayProcess?.url ?? stack.gatewayUrl;
+const wsUrl = gatewayProcess?.wsUrl ?? stack.wsUrl;
+const memoryBeforeSubscribers = inProcess ? memoryAtStart : await memoryNow();
 
 const QUERY = `subscription Board($pipelineId: ID!) {
   pipelineBoard(pipelineId: $pipelineId) {
@@ -102,11 +151,12 @@ const workers = Array.from({ length: WORKERS }, (_, w) => {
 await Promise.all(workers.map((w) => w.ready));
 if (gatewayProcess) await subscriptionsReported(gatewayProcess.url, SUBSCRIBERS, 60_000);
 else await subscribersReady(stack.gateway, SUBSCRIBERS, 60_000);
-const memorySubscribed = memory() + (await gatewayMemory());
+const memorySubscribed = await memoryNow();
 
 // where the time goes: when each move's event reaches a consumer in this process (its own group)
 const arrivals = new Map<string, number>();
-const probe = await stack.bus.subscribe({
+const probeBus: EventBus = inProcess ? stack.bus : createKafkaBus({ brokers: stack.config.kafkaBrokers ?? [], clientId: 'bench-fanout-probe' });
+const probe = await probeBus.subscribe({
   groupId: `bench.fanout.${randomUUID()}`,
   topics: ['crm.sales.events'],
   fromBeginning: false,
@@ -134,7 +184,7 @@ interface WriteRecord {
 const tenantOf = new Map(boards.flatMap((b) => b.dealIds.map((id) => [id, b.tenant] as const)));
 const tenantOfKey = (dealId: string) => tenantOf.get(dealId)!;
 const domains = ['customer', 'sales', 'analytics', 'platform', 'integration'] as const;
-for (const d of domains) stack.subgraphs[d].database.statements.reset();
+if (inProcess) for (const d of domains) stack.subgraphs[d].database.statements.reset();
 const writes = await new Promise<{ records: WriteRecord[]; elapsedMs: number }>((resolve, reject) => {
   const writer = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url, lanes, durationMs: SECONDS * 1000 + 500, rate: RATE } });
   writer.once('message', (m: { records: WriteRecord[]; elapsedMs: number }) => {
@@ -145,12 +195,14 @@ const writes = await new Promise<{ records: WriteRecord[]; elapsedMs: number }>(
 });
 
 // SQL while the writes ran: everything the product did for them (the writes, their fan-out, the consumers)
-const sqlDuringWrites = domains.map((d) => {
-  const { count, transactions } = stack.subgraphs[d].database.statements;
-  return { domain: d, count, transactions };
-});
+const sqlDuringWrites = inProcess
+  ? domains.map((d) => {
+      const { count, transactions } = stack.subgraphs[d].database.statements;
+      return { domain: d, count, transactions };
+    })
+  : [];
 const shapes = new Map<string, number>();
-for (const d of domains) for (const sql of stack.subgraphs[d].database.statements.queries) {
+if (inProcess) for (const d of domains) for (const sql of stack.subgraphs[d].database.statements.queries) {
   const shape = `${d}: ${sql.replace(/\s+/g, ' ').slice(0, 110)}`;
   shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
 }
@@ -185,7 +237,7 @@ for (;;) {
   if (performance.now() - lastProgress > 20_000) break;
   await new Promise((r) => setTimeout(r, 250));
 }
-const memoryAfter = memory() + (await gatewayMemory());
+const memoryAfter = await memoryNow();
 const collected = await Promise.all(
   workers.map(
     ({ worker, share }) =>
@@ -244,21 +296,26 @@ const toKafka = [...committed].filter(([key]) => arrivals.has(key)).map(([key, w
 const writeLatency = writes.records.map((r) => r.answeredAt - r.sentAt);
 
 console.log(`\nfan-out: ${SUBSCRIBERS} graphql-ws subscribers across ${TENANTS} tenants (managers and reps), deal fields from 3 subgraphs, real Kafka`);
+console.log(inProcess ? `subgraphs: one process (the bench's); gateway: ${gatewayProcess ? 'its own process' : 'the same process'}` : 'subgraphs: five processes, as deployed; gateway: its own process');
 console.log(`writes: ${committed.size}/${writes.records.length} moveDeal ok at ${(writes.records.length / (writes.elapsedMs / 1000)).toFixed(1)}/s, answer p50 ${pct(writeLatency, 50).toFixed(1)} ms, p99 ${pct(writeLatency, 99).toFixed(1)} ms`);
 const failures = writes.records.filter((r) => !r.ok);
 if (failures.length) console.log(`failed writes: ${failures.length}, e.g. ${failures[0]!.error}`);
 console.log(`commit -> receipt: p50 ${pct(fromCommit, 50).toFixed(1)} ms   p99 ${pct(fromCommit, 99).toFixed(1)} ms   max ${pct(fromCommit, 100).toFixed(1)} ms`);
-console.log(`commit -> event consumed from Kafka in the gateway's process: p50 ${pct(toKafka, 50).toFixed(1)} ms   p99 ${pct(toKafka, 99).toFixed(1)} ms`);
+console.log(`commit -> event consumed from Kafka ${inProcess ? "in the gateway's process" : 'by a consumer in the bench process'}: p50 ${pct(toKafka, 50).toFixed(1)} ms   p99 ${pct(toKafka, 99).toFixed(1)} ms`);
 console.log(`send   -> receipt: p50 ${pct(fromSend, 50).toFixed(1)} ms   p99 ${pct(fromSend, 99).toFixed(1)} ms`);
 console.log(`messages: expected ${expected}, received ${received}, lost ${expected - received}, duplicates ${duplicates}, other tenants' ${foreign}; connections closed early ${closes}`);
 const moves = Math.max(1, writes.records.length);
-console.log(`SQL statements per move (writes, fan-out and consumers, while the writes ran): ${sqlDuringWrites.map((q) => `${q.domain} ${(q.count / moves).toFixed(1)} (${(q.transactions / moves).toFixed(1)} transactions)`).join(', ')}`);
+if (inProcess) console.log(`SQL statements per move (writes, fan-out and consumers, while the writes ran): ${sqlDuringWrites.map((q) => `${q.domain} ${(q.count / moves).toFixed(1)} (${(q.transactions / moves).toFixed(1)} transactions)`).join(', ')}`);
+else console.log('SQL statements per move: n/a (subgraphs in their own processes)');
 if (process.env.BENCH_SQL_SHAPES) for (const [shape, n] of [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${n}  ${shape}`);
-console.log(`memory (bench process: subgraphs${gatewayProcess ? "" : " and gateway"}): start ${memoryAtStart}; ${SUBSCRIBERS} subscribed ${memorySubscribed}; after the run ${memoryAfter}`);
+if (inProcess) console.log(`memory (bench process: subgraphs${gatewayProcess ? "" : " and gateway"}): start ${memoryAtStart}; ${SUBSCRIBERS} subscribed ${memorySubscribed}; after the run ${memoryAfter}`);
+else console.log(`memory: started ${memoryBeforeSubscribers}\n        ${SUBSCRIBERS} subscribed ${memorySubscribed}\n        after the run ${memoryAfter}`);
 
 await probe.stop();
+if (!inProcess) await probeBus.close();
 await gatewayProcess?.stop();
-await stack.stop();
+await deployables?.stop();
+if (inProcess) await stack.stop();
 process.exit(0);
 
 /** Waits until a gateway's `/metrics` counts `count` active subscriptions. */

@@ -21,7 +21,7 @@ export interface GatewayProcess {
 
 const MAIN = fileURLToPath(new URL('../gateway/src/main.ts', import.meta.url));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -32,9 +32,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a gateway process on the stack's subgraphs; `env` adds or overrides its variables. */
+/**
+ * Starts a gateway process on the stack's subgraphs; `env` adds or overrides its variables (e.g.
+ * `PORT`, chosen beforehand when the subgraphs must know the gateway's address, and `<DOMAIN>_URL`
+ * for subgraphs that run elsewhere).
+ */
 export async function startGatewayProcess(stack: Stack, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const origin = new URL(stack.gatewayUrl).origin;
   // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway
   const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -210,6 +210,25 @@ describe('Kafka event bus', () => {
     await subscription.stop();
   });
 
+  it('suffixes group ids and starts new groups at the end of their topics when the bus is told to (a shared cluster)', async () => {
+    const topic = freshTopic('shared-cluster');
+    const tenantId = randomUUID();
+    const before = event(tenantId, 'deal-1', 1);
+    const after = event(tenantId, 'deal-1', 2);
+    await bus.publish(topic, [before]);
+    const staging = createKafkaBus({ brokers: [BROKER], clientId: `staging-${run}`, consumerGroups: { suffix: '.staging', newGroupsStart: 'latest' } });
+    const received: string[] = [];
+    // the subscription asks for the topic's history (the default); the bus's setting wins for a new group
+    const subscription = await staging.subscribe({ groupId: `audit-${run}`, topics: [topic], handler: async (e) => void received.push(e.id) });
+    await subscription.ready;
+    await staging.publish(topic, [after]);
+    await until(() => received.length === 1, 'the event published after ready');
+    expect(received).toEqual([after.id]);
+    await until(() => staging.consumerLag().some((l) => l.topic === topic), 'a lag reading');
+    expect(new Set(staging.consumerLag().map((l) => l.groupId))).toEqual(new Set([`audit-${run}.staging`]));
+    await staging.close();
+  });
+
   it('rejects a publish when no broker answers, instead of hanging', async () => {
     const unreachable = createKafkaBus({ brokers: ['127.0.0.1:1'], clientId: `down-${run}`, publishTimeoutMs: 1_500 });
     await expect(unreachable.publish(freshTopic('down'), [event(randomUUID(), 'deal-1', 1)])).rejects.toThrow();

@@ -43,6 +43,20 @@ export interface KafkaBusOptions {
   partitions?: number;
   /** Fetch long-poll wait; bounds how long `ready` waits for the first fetch. Default 500 ms. */
   maxWaitTimeInMs?: number;
+  /**
+   * For environments that share one Kafka cluster (staging next to production, parallel test runs):
+   * `suffix` is appended to every consumer group id (e.g. `.staging`, so `sales.lead-conversion`
+   * becomes `sales.lead-conversion.staging`), and `newGroupsStart: 'latest'` makes a group that has
+   * no committed offsets yet start at the end of its topics instead of replaying their history,
+   * whatever the subscription asked. `'earliest'` (default) keeps each subscription's own choice.
+   * A group that has committed offsets always resumes from them.
+   */
+  consumerGroups?: {
+    /** Appended to every consumer group id. Default none. */
+    suffix?: string;
+    /** Where a group without committed offsets starts. Default `'earliest'` (as each subscription asks). */
+    newGroupsStart?: 'earliest' | 'latest';
+  };
 }
 
 /** Headers on every message, so tools can route without parsing the body. */
@@ -209,7 +223,9 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
 
   async function subscribe(subscribeOptions: SubscribeOptions): Promise<BusSubscription> {
     if (closed) throw new Error('Event bus is closed');
-    const { groupId, topics, handler } = subscribeOptions;
+    const { topics, handler } = subscribeOptions;
+    const groupId = subscribeOptions.groupId + (options.consumerGroups?.suffix ?? '');
+    const fromBeginning = options.consumerGroups?.newGroupsStart === 'latest' ? false : (subscribeOptions.fromBeginning ?? true);
     const maxAttempts = subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const backoffMs = subscribeOptions.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
     await ensureTopics([...topics, ...topics.map(dlqTopicOf)]);
@@ -301,7 +317,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
 
     await consumer.connect();
     try {
-      await consumer.subscribe({ topics, fromBeginning: subscribeOptions.fromBeginning ?? true });
+      await consumer.subscribe({ topics, fromBeginning });
       await consumer.run(runConfig);
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);

@@ -8,6 +8,7 @@ export * from './metrics.ts';
 export * from './internal-route.ts';
 export * from './json-scalar.ts';
 export * from './tracing.ts';
+export * from './kafka-environment.ts';
 export * from './date-time-scalar.ts';
 export * from './interval-job.ts';
 export * from './batch.ts';

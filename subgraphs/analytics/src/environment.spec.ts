@@ -6,8 +6,16 @@ const SECRET = 'x'.repeat(32);
 describe('parseEnvironment', () => {
   it('defaults to the embedded database and the in-process bus', () => {
     expect(parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET })).toEqual({
-      env: { PORT: 4004, HOST: '0.0.0.0', LOG_LEVEL: 'info', DATA_DIR: '.data/analytics', GATEWAY_SIGNING_SECRET: SECRET },
+      env: { PORT: 4004, HOST: '0.0.0.0', LOG_LEVEL: 'info', DATA_DIR: '.data/analytics', KAFKA_GROUP_SUFFIX: '', KAFKA_NEW_GROUPS_START: 'earliest', GATEWAY_SIGNING_SECRET: SECRET },
     });
+  });
+
+  it('reads the consumer group suffix and where new groups start, and refuses anything else', () => {
+    expect(parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET, KAFKA_GROUP_SUFFIX: '.staging', KAFKA_NEW_GROUPS_START: 'latest' })).toMatchObject({
+      env: { KAFKA_GROUP_SUFFIX: '.staging', KAFKA_NEW_GROUPS_START: 'latest' },
+    });
+    const result = parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET, KAFKA_NEW_GROUPS_START: 'middle', KAFKA_GROUP_SUFFIX: 'a b' });
+    expect('problems' in result && result.problems.map((p) => p.split(':')[0]).sort()).toEqual(['KAFKA_GROUP_SUFFIX', 'KAFKA_NEW_GROUPS_START']);
   });
 
   it('reads PostgreSQL and Kafka settings', () => {

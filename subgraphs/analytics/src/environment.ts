@@ -3,7 +3,7 @@
  * every problem is reported at once and the process exits 1 on bad config.
  */
 import { z } from 'zod';
-import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
+import { kafkaConsumerGroupEnvironment, readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 
 const server = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4004),
@@ -28,6 +28,8 @@ const events = z.object({
     .optional()
     .transform((value) => value?.split(',').map((broker) => broker.trim()).filter(Boolean))
     .refine((brokers) => brokers === undefined || brokers.length > 0, 'list at least one broker'),
+  /** Consumer group suffix and where new groups start (KAFKA_GROUP_SUFFIX, KAFKA_NEW_GROUPS_START). */
+  ...kafkaConsumerGroupEnvironment,
 });
 
 const security = z.object({

@@ -20,7 +20,7 @@ const database = await openDatabase(config);
 const applied = await database.migrate(analyticsPaths.migrationsDir, analyticsPaths.schemaPath);
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-const bus = env.KAFKA_BROKERS ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'analytics', logger }) : createInProcessBus();
+const bus = env.KAFKA_BROKERS ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'analytics', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } }) : createInProcessBus();
 if (bus.kind === 'memory') logger.warn({}, 'KAFKA_BROKERS unset: using an in-process bus, so no events from other deployables arrive');
 
 const subgraph = await createAnalyticsSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });

@@ -15,10 +15,19 @@ describe('customer environment', () => {
 
   it('reads PostgreSQL with Kafka, or embedded PGlite with the in-process bus', () => {
     const real = loadEnvironment({ GATEWAY_SIGNING_SECRET: secret, DATABASE_URL: 'postgresql://crm_app:crm_app@db:5432/crm_customer', KAFKA_BROKERS: 'k1:9092, k2:9092' });
-    expect(real).toMatchObject({ PORT: 4002, KAFKA_BROKERS: ['k1:9092', 'k2:9092'], LOG_LEVEL: 'info' });
+    expect(real).toMatchObject({ PORT: 4002, KAFKA_BROKERS: ['k1:9092', 'k2:9092'], KAFKA_GROUP_SUFFIX: '', KAFKA_NEW_GROUPS_START: 'earliest', LOG_LEVEL: 'info' });
     expect(databaseConfigOf(real)).toEqual({ kind: 'postgres', url: 'postgresql://crm_app:crm_app@db:5432/crm_customer', migrationUrl: 'postgresql://crm_app:crm_app@db:5432/crm_customer' });
     const embedded = loadEnvironment({ GATEWAY_SIGNING_SECRET: secret, DATA_DIR: '.data/customer', PORT: '0' });
     expect(embedded.KAFKA_BROKERS).toEqual([]);
     expect(databaseConfigOf(embedded)).toEqual({ kind: 'pglite', dataDir: '.data/customer' });
+  });
+
+  it('reads the consumer group suffix and where new groups start, and refuses anything else', () => {
+    const shared = loadEnvironment({ GATEWAY_SIGNING_SECRET: secret, DATA_DIR: '.data/customer', KAFKA_GROUP_SUFFIX: '.staging', KAFKA_NEW_GROUPS_START: 'latest' });
+    expect(shared).toMatchObject({ KAFKA_GROUP_SUFFIX: '.staging', KAFKA_NEW_GROUPS_START: 'latest' });
+    expect(configurationProblems({ GATEWAY_SIGNING_SECRET: secret, DATA_DIR: '.data/customer', KAFKA_GROUP_SUFFIX: 'a b', KAFKA_NEW_GROUPS_START: 'middle' })).toEqual([
+      expect.stringContaining('KAFKA_GROUP_SUFFIX'),
+      expect.stringContaining('KAFKA_NEW_GROUPS_START'),
+    ]);
   });
 });

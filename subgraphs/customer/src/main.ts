@@ -13,7 +13,7 @@ const database = await openDatabase(databaseConfigOf(env));
 const applied = await database.migrate(customerPaths.migrationsDir, customerPaths.schemaPath);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
-const bus = env.KAFKA_BROKERS.length ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'customer', logger }) : createInProcessBus();
+const bus = env.KAFKA_BROKERS.length ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'customer', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } }) : createInProcessBus();
 const subgraph = await createCustomerSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
 await subgraph.start(env.PORT, env.HOST);
 

@@ -17,6 +17,10 @@ describe('integration environment', () => {
     const env = loadEnvironment({ ...base, WEBHOOK_SECRET_KEY: key.toString('base64') });
     expect(env.WEBHOOK_SECRET_KEY.equals(key)).toBe(true);
     expect(env.ALLOW_INSECURE_WEBHOOK_URLS).toBe(false);
+    expect(env).toMatchObject({ KAFKA_GROUP_SUFFIX: '', KAFKA_NEW_GROUPS_START: 'earliest' });
+    expect(configurationProblems({ ...base, WEBHOOK_SECRET_KEY: key.toString('base64'), KAFKA_NEW_GROUPS_START: 'middle' })).toEqual([
+      expect.stringContaining('KAFKA_NEW_GROUPS_START'),
+    ]);
     expect(loadEnvironment({ ...base, WEBHOOK_SECRET_KEY: key.toString('base64'), ALLOW_INSECURE_WEBHOOK_URLS: 'true' }).ALLOW_INSECURE_WEBHOOK_URLS).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * On bad config every problem is printed at once and the process exits with code 1.
  */
 import { z } from 'zod';
-import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
+import { kafkaConsumerGroupEnvironment, readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 import type { DatabaseConfig } from '@crm/db';
 
 const schema = z
@@ -23,6 +23,8 @@ const schema = z
       .optional()
       .transform((value) => value?.split(',').map((broker) => broker.trim()).filter(Boolean) ?? [])
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))),
+    /** Consumer group suffix and where new groups start (KAFKA_GROUP_SUFFIX, KAFKA_NEW_GROUPS_START). */
+    ...kafkaConsumerGroupEnvironment,
     GATEWAY_SIGNING_SECRET: z.string().min(32, 'GATEWAY_SIGNING_SECRET must be at least 32 characters'),
     /** Base64 of the 32-byte key that encrypts webhook signing secrets at rest. */
     WEBHOOK_SECRET_KEY: z

@@ -13,7 +13,7 @@ const database = await openDatabase(databaseConfigOf(env));
 const applied = await database.migrate(integrationPaths.migrationsDir, integrationPaths.schemaPath);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
-const bus = env.KAFKA_BROKERS.length ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'integration', logger }) : createInProcessBus();
+const bus = env.KAFKA_BROKERS.length ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'integration', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } }) : createInProcessBus();
 const subgraph = await createIntegrationSubgraph({
   database,
   bus,

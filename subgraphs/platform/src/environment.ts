@@ -3,7 +3,7 @@
  * Every problem is reported at once; the process exits 1 on bad configuration.
  */
 import { z } from 'zod';
-import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
+import { kafkaConsumerGroupEnvironment, readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' });
 
@@ -29,6 +29,8 @@ const events = z.object({
     .optional()
     .transform((value) => value?.split(',').map((broker) => broker.trim()).filter(Boolean) ?? [])
     .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'brokers are host:port'))),
+  /** Consumer group suffix and where new groups start (KAFKA_GROUP_SUFFIX, KAFKA_NEW_GROUPS_START). */
+  ...kafkaConsumerGroupEnvironment,
 });
 
 const security = z.object({

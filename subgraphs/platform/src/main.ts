@@ -17,7 +17,7 @@ const applied = await database.migrate(platformPaths.migrationsDir, platformPath
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
 const bus = env.KAFKA_BROKERS.length
-  ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'crm-platform', logger })
+  ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'crm-platform', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } })
   : createInProcessBus();
 const oidc = {
   ...(env.OIDC_ISSUER ? { issuer: env.OIDC_ISSUER } : {}),

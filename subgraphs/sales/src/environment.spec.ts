@@ -11,8 +11,20 @@ describe('parseEnvironment', () => {
       LOG_LEVEL: 'info',
       DATA_DIR: '.data/sales',
       KAFKA_BROKERS: [],
+      KAFKA_GROUP_SUFFIX: '',
+      KAFKA_NEW_GROUPS_START: 'earliest',
       GATEWAY_SIGNING_SECRET: SECRET,
     });
+  });
+
+  it('reads the consumer group suffix and where new groups start, and refuses anything else', () => {
+    expect(parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET, KAFKA_GROUP_SUFFIX: '.staging', KAFKA_NEW_GROUPS_START: 'latest' })).toMatchObject({
+      KAFKA_GROUP_SUFFIX: '.staging',
+      KAFKA_NEW_GROUPS_START: 'latest',
+    });
+    expect(() => parseEnvironment({ GATEWAY_SIGNING_SECRET: SECRET, KAFKA_NEW_GROUPS_START: 'middle', KAFKA_GROUP_SUFFIX: 'a b' })).toThrow(
+      /KAFKA_GROUP_SUFFIX[\s\S]*KAFKA_NEW_GROUPS_START|KAFKA_NEW_GROUPS_START[\s\S]*KAFKA_GROUP_SUFFIX/,
+    );
   });
 
   it('reads PostgreSQL and Kafka settings', () => {

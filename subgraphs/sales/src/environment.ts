@@ -3,7 +3,7 @@
  * All problems are reported at once; the process exits 1 on bad config.
  */
 import { z } from 'zod';
-import { readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
+import { kafkaConsumerGroupEnvironment, readTracingEnvironment, type TracingEnvironment } from '@crm/runtime';
 
 const server = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4003),
@@ -33,6 +33,8 @@ const events = z.object({
     .optional()
     .transform((value) => value?.split(',').map((broker) => broker.trim()).filter(Boolean) ?? [])
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, { error: 'brokers must be host:port' }))),
+  /** Consumer group suffix and where new groups start (KAFKA_GROUP_SUFFIX, KAFKA_NEW_GROUPS_START). */
+  ...kafkaConsumerGroupEnvironment,
 });
 
 const security = z.object({

@@ -20,7 +20,7 @@ const database = await openDatabase(
 const applied = await database.migrate(salesPaths.migrationsDir, salesPaths.schemaPath);
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger }) : createInProcessBus();
+const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } }) : createInProcessBus();
 const teams = env.PLATFORM_URL ? platformTeamDirectory({ platformUrl: env.PLATFORM_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
 // references to other subgraphs' records (a deal's account, contacts, collaborators…) are checked through the gateway
 const records = env.GATEWAY_INTERNAL_URL ? gatewayRecordDirectory({ gatewayUrl: env.GATEWAY_INTERNAL_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
