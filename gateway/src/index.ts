@@ -38,13 +38,14 @@ import { useIdentityForwarding, type IdentityForwardingOptions } from './plugins
 import { useRequestId } from './plugins/useRequestId.ts';
 import { useOperationLimits, type OperationLimitsOptions } from './plugins/useOperationLimits.ts';
 import { DEMAND_CONTROL_DEFAULTS, useDemandControl, type DemandControlOptions } from './plugins/useDemandControl.ts';
+import { createCostBudget } from './plugins/cost-budget.ts';
 import { RATE_LIMIT_DEFAULTS, useRateLimit, type RateLimitOptions } from './plugins/useRateLimit.ts';
 import { useIntrospectionPolicy, type IntrospectionAccess } from './plugins/useIntrospectionPolicy.ts';
 import { useCors } from './plugins/useCors.ts';
 import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
 import { useResponseCache, type ResponseCacheControl, type ResponseCacheOptions } from './plugins/useResponseCache.ts';
 import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
-import { authenticateWith, useBiQueries } from './bi/useBiQueries.ts';
+import { authenticateWith, BI_QUERIES_PATH, useBiQueries } from './bi/useBiQueries.ts';
 import { useFileRoutes } from './imports/useFileRoutes.ts';
 import { useAttachmentRoutes } from './files/useAttachmentRoutes.ts';
 import { createRecordAccessRoute } from './files/record-access-route.ts';
@@ -263,6 +264,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       (await tenantSettings.settingsOf(tenantId))?.costBudgetPerMinute ??
       (typeof fallbackBudget === 'function' ? fallbackBudget(tenantId) : (fallbackBudget ?? DEMAND_CONTROL_DEFAULTS.fallbackBudgetPerMinute));
   }
+  // one budget per tenant, charged by demand control and by BI answers from the response cache
+  const costBudget = createCostBudget({ budgetPerMinute: demandControl.budgetPerMinute, clock: demandControl.clock, store, onReject: () => metrics.rejected('cost_budget') });
   // documents by hash: content-addressed, so kept in memory once seen (no Redis round trip per request)
   const apqStore = memoizedPersistedQueries(keyValueStore(options.cache, globalKey('')));
 
@@ -293,6 +296,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         supergraphSdl: options.supergraphSdl,
         schema: () => apiSchema,
         store,
+        budget: costBudget,
         onReject: (reason) => metrics.rejected(`cost_${reason}`),
         onAccept: (estimated) => metrics.cost(estimated),
       }),
@@ -335,6 +339,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     schema: () => apiSchema,
     cache: options.cache,
     logger,
+    ...(responseCache ? { cachedAnswers: { responseCache, budget: costBudget, metrics } } : {}),
   });
   const oidcProxy =
     options.oidc === false
@@ -363,11 +368,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const recordsExist = createRecordsExistRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo, { alreadyCharged: true }) });
   const csvFiles = async (req: IncomingMessage, res: ServerResponse) =>
     (await files.route(req, res)) || (await attachments.route(req, res)) || (await recordAccess(req, res)) || (await recordsExist(req, res)) || bi.route(req, res);
+  const routes = oidcProxy ? async (req: IncomingMessage, res: ServerResponse) => (await forms.route(req, res)) || (await oidcProxy(req, res)) || csvFiles(req, res) : async (req: IncomingMessage, res: ServerResponse) => (await forms.route(req, res)) || csvFiles(req, res);
   const graphql = createGraphQLHandler<GatewayContext>({
     server: apollo,
     maxBodyBytes: options.maxBodyBytes,
     ready: async () => apiSchema !== undefined,
-    routes: oidcProxy ? async (req, res) => (await forms.route(req, res)) || (await oidcProxy(req, res)) || csvFiles(req, res) : async (req, res) => (await forms.route(req, res)) || csvFiles(req, res),
+    // BI reads (polled by BI tools) go to their route first; no other route takes a path under it
+    routes: async (req, res) => (req.url?.startsWith(BI_QUERIES_PATH) && (await bi.route(req, res))) || routes(req, res),
     responseHeaders: (req) => rateLimitHeaders.get(req) ?? {},
     context: async (req) => {
       const requestId = req.headers[REQUEST_ID_HEADER] as string;
@@ -401,7 +408,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     subscriptionsReady,
     stats: () => subscriptions.stats(),
-    ...(responseCache ? { responseCache: { ready: responseCache.ready, stats: () => responseCache.stats(), clear: () => responseCache.clear() } } : {}),
+    ...(responseCache
+      ? { responseCache: { ready: responseCache.ready, stats: () => responseCache.stats(), clear: () => responseCache.clear(), cachedAnswer: (...args) => responseCache.cachedAnswer(...args) } }
+      : {}),
     async start(port) {
       listening = await listen(handler, port, options.host);
       subscriptions.attach(listening.server);
@@ -420,6 +429,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await listening?.close();
       listening = undefined;
       await apollo.stop();
+      // the requests counted here since the last batch reach the shared counters
+      await store.close?.();
       forwarding.close();
     },
   };
@@ -429,8 +440,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 function rateLimitOptions({ perTenantFromPlan, ...rest }: NonNullable<GatewayOptions['rateLimit']>, tenantSettings: TenantSettings): Omit<RateLimitOptions, 'onReject'> {
   if (!perTenantFromPlan) return rest;
   const fallback = rest.perTenant ?? RATE_LIMIT_DEFAULTS.perTenant;
-      // the requests counted here since the last batch reach the shared counters
-      await store.close?.();
   const windowMs = rest.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
   return {
     ...rest,

@@ -18,14 +18,30 @@
  * `Vary: Origin, Authorization, X-Api-Key` (the page's origin, and the two ways to say who asks); a matching `If-None-Match` gets 304 without a body. Errors are JSON
  * `{ errors: [{ message, extensions: { code } }] }`: 404 NOT_FOUND for an unknown query, 400
  * BAD_USER_INPUT for bad variables or format (or CSV of a query without a list), and failures of
- * the query itself with the status of their code.
+ * the query itself with the status of their code (an exhausted cost budget: 429 RATE_LIMITED with
+ * `retry-after`).
+ *
+ * Cached answers (`format=json`, with `cachedAnswers`): a BI tool polling a report asks the same
+ * thing again and again. When the response cache holds a fresh entry for exactly this caller,
+ * query and variables, and this gateway already gave that very entry to that caller through the
+ * pipeline (so the same request passed operation limits, persisted-only keys and the maximum cost),
+ * the answer is given from it without running the pipeline again: after authentication, rate
+ * limits and the lookup, as always, the tenant's cost budget is charged the operation's estimated
+ * cost (as demand control charges a cached answer), then the body and ETag kept from that first
+ * answer are sent (or 304). Such answers count in `/metrics` as queries (requests, duration, cost)
+ * and as response cache hits. Anything else (a miss, a stale entry, an entry this gateway has not
+ * answered yet, CSV) runs through the pipeline.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { ErrorCode, globalKey, HttpError, keyValueStore, REQUEST_ID_HEADER, type Cache, type Identity, type Logger } from '@crm/runtime';
 import { API_KEY_HEADER } from '../auth/api-keys.ts';
 import type { GatewayContext } from '../context.ts';
+import { operationOf } from '../cost.ts';
+import { budgetExhausted, type CostBudget } from '../plugins/cost-budget.ts';
 import { AuthError, type Authenticator } from '../plugins/useAuth.ts';
+import type { Metrics } from '../plugins/useMetrics.ts';
+import type { ResponseCacheControl } from '../plugins/useResponseCache.ts';
 import { parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from '../graphql.ts';
 import { etagOfText, ifNoneMatch } from './etag.ts';
 import { createQueryLookup, LookupErrors, type StoredQuery } from './lookup.ts';
@@ -57,6 +73,17 @@ export interface BiQueriesOptions {
   lookupTtlMs?: number;
   /** CSV bytes kept in memory before spooling to a temporary file. Default 8 MiB. */
   spoolMemoryBytes?: number;
+  /** Answer repeated JSON reads from the response cache without the pipeline (see "Cached answers"). Default off. */
+  cachedAnswers?: CachedAnswersOptions;
+}
+
+export interface CachedAnswersOptions {
+  /** The gateway's response cache. */
+  responseCache: Pick<ResponseCacheControl, 'cachedAnswer'>;
+  /** The tenants' cost budget, the one demand control charges. */
+  budget: CostBudget;
+  /** Where these answers are recorded as the metrics plugin records queries through the pipeline. */
+  metrics?: Pick<Metrics, 'request' | 'cost'>;
 }
 
 export interface BiQueries {
@@ -65,6 +92,8 @@ export interface BiQueries {
 }
 
 type Result = { data?: unknown; errors?: readonly GraphQLFormattedError[] };
+/** A JSON answer ready to send (see `bodies`). */
+type Serialized = { extensions: string; body: Buffer; etag: string; estimated: number | undefined };
 
 const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -89,9 +118,17 @@ export function statusOfErrors(errors: readonly GraphQLFormattedError[]): number
   return (typeof code === 'string' && STATUS_OF_CODE[code]) || 500;
 }
 
+/** Errors as JSON; an exhausted cost budget also says when to retry (`retry-after`), as on `/graphql`. */
 function sendErrors(res: ServerResponse, status: number, errors: readonly GraphQLFormattedError[], headers: Record<string, string>) {
   const body = JSON.stringify({ errors });
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+  const first = errors[0]?.extensions;
+  const retryAfter = first?.code === ErrorCode.RATE_LIMITED ? first['retryAfterSeconds'] : undefined;
+  res.writeHead(status, {
+    ...headers,
+    ...(typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {}),
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+  });
   res.end(body);
 }
 
@@ -129,21 +166,67 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
   const apq = keyValueStore(options.cache, globalKey(''));
   const spoolBytes = options.spoolMemoryBytes ?? DEFAULT_SPOOL_MEMORY_BYTES;
   const parsed = new Map<string, DocumentNode>();
+  /** The name of each stored query's operation by hash (null: anonymous; undefined: not one operation). */
+  const operationNames = new Map<string, string | null | undefined>();
   /**
    * Bodies and ETags by answer: the response cache hands out the same `data` object until the entry
    * changes, so a cached answer is serialized and hashed once, not on every GET (the extensions,
-   * e.g. the cost figures, are compared as text).
+   * e.g. the cost figures, are compared as text). An answer found here was given through the
+   * pipeline to the caller whose cache entry holds that `data`; `estimated` is its operation's
+   * cost (`extensions.cost`), charged again when the answer is given from the cache.
    */
-  const bodies = new WeakMap<object, { extensions: string; body: Buffer; etag: string }>();
-  function serialized(result: Result & { extensions?: Record<string, unknown> }): { body: Buffer; etag: string } {
+  const bodies = new WeakMap<object, Serialized>();
+  function serialized(result: Result & { extensions?: Record<string, unknown> }): Serialized {
     const { data } = result;
     const extensions = result.extensions ? JSON.stringify(result.extensions) : '';
     const known = data && typeof data === 'object' && !result.errors?.length ? bodies.get(data) : undefined;
     if (known && known.extensions === extensions) return known;
     const text = JSON.stringify(result);
-    const entry = { extensions, body: Buffer.from(text, 'utf8'), etag: etagOfText(text) };
+    const estimated = (result.extensions?.['cost'] as { estimated?: unknown } | undefined)?.estimated;
+    const entry = { extensions, body: Buffer.from(text, 'utf8'), etag: etagOfText(text), estimated: typeof estimated === 'number' ? estimated : undefined };
     if (data && typeof data === 'object' && !result.errors?.length) bodies.set(data, entry);
     return entry;
+  }
+
+  /** Sends a JSON answer, or 304 when the caller holds it already. */
+  function sendAnswer(req: IncomingMessage, res: ServerResponse, { body, etag }: Serialized, headers: Record<string, string>): void {
+    if (ifNoneMatch(req.headers['if-none-match'], etag)) return void res.writeHead(304, { ...headers, etag }).end();
+    res.writeHead(200, { ...headers, etag, 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) });
+    res.end(body);
+  }
+
+  /**
+   * Answers from the response cache when this gateway already gave the caller that very entry
+   * through the pipeline (see "Cached answers"); false when the pipeline must answer.
+   */
+  async function answerFromCache(
+    req: IncomingMessage,
+    res: ServerResponse,
+    identity: Identity,
+    stored: StoredQuery,
+    variables: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<boolean> {
+    const cached = options.cachedAnswers;
+    if (!cached) return false;
+    const started = process.hrtime.bigint();
+    const operationName = operationNameOf(stored);
+    if (operationName === undefined) return false;
+    const read = cached.responseCache.cachedAnswer(identity, stored.sha256, operationName, variables);
+    const known = read ? bodies.get(read.data) : undefined;
+    if (!read || known?.estimated === undefined) return false;
+    const refusal = await cached.budget.charge(identity, known.estimated);
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    if (refusal) {
+      cached.metrics?.request('query', ErrorCode.RATE_LIMITED, seconds());
+      sendErrors(res, 429, [budgetExhausted(refusal)], headers);
+      return true;
+    }
+    cached.metrics?.cost(known.estimated);
+    read.hit();
+    cached.metrics?.request('query', 'ok', seconds());
+    sendAnswer(req, res, known, headers);
+    return true;
   }
 
   async function execute(identity: Identity, request: { query?: string; variables: Record<string, unknown>; sha256?: string }): Promise<Result> {
@@ -171,6 +254,21 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
     execute: (identity, query, variables) => execute(identity, { query, variables }),
     ...(options.lookupTtlMs !== undefined ? { ttlMs: options.lookupTtlMs } : {}),
   });
+
+  /** The name Apollo resolves for a stored query run without an operation name. */
+  function operationNameOf(stored: StoredQuery): string | null | undefined {
+    if (operationNames.has(stored.sha256)) return operationNames.get(stored.sha256);
+    let name: string | null | undefined;
+    try {
+      const operation = operationOf(documentOf(stored));
+      name = operation ? (operation.name?.value ?? null) : undefined;
+    } catch {
+      name = undefined; // the pipeline reports it
+    }
+    if (operationNames.size >= 500) operationNames.clear();
+    operationNames.set(stored.sha256, name);
+    return name;
+  }
 
   function documentOf(stored: StoredQuery): DocumentNode {
     let document = parsed.get(stored.sha256);
@@ -209,12 +307,10 @@ export function useBiQueries(options: BiQueriesOptions): BiQueries {
     const stored = found;
 
     if (format === 'json') {
+      if (await answerFromCache(req, res, identity, stored, variables, headers)) return;
       const result = await run(identity, stored, variables);
       if (result.errors?.length && (result.data === undefined || result.data === null)) return sendErrors(res, statusOfErrors(result.errors), result.errors, headers);
-      const { body, etag } = serialized(result);
-      if (ifNoneMatch(req.headers['if-none-match'], etag)) return void res.writeHead(304, { ...headers, etag }).end();
-      res.writeHead(200, { ...headers, etag, 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) });
-      return void res.end(body);
+      return sendAnswer(req, res, serialized(result), headers);
     }
 
     const schema = options.schema();

@@ -6,18 +6,21 @@
  *   `extensions: { estimated, max }`.
  * - With `budgetPerMinute`, each tenant has a budget of cost points per minute (per plan: the
  *   gateway passes a function reading the tenant's plan from the platform, cached); the
- *   estimated cost is charged before execution, and an exhausted budget is RATE_LIMITED
- *   (HTTP 429, `retry-after`, `extensions: { estimated, remaining, retryAfterSeconds }`).
- *   Anonymous operations (sign-in) have no tenant and are not charged; request rate limits cover them.
+ *   estimated cost is charged before execution (`cost-budget.ts`, shared with BI answers served
+ *   from the response cache), and an exhausted budget is RATE_LIMITED (HTTP 429, `retry-after`,
+ *   `extensions: { estimated, remaining, retryAfterSeconds }`). Anonymous operations (sign-in)
+ *   have no tenant and are not charged; request rate limits cover them. Operations run for one
+ *   already charged (`alreadyCharged` in the context) are not charged again.
  * - Every response carries `extensions.cost: { estimated, actual, max }` (actual: objects in the
  *   response), so partners can tune their queries.
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ErrorCode, tenantKey } from '@crm/runtime';
+import { ErrorCode } from '@crm/runtime';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from '../graphql.ts';
 import type { GatewayContext } from '../context.ts';
 import { actualCost, costModelFromSupergraph, estimateCost, operationOf, type CostOptions } from '../cost.ts';
 import type { LimitStore } from '../limit-store.ts';
+import { budgetExhausted, createCostBudget, type CostBudget } from './cost-budget.ts';
 
 export interface DemandControlOptions extends CostOptions {
   /** Most expensive operation accepted. Default 10 000. */
@@ -38,18 +41,23 @@ export interface DemandControlDependencies {
   supergraphSdl: string;
   schema: () => GraphQLSchema | undefined;
   store: LimitStore;
+  /**
+   * The tenants' budget to charge, when the gateway shares it with other answers (BI reads from
+   * the response cache); its own `onReject` then reports refusals. Default: one built from
+   * `budgetPerMinute`, `store` and `clock`, reporting refusals as `onReject('budget')`.
+   */
+  budget?: CostBudget;
 }
 
 /** `fallbackBudgetPerMinute`: a tenant's budget when it comes from its plan and the platform cannot answer. */
 export const DEMAND_CONTROL_DEFAULTS = { maxCost: 10_000, defaultListSize: 10, mutationBase: 10, fallbackBudgetPerMinute: 500_000 } as const;
 
-const MINUTE = 60_000;
-
 export function useDemandControl(options: DemandControlOptions & DemandControlDependencies): ApolloServerPlugin<GatewayContext> {
   const model = costModelFromSupergraph(options.supergraphSdl);
   const maxCost = options.maxCost ?? DEMAND_CONTROL_DEFAULTS.maxCost;
-  const { budgetPerMinute } = options;
-  const budgetOf = budgetPerMinute === undefined ? undefined : typeof budgetPerMinute === 'function' ? budgetPerMinute : () => budgetPerMinute;
+  const budget =
+    options.budget ??
+    createCostBudget({ store: options.store, budgetPerMinute: options.budgetPerMinute, clock: options.clock, onReject: () => options.onReject?.('budget') });
   const costOptions: CostOptions = { defaultListSize: options.defaultListSize, mutationBase: options.mutationBase };
   /**
    * Estimates by parsed document (Apollo reuses it for the same text) and variables: a repeated
@@ -87,21 +95,11 @@ export function useDemandControl(options: DemandControlOptions & DemandControlDe
               extensions: { code: ErrorCode.COST_ESTIMATED_TOO_EXPENSIVE, estimated, max: maxCost, http: { status: 400 } },
             });
           }
-          const tenantId = contextValue.identity.tenantId;
-          if (!budgetOf || !tenantId || estimated === 0 || contextValue.alreadyCharged) return void options.onAccept?.(estimated);
-          const budget = await budgetOf(tenantId);
-          const charged = await options.store.spend(tenantKey(tenantId, 'cost'), estimated, budget, MINUTE, options.clock?.() ?? Date.now());
-          if (!charged.allowed) {
-            options.onReject?.('budget');
-            const retryAfterSeconds = Math.ceil(charged.retryAfterMs / 1000);
-            throw new GraphQLError(`Cost budget of ${budget} points per minute exhausted; retry in ${retryAfterSeconds} s`, {
-              extensions: {
-                code: ErrorCode.RATE_LIMITED,
-                estimated,
-                remaining: Math.max(0, budget - charged.used),
-                retryAfterSeconds,
-                http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
-              },
+          const refusal = contextValue.alreadyCharged ? null : await budget.charge(contextValue.identity, estimated);
+          if (refusal) {
+            const { message, extensions } = budgetExhausted(refusal);
+            throw new GraphQLError(message, {
+              extensions: { ...extensions, http: { status: 429, headers: new HeaderMap([['retry-after', String(refusal.retryAfterSeconds)]]) } },
             });
           }
           options.onAccept?.(estimated);

@@ -2,8 +2,9 @@
  * Prometheus metrics at `GET /metrics` (text exposition format), one registry per gateway:
  *
  * - `gateway_requests_total{operation_type, outcome}` and
- *   `gateway_request_duration_seconds{operation_type, outcome}`: GraphQL requests; outcome is
- *   `ok` or the first error's `extensions.code`;
+ *   `gateway_request_duration_seconds{operation_type, outcome}`: GraphQL requests, those answered
+ *   without the Apollo pipeline (BI reads from the response cache) included; outcome is `ok` or
+ *   the first error's `extensions.code`;
  * - `gateway_subgraph_fetch_duration_seconds{subgraph, outcome}`: each subgraph request;
  * - `gateway_operation_cost`: estimated cost of accepted operations;
  * - `gateway_rejections_total{reason}`: rate-limit and cost refusals;
@@ -31,6 +32,8 @@ export interface Metrics {
   /** Serves the metrics path in front of `handler`. */
   wrap(handler: RequestListener): RequestListener;
   subgraphFetch(subgraph: string, seconds: number, outcome: 'ok' | 'error' | 'unavailable'): void;
+  /** Records a request answered without the Apollo pipeline, as the plugin records those through it. */
+  request(operationType: string, outcome: string, seconds: number): void;
   rejected(reason: string): void;
   cost(estimated: number): void;
   /** Reads the open websocket connections and their active subscriptions at scrape time. */
@@ -78,6 +81,11 @@ export function useMetrics(options: MetricsOptions = {}): Metrics {
     },
   });
 
+  const record = (operationType: string, outcome: string, seconds: number) => {
+    requests.inc({ operation_type: operationType, outcome });
+    duration.observe({ operation_type: operationType, outcome }, seconds);
+  };
+
   return {
     registry,
     plugin: {
@@ -90,9 +98,7 @@ export function useMetrics(options: MetricsOptions = {}): Metrics {
             const first = errors?.[0] ?? body?.errors?.[0];
             const code = first?.extensions?.code;
             const outcome = first ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'ok';
-            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            requests.inc({ operation_type: operationType, outcome });
-            duration.observe({ operation_type: operationType, outcome }, seconds);
+            record(operationType, outcome, Number(process.hrtime.bigint() - started) / 1e9);
           },
         };
       },
@@ -119,6 +125,7 @@ export function useMetrics(options: MetricsOptions = {}): Metrics {
     subgraphFetch(subgraph, seconds, outcome) {
       fetches.observe({ subgraph, outcome }, seconds);
     },
+    request: record,
     rejected(reason) {
       rejections.inc({ reason });
     },

@@ -32,6 +32,9 @@
  *   `maxEntries` (least recently used first).
  * Until the consumer receives (`ready`), nothing is cached.
  *
+ * `cachedAnswer` reads a fresh entry under the same key without running the pipeline (BI reads
+ * the gateway already answered once through it, `bi/useBiQueries.ts`); its answers count as hits.
+ *
  * Responses of cacheable operations carry `x-crm-cache: HIT`, `STALE` or `MISS`. Metrics:
  * `gateway_response_cache_requests_total{result="hit"|"stale"|"miss"|"refresh"|"bypass"}`,
  * `gateway_response_cache_dropped_total{reason="invalidated"|"expired"|"evicted"}`,
@@ -76,9 +79,27 @@ export interface ResponseCacheDependencies {
   refresh?: (request: { query: string; variables?: Record<string, unknown>; operationName?: string }, identity: Identity) => Promise<unknown>;
 }
 
+/** A fresh cached answer, found without running the pipeline. */
+export interface CachedRead {
+  /** The answer's `data`, the very object the cache holds (the same until the entry changes). */
+  data: Record<string, unknown>;
+  /** Counts it as a hit, as the plugin counts an answer it gives (`stats().hits` and the metric); call once it is served. */
+  hit(): void;
+}
+
 export interface ResponseCacheControl {
   /** Resolves once invalidation events are received (caching starts then). */
   readonly ready: Promise<void>;
+  /**
+   * The fresh entry the plugin would answer this request from, under the same key: the caller's
+   * `identity` (as in the request's context), `queryHash` as Apollo gives it (the SHA-256 of the
+   * document, also for a request by hash), the resolved operation's own name (null when it has
+   * none, whatever name the request gave) and the request's variables. Undefined when the cache is
+   * not on, the caller has no tenant, or the entry is missing or stale (the pipeline answers those,
+   * and refreshes stale ones). Nothing is checked but the key: the caller decides whether this
+   * request may be answered without the pipeline's checks.
+   */
+  cachedAnswer(identity: Identity, queryHash: string, operationName: string | null, variables: Record<string, unknown> | undefined): CachedRead | undefined;
   stats(): { entries: number; bytes: number; hits: number; stale: number; misses: number };
   /** Drops every entry. */
   clear(): void;
@@ -141,6 +162,10 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
   let hits = 0;
   let staleHits = 0;
   let misses = 0;
+  const countHit = () => {
+    hits++;
+    requests.inc({ result: 'hit' });
+  };
   /** Keys whose stale entry is being refreshed in the background. */
   const refreshing = new Set<string>();
 
@@ -171,6 +196,12 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
     ready,
     stats: () => ({ ...cache.stats(), hits, stale: staleHits, misses }),
     clear: () => cache.clear(),
+    cachedAnswer(identity, queryHash, operationName, variables) {
+      if (!active || !identity.tenantId) return undefined;
+      const entry = cache.get(keyOf(identity, queryHash, operationName, variables));
+      if (!entry || entry.stale) return undefined;
+      return { data: entry.data, hit: countHit };
+    },
     didResolveQueryPlan({ queryPlan, requestContext }) {
       let subgraphs = subgraphsOfPlan.get(queryPlan);
       if (!subgraphs) subgraphsOfPlan.set(queryPlan, (subgraphs = fetchedSubgraphs(queryPlan)));
@@ -192,9 +223,11 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
             }
             const key = keyOf(contextValue.identity, queryHash ?? source, operationName, request.variables);
             const hit = (data: Record<string, unknown>, result: 'HIT' | 'STALE' = 'HIT') => {
-              if (result === 'HIT') hits++;
-              else staleHits++;
-              requests.inc({ result: result === 'HIT' ? 'hit' : 'stale' });
+              if (result === 'HIT') countHit();
+              else {
+                staleHits++;
+                requests.inc({ result: 'stale' });
+              }
               return { http: { headers: new HeaderMap([[header, result]]) }, body: { kind: 'single' as const, singleResult: { data } } };
             };
             const refresh = contextValue.responseCacheRefresh === true;

@@ -2,12 +2,16 @@
  * Named persisted queries for BI tools through the gateway on real PostgreSQL, Redis and Kafka:
  * registration through the API, `GET /bi/queries/<name-or-id>` as JSON and as CSV across pages
  * (250 contacts, 100 per page), ETags with 304s, the caller's own permissions and tenant, and
- * clear errors for bad input.
+ * clear errors for bad input; with the response cache on, repeated JSON reads answered from it
+ * without running the pipeline again, still per caller, fresh after writes and charged to the
+ * tenant's cost budget.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '@crm/stack';
-import { createTenantWithUsers, gql, gqlOk, startRealStack } from '@crm/testkit';
+import type { Gateway, GatewayOptions, TrustedDocuments } from '@crm/gateway';
+import { startExtraGateway, type Stack } from '@crm/stack';
+import { createTenantWithUsers, eventually, gql, gqlOk, startRealStack } from '@crm/testkit';
+import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
 
 let stack: Stack;
 let base: string;
@@ -56,9 +60,9 @@ async function seedTenant(label: string, contacts: number) {
   return { ...tenant, slug, admin, manager, rep };
 }
 
-/** GET /bi/queries/<ref> with a token; `query` holds the URL parameters. */
-async function bi(ref: string, token: string | undefined, query: Record<string, string> = {}, headers: Record<string, string> = {}) {
-  const url = `${base}/bi/queries/${encodeURIComponent(ref)}?${new URLSearchParams(query)}`;
+/** GET /bi/queries/<ref> with a token; `query` holds the URL parameters; `at` the gateway (default the stack's). */
+async function bi(ref: string, token: string | undefined, query: Record<string, string> = {}, headers: Record<string, string> = {}, at = base) {
+  const url = `${at}/bi/queries/${encodeURIComponent(ref)}?${new URLSearchParams(query)}`;
   const response = await fetch(url, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
@@ -253,5 +257,190 @@ describe('GET /bi/queries/<name-or-id>', () => {
     const error = errorOf(wrongType.text);
     expect(error.extensions.code).toBe('BAD_USER_INPUT');
     expect(wrongType.text).not.toMatch(/stack|at .*\.ts/);
+  });
+});
+
+describe('cached JSON answers (response cache on)', () => {
+  const BOARD = 'query Board($p: ID!) { deals(pipelineId: $p, first: 50) { id name stage { name } } }';
+  const gateways: Gateway[] = [];
+  let sales: SalesTenant;
+  let boardHash: string;
+  let variables: string;
+
+  /**
+   * A gateway with the response cache on, and what shows its pipeline running: each run of a
+   * persisted query by hash first asks the trusted documents for it (none are trusted here), and
+   * each answer not from the cache fetches deals from the sales subgraph.
+   */
+  async function cachingGateway(overrides: Partial<GatewayOptions> = {}) {
+    const seen = { runs: 0, salesFetches: 0 };
+    const documents: TrustedDocuments = {
+      size: 0,
+      get(hash) {
+        if (hash === boardHash) seen.runs++;
+        return undefined;
+      },
+    };
+    const { gateway, url } = await startExtraGateway(stack, 'bi-cache-test', {
+      ...overrides,
+      responseCache: {},
+      trustedDocuments: { documents },
+      subgraphs: { onFetch: (subgraph) => void (subgraph === 'sales' && seen.salesFetches++) },
+    });
+    gateways.push(gateway);
+    await gateway.responseCache!.ready;
+    const at = url.replace(/\/graphql$/, '');
+    const cache = gateway.responseCache!;
+    const get = (token: string, headers: Record<string, string> = {}, vars = variables) => bi('board', token, { variables: vars }, headers, at);
+    /**
+     * GETs until one is answered from the cache without the pipeline running: the response cache
+     * counts a hit while neither the pipeline's document lookup nor a subgraph fetch happens (the
+     * events of earlier writes, relayed from the outbox, may still drop an entry just stored).
+     */
+    const fromCacheOnly = (token: string, headers: Record<string, string> = {}) =>
+      eventually(async () => {
+        const before = { ...seen, hits: cache.stats().hits };
+        const response = await get(token, headers);
+        const answered = seen.runs === before.runs && seen.salesFetches === before.salesFetches && cache.stats().hits === before.hits + 1;
+        return answered ? response : null;
+      }, 15_000, 50);
+    return { url, at, cache, seen, get, fromCacheOnly };
+  }
+
+  const namesOf = (text: string) => (JSON.parse(text) as { data: { deals: { name: string }[] } }).data.deals.map((deal) => deal.name).sort();
+  const metric = async (at: string, line: string) => {
+    const text = await (await fetch(`${at}/metrics`)).text();
+    return Number(text.split('\n').find((l) => l.startsWith(`${line} `))?.split(' ')[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    sales = await seedSalesTenant(stack, 'bi-cache', 4);
+    const registered = await gqlOk<{ registerPersistedQuery: { sha256: string } }>(stack.gatewayUrl, REGISTER, { input: { name: 'board', document: BOARD } }, { token: sales.admin.token });
+    boardHash = registered.registerPersistedQuery.sha256;
+    variables = JSON.stringify({ p: sales.pipeline.id });
+  });
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.stop();
+  });
+
+  it('answers a repeated GET from the cache without running the pipeline, with the same body and ETag, and 304s', async () => {
+    const gateway = await cachingGateway();
+    const first = await gateway.get(sales.admin.token);
+    expect(first.status).toBe(200);
+    expect(gateway.seen.runs).toBeGreaterThan(0);
+    expect(namesOf(first.text)).toEqual(['bi-cache deal 0', 'bi-cache deal 1', 'bi-cache deal 2', 'bi-cache deal 3']);
+    const etag = first.headers.get('etag')!;
+    const queriesOk = 'gateway_requests_total{operation_type="query",outcome="ok"}';
+    const okBefore = await metric(gateway.at, queriesOk);
+
+    const again = await gateway.fromCacheOnly(sales.admin.token);
+    expect(again.text).toBe(first.text);
+    for (const header of ['etag', 'cache-control', 'vary', 'content-type']) expect(again.headers.get(header)).toBe(first.headers.get(header));
+    expect(again.headers.get('etag')).toBe(etag);
+    // counted in /metrics as a query through the pipeline would be, and as a response cache hit
+    expect(await metric(gateway.at, queriesOk)).toBeGreaterThan(okBefore);
+    expect(await metric(gateway.at, 'gateway_response_cache_requests_total{result="hit"}')).toBeGreaterThan(0);
+
+    const conditional = await gateway.fromCacheOnly(sales.admin.token, { 'if-none-match': etag });
+    expect(conditional.status).toBe(304);
+    expect(conditional.text).toBe('');
+    expect(conditional.headers.get('etag')).toBe(etag);
+    expect(conditional.headers.get('cache-control')).toBe('private, max-age=0, must-revalidate');
+  });
+
+  it('shows a rename made through the same gateway on the next GET, and one made elsewhere once its event arrives', async () => {
+    const gateway = await cachingGateway();
+    const [deal] = sales.deals as [SalesTenant['deals'][0]];
+    const before = await gateway.get(sales.admin.token);
+    const cached = await gateway.fromCacheOnly(sales.admin.token);
+    expect(cached.text).toBe(before.text);
+
+    const renamed = `bi-cache renamed ${randomUUID().slice(0, 6)}`;
+    await gqlOk(gateway.url, 'mutation($id: ID!, $input: UpdateDealInput!) { updateDeal(id: $id, input: $input) { id } }', { id: deal.id, input: { name: renamed } }, { token: sales.admin.token });
+    const runs = gateway.seen.runs;
+    const next = await gateway.get(sales.admin.token, { 'if-none-match': before.headers.get('etag')! });
+    expect(next.status).toBe(200);
+    expect(namesOf(next.text)).toContain(renamed);
+    expect(gateway.seen.runs).toBeGreaterThan(runs);
+    const nextCached = await gateway.fromCacheOnly(sales.admin.token);
+    expect(nextCached.text).toBe(next.text);
+    expect(nextCached.headers.get('etag')).toBe(next.headers.get('etag'));
+    expect(next.headers.get('etag')).not.toBe(before.headers.get('etag'));
+
+    // through the stack's own gateway: this one learns of it from the sales event on Kafka
+    const elsewhere = `bi-cache elsewhere ${randomUUID().slice(0, 6)}`;
+    await gqlOk(stack.gatewayUrl, 'mutation($id: ID!, $input: UpdateDealInput!) { updateDeal(id: $id, input: $input) { id } }', { id: deal.id, input: { name: elsewhere } }, { token: sales.admin.token });
+    const after = await eventually(async () => {
+      const response = await gateway.get(sales.admin.token);
+      return namesOf(response.text).includes(elsewhere) ? response : null;
+    }, 15_000, 50);
+    expect(namesOf(after.text)).not.toContain(renamed);
+    expect((await gateway.fromCacheOnly(sales.admin.token)).text).toBe(after.text);
+  });
+
+  it("never gives another caller of the tenant the first caller's entry", async () => {
+    const gateway = await cachingGateway();
+    const admin = await gateway.get(sales.admin.token);
+    await gateway.fromCacheOnly(sales.admin.token);
+
+    const { runs, salesFetches } = gateway.seen;
+    const misses = gateway.cache.stats().misses;
+    const rep = await gateway.get(sales.rep.token);
+    expect(rep.status).toBe(200);
+    // the rep's own read ran through the pipeline, as the rep, and sees only the rep's deals
+    expect(gateway.seen.runs).toBeGreaterThan(runs);
+    expect(gateway.seen.salesFetches).toBeGreaterThan(salesFetches);
+    expect(gateway.cache.stats().misses).toBe(misses + 1);
+    const repDeals = sales.deals.filter((_, i) => i % 2 === 1).map((deal) => deal.name);
+    expect(namesOf(rep.text)).toEqual(expect.arrayContaining(repDeals));
+    expect(namesOf(rep.text)).not.toEqual(namesOf(admin.text));
+    expect(rep.headers.get('etag')).not.toBe(admin.headers.get('etag'));
+
+    // each then gets their own answer from the cache
+    expect((await gateway.fromCacheOnly(sales.rep.token)).text).toBe(rep.text);
+    expect((await gateway.fromCacheOnly(sales.admin.token)).text).toBe(admin.text);
+  });
+
+  it("charges cached answers to the tenant's cost budget and refuses them with 429 once it is spent, as the pipeline does", async () => {
+    const midMinute = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+    const budgetPerMinute = 1_000;
+    const gateway = await cachingGateway({ demandControl: { budgetPerMinute, clock: () => midMinute } });
+    const first = await gateway.get(sales.admin.token);
+    expect(first.status).toBe(200);
+    // 50 deals × (deal + stage)
+    const estimated = (JSON.parse(first.text) as { extensions: { cost: { estimated: number } } }).extensions.cost.estimated;
+    expect(estimated).toBe(100);
+
+    // the first cached answer, then more until the budget is spent: none runs the pipeline
+    await gateway.fromCacheOnly(sales.admin.token);
+    const runs = gateway.seen.runs;
+    let refused = await gateway.get(sales.admin.token);
+    let served = 0;
+    while (refused.status === 200 && served < 20) {
+      served++;
+      refused = await gateway.get(sales.admin.token);
+    }
+    expect(refused.status).toBe(429);
+    expect(gateway.seen.runs).toBe(runs);
+    expect(served).toBeLessThan(budgetPerMinute / estimated);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(refused.headers.get('cache-control')).toBe('private, max-age=0, must-revalidate');
+    expect(refused.headers.get('vary')).toBe('Origin, Authorization, X-Api-Key');
+    const error = errorOf(refused.text) as { message: string; extensions: Record<string, unknown> };
+    expect(error).toEqual({
+      message: `Cost budget of ${budgetPerMinute} points per minute exhausted; retry in 30 s`,
+      extensions: { code: 'RATE_LIMITED', estimated, remaining: expect.any(Number), retryAfterSeconds: 30 },
+    });
+    expect(error.extensions['remaining']).toBeLessThan(estimated);
+    expect(await metric(gateway.at, 'gateway_rejections_total{reason="cost_budget"}')).toBeGreaterThan(0);
+    expect(await metric(gateway.at, 'gateway_requests_total{operation_type="query",outcome="RATE_LIMITED"}')).toBeGreaterThan(0);
+
+    // the same read of another pipeline is not cached: the pipeline refuses it, in the same words
+    const uncached = await gateway.get(sales.admin.token, {}, JSON.stringify({ p: randomUUID() }));
+    expect(gateway.seen.runs).toBeGreaterThan(runs);
+    expect(uncached.status).toBe(429);
+    for (const header of ['retry-after', 'cache-control', 'vary', 'content-type']) expect(uncached.headers.get(header)).toBe(refused.headers.get(header));
+    expect(errorOf(uncached.text)).toEqual({ ...error, extensions: { ...error.extensions, remaining: expect.any(Number) } });
+    expect(Object.keys(JSON.parse(uncached.text) as object)).toEqual(['errors']);
   });
 });
