@@ -39,11 +39,11 @@ async function seedBoard(deals: number, accounts: string[] = []) {
   return { tenantId, pipeline, deals: created };
 }
 
-/** Data statements (no BEGIN/COMMIT/set_config) sent while `fn` runs. */
-async function statementsOf(fn: () => Promise<unknown>): Promise<{ count: number; queries: readonly string[] }> {
+/** Data statements (no BEGIN/COMMIT/set_config) and transactions sent while `fn` runs. */
+async function statementsOf(fn: () => Promise<unknown>): Promise<{ count: number; transactions: number; queries: readonly string[] }> {
   h.database.statements.reset();
   await fn();
-  return { count: h.database.statements.count, queries: [...h.database.statements.queries] };
+  return { count: h.database.statements.count, transactions: h.database.statements.transactions, queries: [...h.database.statements.queries] };
 }
 
 describe('query cost', () => {
@@ -60,6 +60,28 @@ describe('query cost', () => {
     expect(cost.count).toBe(4); // two requests, two statements each
     expect(cost.queries.filter((sql) => sql.includes('"Deal"'))).toHaveLength(2);
     expect(cost.queries.filter((sql) => sql.includes('"Stage"'))).toHaveLength(2);
+  });
+
+  it('reads a deal with its stage in one transaction (a board event\'s card), and without it in one statement', async () => {
+    const { tenantId, deals } = await seedBoard(4);
+    const deal = deals[1]!;
+    const withStage = await statementsOf(async () => {
+      const result = await h.call<{ deal: { id: string; stage: { name: string } } }>('query ($id: ID!) { deal(id: $id) { id name stage { name } } }', { id: deal.id }, { tenantId });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.deal).toEqual({ id: deal.id, name: 'Deal 1', stage: { name: 'Qualified' } });
+    });
+    expect(withStage).toMatchObject({ count: 3, transactions: 1 }); // the deal, its pipeline, the pipeline's stages
+    // a board event's deal query: the access probe and the card read the deal once
+    const event = await statementsOf(async () => {
+      const result = await h.call<{ probe: { id: string }; deal: { stage: { name: string } } }>('query ($id: ID!) { probe: deal(id: $id) { id } deal(id: $id) { name stage { name } } }', { id: deal.id }, { tenantId });
+      expect(result.data?.deal.stage.name).toBe('Qualified');
+    });
+    expect(event).toMatchObject({ count: 3, transactions: 1 });
+    const alone = await statementsOf(async () => {
+      const result = await h.call<{ deal: { id: string } }>('query ($id: ID!) { deal(id: $id) { id name } }', { id: deal.id }, { tenantId });
+      expect(result.data?.deal.id).toBe(deal.id);
+    });
+    expect(alone).toMatchObject({ count: 1, transactions: 1 });
   });
 
   it('resolves N Deal references with one statement; another tenant\'s ids resolve to null', async () => {

@@ -31,6 +31,11 @@ export interface DealPageKey {
 export interface Loaders {
   /** Live deals only: a deleted deal resolves to null. */
   dealById: DataLoader<string, DealModel | null>;
+  /**
+   * `dealById` for a read that shows the deal's stage too: the deal and its pipeline's stages are
+   * read in one transaction, and the deal and stage loaders are primed.
+   */
+  dealWithStageById: DataLoader<string, DealModel | null>;
   stageById: DataLoader<string, StageModel | null>;
   pipelineById: DataLoader<string, PipelineModel | null>;
   /** Stages of a pipeline in board order. */
@@ -112,6 +117,21 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const { tenantId, db } = deps;
   const loaders: Loaders = {
     dealById: byId(tenantId, db && ((ids) => db.deal.findMany({ where: { id: { in: ids }, deletedAt: null } }))),
+    dealWithStageById: byId(
+      tenantId,
+      db &&
+        (async (ids) =>
+          (
+            await db.deal.findMany({ where: { id: { in: ids }, deletedAt: null }, include: { pipeline: { select: { stages: { orderBy: { position: 'asc' } } } } } })
+          ).map(({ pipeline, ...deal }) => {
+            // stages are read through their pipeline's (see `stageInPipeline`)
+            const stages = pipeline.stages.filter((stage) => stage.tenantId === tenantId);
+            loaders.stagesByPipelineId.prime(deal.pipelineId, stages);
+            for (const stage of stages) loaders.stageById.prime(stage.id, stage);
+            loaders.dealById.prime(deal.id, deal);
+            return deal;
+          })),
+    ),
     stageById: byId(tenantId, db && ((ids) => db.stage.findMany({ where: { id: { in: ids } } }))),
     pipelineById: byId(tenantId, db && ((ids) => db.pipeline.findMany({ where: { id: { in: ids } } }))),
     stagesByPipelineId: new DataLoader<string, StageModel[]>(async (keys) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEvent } from '@crm/events';
-import { dealOwnerAfter, needsDealOwner, notificationsFor } from './rules.ts';
+import { concernsNotifications, dealOwnerAfter, needsDealOwner, notificationsFor } from './rules.ts';
 
 const TENANT = randomUUID();
 const [ADMIN, REP] = [randomUUID(), randomUUID()];
@@ -60,5 +60,16 @@ describe('notification rules', () => {
     expect(notificationsFor(due(null), { actorName: null }).map((n) => n.recipientId)).toEqual([ADMIN]);
     const malformed = event('sales.activity.reminder_due', null, { recordType: 'WEBHOOK', recordId: DEAL, assigneeId: REP }, randomUUID());
     expect(notificationsFor(malformed, { actorName: null })).toEqual([]);
+  });
+
+  it('tells which events concern notifications at all, so the rest skip the transaction', () => {
+    expect(concernsNotifications(event('sales.deal.stage_changed', ADMIN, { pipelineId: randomUUID(), fromStageId: randomUUID(), toStageId: randomUUID() }))).toBe(false);
+    expect(concernsNotifications(event('sales.deal.updated', ADMIN, { changed: { name: { from: 'A', to: 'B' } } }))).toBe(false);
+    expect(concernsNotifications(event('sales.deal.updated', ADMIN, { changed: { ownerId: { from: ADMIN, to: REP } } }))).toBe(true);
+    // the owner is remembered even when nobody is notified (the owner created the deal)
+    expect(concernsNotifications(event('sales.deal.created', REP, { ownerId: REP }))).toBe(true);
+    expect(concernsNotifications(event('sales.deal.won', ADMIN, {}))).toBe(true);
+    expect(concernsNotifications(event('customer.contact.created', ADMIN, { ownerId: REP, firstName: 'Ada' }, randomUUID()))).toBe(true);
+    expect(concernsNotifications(event('customer.contact.updated', ADMIN, { changes: { firstName: 'Ada' } }, randomUUID()))).toBe(false);
   });
 });

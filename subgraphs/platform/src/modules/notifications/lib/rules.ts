@@ -53,6 +53,14 @@ export function dealOwnerAfter(event: EventEnvelope): { dealId: string; ownerId:
 /** Whether the consumer needs the deal's owner from earlier events to handle this one. */
 export const needsDealOwner = (event: EventEnvelope): boolean => event.type === 'sales.deal.won';
 
+/**
+ * Whether an event can notify anyone or changes what the consumer remembers (a deal's owner).
+ * The rest (stage changes, renames, most updates) need no transaction at all. Recipients do not
+ * depend on the actor's name, only the wording does.
+ */
+export const concernsNotifications = (event: EventEnvelope): boolean =>
+  needsDealOwner(event) || dealOwnerAfter(event) !== undefined || notificationsFor(event, { actorName: null }).length > 0;
+
 const ACTIVITY_RECORDS: Readonly<Record<string, string>> = { DEAL: 'Deal', CONTACT: 'Contact', ACCOUNT: 'Account', LEAD: 'Lead' };
 
 const CUSTOMER_RECORDS: Readonly<Record<string, string>> = { contact: 'Contact', account: 'Account', lead: 'Lead' };

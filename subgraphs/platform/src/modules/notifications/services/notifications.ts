@@ -14,7 +14,7 @@ import type { NotificationModel, UserModel } from '../../../__generated__/prisma
 import type { TenantDb } from '../../../context.ts';
 import { isUuid, parseInput } from '../../../lib/arguments.ts';
 import { afterCursor, firstArgument, type KeysetPage } from '../../../lib/connection.ts';
-import { dealOwnerAfter, needsDealOwner, notificationsFor, type NotificationIntent } from '../lib/rules.ts';
+import { concernsNotifications, dealOwnerAfter, needsDealOwner, notificationsFor, type NotificationIntent } from '../lib/rules.ts';
 
 /** Name under which processed events are recorded. */
 export const NOTIFICATIONS_CONSUMER = 'platform.notifications';
@@ -114,7 +114,8 @@ export function createNotificationService({ prisma, afterCommit, clock = () => n
 
   return {
     async consume(event) {
-      if (!isUuid(event.tenantId)) return { outcome: 'processed', created: [] };
+      // most events (a deal moved, a record renamed) notify nobody: no transaction for them
+      if (!isUuid(event.tenantId) || !concernsNotifications(event)) return { outcome: 'processed', created: [] };
       const result = await withTenantTransaction(prisma, event.tenantId, async (tx): Promise<ConsumeOutcome> => {
         if (!(await markProcessed(tx, NOTIFICATIONS_CONSUMER, event.id))) return { outcome: 'duplicate' };
         let dealOwnerId: string | null | undefined;

@@ -1,3 +1,4 @@
+import { Kind, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { badInput, notFound } from '@crm/runtime';
 import type { QueryResolvers } from '../../../__generated__/resolvers-types.ts';
 import { dealScope, requireTenant, visibleDeal } from '../../../context.ts';
@@ -9,6 +10,23 @@ import { boardChangesAfter } from '../services/board-changes.ts';
 export const BOARD_PAGE_MAX = 500;
 
 const INT8_MAX = 9_223_372_036_854_775_807n;
+
+const readsStage = new WeakMap<OperationDefinitionNode, boolean>();
+/**
+ * Whether some root `deal` field of the operation selects the deal's `stage` (directly or in an
+ * inline fragment). Then every root `deal` field reads through the same loader, so a board event's
+ * access probe (`deal(id) { id }`) and its card share one read.
+ */
+function readsDealStage(operation: OperationDefinitionNode): boolean {
+  let known = readsStage.get(operation);
+  if (known === undefined) {
+    const selects = (selections: readonly SelectionNode[], field: string): boolean =>
+      selections.some((s) => (s.kind === Kind.FIELD ? s.name.value === field : s.kind === Kind.INLINE_FRAGMENT && selects(s.selectionSet.selections, field)));
+    known = operation.selectionSet.selections.some((root) => root.kind === Kind.FIELD && root.name.value === 'deal' && root.selectionSet !== undefined && selects(root.selectionSet.selections, 'stage'));
+    readsStage.set(operation, known);
+  }
+  return known;
+}
 
 /** A board sequence as clients send it: a non-negative decimal integer string. */
 function sequenceArg(value: string, field: string): bigint {
@@ -23,9 +41,11 @@ export const Query: QueryResolvers = {
     primeDeals(ctx.loaders, deals);
     return deals;
   },
-  deal: async (_root, { id }, ctx) => {
+  deal: async (_root, { id }, ctx, info) => {
     requireTenant(ctx);
-    return visibleDeal(ctx, await ctx.loaders.dealById.load(id));
+    // a card (a board event's deal, a deal page) shows the stage: read it with the deal
+    const loader = readsDealStage(info.operation) ? ctx.loaders.dealWithStageById : ctx.loaders.dealById;
+    return visibleDeal(ctx, await loader.load(id));
   },
   pipelineBoardChanges: async (_root, { pipelineId, afterSequence, first }, ctx) => {
     const { db } = requireTenant(ctx);
