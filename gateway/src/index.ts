@@ -45,6 +45,7 @@ import { useCors } from './plugins/useCors.ts';
 import { useMetrics, type MetricsOptions } from './plugins/useMetrics.ts';
 import { useResponseCache, type ResponseCacheControl, type ResponseCacheOptions } from './plugins/useResponseCache.ts';
 import { createLimitStore, type LimitStoreOptions } from './limit-store.ts';
+import { EntityCache } from './cache/entity-cache.ts';
 import { authenticateWith, BI_QUERIES_PATH, useBiQueries } from './bi/useBiQueries.ts';
 import { useFileRoutes } from './imports/useFileRoutes.ts';
 import { useAttachmentRoutes } from './files/useAttachmentRoutes.ts';
@@ -186,8 +187,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (missing.length) throw new Error(`No url for subgraph(s): ${missing.join(', ')}`);
 
   const metrics = useMetrics(options.metrics);
+  // entity fetches (accounts, contacts, users) kept per caller, dropped by the response cache's events and by writes
+  const entityCache = options.responseCache && options.responseCache.entities !== false ? new EntityCache({ registry: metrics.registry }) : undefined;
   const forwarding = useIdentityForwarding({
     ...options.subgraphs,
+    ...(entityCache ? { entityCache } : {}),
     signingSecret: options.signingSecret,
     logger,
     onFetch: (subgraph, seconds, outcome) => {
@@ -203,6 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         registry: metrics.registry,
         // stale entries are re-read in the background as their caller (the server exists by the time a read is served)
         refresh: (request, identity) => apollo.executeOperation(request, { contextValue: { identity, responseCacheRefresh: true, alreadyCharged: true } }),
+        ...(entityCache ? { entities: entityCache } : {}),
       })
     : undefined;
   const gateway = new ApolloGateway({

@@ -10,6 +10,10 @@
  * subgraph request: each gets its own copy of the answer, parsed from the shared response text.
  * Mutations are never shared.
  *
+ * Entity fetches of records that change only with an event (accounts, contacts, users) may be
+ * answered from the entity cache (`cache/entity-cache.ts`) when the same caller asked the same
+ * before; a mutation sent to a subgraph drops the tenant's entities kept from it.
+ *
  * A subgraph that cannot be reached does not fail the whole operation: its part of the result is
  * null and the response carries an error `Subgraph <name> is unavailable`
  * (`extensions.code` SUBGRAPH_UNAVAILABLE, `extensions.serviceName` <name>).
@@ -19,6 +23,7 @@ import { ANONYMOUS, IDENTITY_HEADER, injectTraceContext, REQUEST_ID_HEADER, sign
 import { Kind, type GraphQLFormattedError, type OperationTypeNode } from '../graphql.ts';
 import type { GatewayContext } from '../context.ts';
 import { dedupeRepresentations, expandEntities } from '../entity-dedup.ts';
+import type { EntityCache } from '../cache/entity-cache.ts';
 import { SubgraphHttpClient, SubgraphUnreachableError, type SubgraphHttpOptions, type SubgraphHttpResponse } from '../subgraph-http.ts';
 
 export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
@@ -35,6 +40,8 @@ export interface IdentityForwardingOptions {
   dedupeInflight?: boolean;
   /** Told the duration and outcome of every subgraph request (metrics). */
   onFetch?: (subgraph: string, seconds: number, outcome: 'ok' | 'error' | 'unavailable') => void;
+  /** Entity fetches kept between operations (see `cache/entity-cache.ts`); none when absent. */
+  entityCache?: EntityCache;
 }
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
@@ -98,16 +105,33 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
       ...(request.extensions ? { extensions: request.extensions } : {}),
     });
 
+    const identity = identityOf(options.context);
+    const operationType = operationTypeOf(options);
+    const entities = this.options.entityCache;
+    // a write drops the tenant's entities kept from this subgraph before it is sent, and again once
+    // answered (reads racing it are refused); other subgraphs learn of its effects from events
+    const written = operationType === 'mutation' && identity.tenantId ? { tenantId: identity.tenantId, subgraph: this.name } : undefined;
+    if (written) entities?.invalidate(written);
+    const cacheKey = operationType === 'query' ? entities?.keyOf(this.name, identity, request.query, deduped?.unique ?? representations, body) : undefined;
+    const kept = cacheKey ? entities!.get(this.name, cacheKey) : undefined;
+    if (kept) {
+      const result = this.interpret(kept.status, kept.contentType, kept.body, options);
+      return deduped ? expandEntities(result, deduped) : result;
+    }
+    const token = entities?.token() ?? 0;
+
     let response;
     const started = performance.now();
     const observe = (outcome: 'ok' | 'error' | 'unavailable') => this.options.onFetch?.(this.name, (performance.now() - started) / 1000, outcome);
     try {
-      response = await this.send(body, headers, operationTypeOf(options) === 'query', identityOf(options.context));
+      response = await this.send(body, headers, operationType === 'query', identity);
       observe(response.status >= 200 && response.status < 300 ? 'ok' : 'error');
+      if (cacheKey) entities!.set(this.name, cacheKey, identity.tenantId!, response, token);
+      if (written) entities?.invalidate(written);
     } catch (error) {
       observe('unavailable');
       if (!(error instanceof SubgraphUnreachableError)) throw error;
-      this.options.logger.warn({ subgraph: this.name, reason: error.reason, err: error.cause, requestId: identityOf(options.context).requestId }, 'subgraph unreachable');
+      this.options.logger.warn({ subgraph: this.name, reason: error.reason, err: error.cause, requestId: identity.requestId }, 'subgraph unreachable');
       return unavailable(this.name, error.reason === 'timeout' ? 'did not respond in time' : 'is unavailable');
     }
     const result = this.interpret(response.status, response.contentType, response.body, options);

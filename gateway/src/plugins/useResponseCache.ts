@@ -41,7 +41,7 @@
  * `gateway_response_cache_invalidations_total{source="event"|"mutation"}`,
  * `gateway_response_cache_entries`, `gateway_response_cache_bytes`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import type { BusSubscription, EventBus } from '@crm/events';
@@ -52,6 +52,8 @@ import type { GraphQLSchema } from '../graphql.ts';
 import { createCachePolicy, type CacheDecision, type CachePolicyOptions } from '../cache/cache-policy.ts';
 import { EVENT_SOURCED_SUBGRAPHS, INVALIDATION_TOPICS, invalidationOf } from '../cache/invalidation.ts';
 import { ResponseCache, type ResponseCacheLimits } from '../cache/response-cache.ts';
+import { callerKey, canonical } from '../cache/caller-key.ts';
+import type { EntityCache } from '../cache/entity-cache.ts';
 
 export interface ResponseCacheOptions extends ResponseCacheLimits, CachePolicyOptions {
   /**
@@ -63,6 +65,8 @@ export interface ResponseCacheOptions extends ResponseCacheLimits, CachePolicyOp
   groupPrefix?: string;
   /** Response header saying HIT or MISS. Default `x-crm-cache`. */
   header?: string;
+  /** Keep entity fetches of accounts, contacts and users too (`cache/entity-cache.ts`). Default true. */
+  entities?: boolean;
 }
 
 export interface ResponseCacheDependencies {
@@ -77,6 +81,8 @@ export interface ResponseCacheDependencies {
    * context (refreshes stale entries; needed with `staleMs`).
    */
   refresh?: (request: { query: string; variables?: Record<string, unknown>; operationName?: string }, identity: Identity) => Promise<unknown>;
+  /** Entity fetches kept by the subgraph data sources: dropped by the same events, kept only while they flow. */
+  entities?: EntityCache;
 }
 
 /** A fresh cached answer, found without running the pipeline. */
@@ -285,16 +291,19 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
           const change = invalidationOf(event, [...allowed]);
           if (!change) return;
           cache.invalidate(change);
+          dependencies.entities?.invalidate(change);
           invalidations.inc({ source: 'event' });
         },
       });
       await subscription.ready;
       active = true;
+      dependencies.entities?.activate();
       markReady();
       logger.info({ subgraphs: [...allowed] }, 'response cache on');
     },
     async stop() {
       active = false;
+      dependencies.entities?.deactivate();
       await subscription?.stop();
       subscription = undefined;
       cache.clear();
@@ -302,30 +311,9 @@ export function useResponseCache(options: ResponseCacheOptions, dependencies: Re
   };
 }
 
-/** The caller as subgraphs see them (everything signed but the request id), canonical. */
+/** The caller as subgraphs see them (everything signed but the request id), with what they asked. */
 function keyOf(identity: Identity, query: string, operationName: string | null, variables: Record<string, unknown> | undefined): string {
-  const { requestId: _requestId, ...caller } = identity;
-  return createHash('sha256')
-    .update(canonical(caller))
-    .update('\n')
-    .update(query)
-    .update('\n')
-    .update(operationName ?? '')
-    .update('\n')
-    .update(canonical(variables ?? {}))
-    .digest('hex');
-}
-
-/** JSON with object keys sorted, so equal values give equal text. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return callerKey(identity, query, operationName ?? '', canonical(variables ?? {}));
 }
 
 /** Every subgraph a query plan fetches from. */
