@@ -29,7 +29,7 @@
  * | TRUSTED_DOCUMENTS_PATH    | the web app's persisted-documents manifest, served by hash  | `clients/web/src/gql/persisted-documents.json` when present |
  * | WEB_SAFELIST              | `enforce`: the web client runs manifest documents only; `off` | `enforce` in production, else `off` |
  * | METRICS                   | serve Prometheus metrics at `/metrics` (`true`/`false`)     | true                             |
- * | RESPONSE_CACHE            | cache board reads in memory, dropped by domain events and mutations (`true`/`false`) | true    |
+ * | RESPONSE_CACHE            | cache board reads and entity fetches (accounts, contacts, users) in memory, dropped by domain events and mutations (`true`/`false`) | true |
  * | RESPONSE_CACHE_MAX_MB     | memory for cached answers per instance, MiB                 | 64                               |
  * | RESPONSE_CACHE_TTL_SECONDS | lifetime of a cached answer (safety net behind invalidation) | 60                             |
  * | RESPONSE_CACHE_STALE_MS   | after a change made elsewhere, answer from the old entry for at most this long while it is re-read in the background (0: drop it at once) | 0 |
