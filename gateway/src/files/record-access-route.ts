@@ -10,16 +10,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IDENTITY_HEADER, sendJson, verifyIdentity } from '@crm/runtime';
 import type { RunFederated } from '../subscriptions/federated.ts';
+import { RECORD_QUERIES } from './record-queries.ts';
 
 export const RECORDS_READABLE_PATH = '/internal/records/readable';
 
-const QUERY_OF = {
-  CONTACT: 'contact',
-  ACCOUNT: 'account',
-  LEAD: 'lead',
-  DEAL: 'deal',
-  ACTIVITY: 'activity',
-} as const;
+const QUERY_OF = RECORD_QUERIES;
 type RecordType = keyof typeof QUERY_OF;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -18,20 +18,14 @@
  */
 import { createInternalRoute, isUuid, type Identity } from '@crm/runtime';
 import type { RunFederated } from '../subscriptions/federated.ts';
+import { RECORD_QUERIES } from './record-queries.ts';
 
 export const RECORDS_EXIST_PATH = '/internal/records/exist';
 
 /** Records per request at most (a batch of 100 deals with an account and an owner each fits). */
 export const MAX_RECORDS = 250;
 
-const QUERY_OF = {
-  CONTACT: 'contact',
-  ACCOUNT: 'account',
-  LEAD: 'lead',
-  DEAL: 'deal',
-  ACTIVITY: 'activity',
-  USER: 'user',
-} as const;
+const QUERY_OF = { ...RECORD_QUERIES, USER: 'user' } as const;
 export type ExistingRecordType = keyof typeof QUERY_OF;
 
 interface RecordRef {

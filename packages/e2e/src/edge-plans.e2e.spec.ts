@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, GatewayOptions } from '@crm/gateway';
-import { login, startExtraGateway, type Stack } from '@crm/stack';
+import { startExtraGateway, type Stack } from '@crm/stack';
 import { gql, gqlOk, startRealStack } from '@crm/testkit';
+import { tenantOnPlan } from './fixtures.ts';
 
 /** The plans' request limits (platform `lib/plans.ts`). */
 const FREE_REQUESTS_PER_MINUTE = 300;
@@ -41,16 +42,7 @@ async function gatewayWith(overrides: Partial<GatewayOptions>): Promise<string> 
   return url;
 }
 
-/** A tenant on `plan`, with an admin signed in. */
-async function tenantOn(plan: string) {
-  const unique = randomUUID().slice(0, 8);
-  const { services } = stack.subgraphs.platform.subgraph;
-  const tenant = await services.tenants.create({ name: `${plan} ${unique}`, slug: `${plan}-${unique}`, plan });
-  const password = `pw-${randomUUID()}`;
-  const email = `admin@${plan}-${unique}.test`;
-  const admin = await services.users.create(tenant.id, { email, name: `${plan} admin`, password, role: 'TENANT_ADMIN' });
-  return { tenantId: tenant.id, adminId: admin.id, token: await login(stack.gatewayUrl, email, password, tenant.slug) };
-}
+const tenantOn = (plan: string) => tenantOnPlan(stack, plan);
 
 async function post(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

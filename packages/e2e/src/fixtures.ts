@@ -1,7 +1,18 @@
-/** Shared set-up and reads of the end-to-end suites: a fresh tenant per test file (users of each role, a pipeline, accounts and deals), an erasure's audit trail. */
+/** Shared set-up and reads of the end-to-end suites: a fresh tenant per test file (users of each role, a pipeline, accounts and deals), a tenant on a plan, an erasure's audit trail. */
 import { randomUUID } from 'node:crypto';
-import { createAccount, createDeal, createPipeline, createTenantWithUsers, STANDARD_STAGES, type Stack } from '@crm/stack';
+import { createAccount, createDeal, createPipeline, createTenantWithUsers, login, STANDARD_STAGES, type Stack } from '@crm/stack';
 import { gqlOk } from '@crm/testkit';
+
+/** A tenant on `plan` (free, team, business, enterprise), with an admin signed in. */
+export async function tenantOnPlan(stack: Stack, plan: string) {
+  const unique = randomUUID().slice(0, 8);
+  const { services } = stack.subgraphs.platform.subgraph;
+  const tenant = await services.tenants.create({ name: `${plan} ${unique}`, slug: `${plan}-${unique}`, plan });
+  const password = `pw-${randomUUID()}`;
+  const email = `admin@${plan}-${unique}.test`;
+  const admin = await services.users.create(tenant.id, { email, name: `${plan} admin`, password, role: 'TENANT_ADMIN' });
+  return { tenantId: tenant.id, adminId: admin.id, token: await login(stack.gatewayUrl, email, password, tenant.slug) };
+}
 
 export async function seedSalesTenant(stack: Stack, label: string, dealCount = 6) {
   const slug = `${label}-${randomUUID().slice(0, 8)}`;

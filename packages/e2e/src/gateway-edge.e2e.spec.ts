@@ -19,9 +19,9 @@ import {
   type TenantSettingsLookup,
   type TrustedDocuments,
 } from '@crm/gateway';
-import { login, startExtraGateway, type Stack } from '@crm/stack';
+import { startExtraGateway, type Stack } from '@crm/stack';
 import { gql, gqlOk, startRealStack } from '@crm/testkit';
-import { seedSalesTenant, type SalesTenant } from './fixtures.ts';
+import { seedSalesTenant, tenantOnPlan, type SalesTenant } from './fixtures.ts';
 
 const MANIFEST = fileURLToPath(new URL('../../../clients/web/src/gql/persisted-documents.json', import.meta.url));
 
@@ -234,16 +234,7 @@ describe('CORS allowlists per tenant', () => {
 });
 
 describe('cost budgets per plan', () => {
-  /** A tenant on `plan`, with an admin signed in. */
-  async function tenantOn(plan: string) {
-    const unique = randomUUID().slice(0, 8);
-    const { services } = stack.subgraphs.platform.subgraph;
-    const tenant = await services.tenants.create({ name: `${plan} ${unique}`, slug: `${plan}-${unique}`, plan });
-    const password = `pw-${randomUUID()}`;
-    const email = `admin@${plan}-${unique}.test`;
-    await services.users.create(tenant.id, { email, name: `${plan} admin`, password, role: 'TENANT_ADMIN' });
-    return { tenantId: tenant.id, token: await login(stack.gatewayUrl, email, password, tenant.slug) };
-  }
+  const tenantOn = (plan: string) => tenantOnPlan(stack, plan);
 
   it('refuses a tenant on a small plan on cost while a tenant on a large plan goes on, asking the platform once per tenant', async () => {
     const free = await tenantOn('free');
