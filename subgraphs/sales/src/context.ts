@@ -126,6 +126,17 @@ export async function authorizeDeal(
 }
 
 /**
+ * FORBIDDEN unless the caller may `action` the deal, decided by the write itself on the deal it
+ * read under the pipeline lock (see `lockDealForChange`): no read of its own, and a concurrent
+ * reassignment cannot slip between the check and the change. A change of owner is checked at once.
+ */
+export function dealGuard(ctx: Context, action: 'update' | 'delete', change: { ownerId?: string | null } = {}): (deal: { ownerId: string | null }) => void {
+  const who = principal(ctx);
+  if (change.ownerId !== undefined) guard(() => assertCan(who, 'deal', action, { ownerId: change.ownerId }));
+  return (deal) => guard(() => assertCan(who, 'deal', action, deal));
+}
+
+/**
  * The owner a new deal gets (see `ownerForCreate` in @crm/authz): without tenant scope an unowned
  * deal becomes the caller's, and a named owner must be within the caller's scope.
  */

@@ -32,10 +32,12 @@ export interface Loaders {
   /** Live deals only: a deleted deal resolves to null. */
   dealById: DataLoader<string, DealModel | null>;
   /**
-   * `dealById` for a read that shows the deal's stage too: the deal and its pipeline's stages are
-   * read in one transaction, and the deal and stage loaders are primed.
+   * `dealById` for a read that shows the deal's stage too: the deal and its stage are read in one
+   * transaction, and the deal and stage loaders are primed.
    */
   dealWithStageById: DataLoader<string, DealModel | null>;
+  /** The stages `dealWithStageById` read, by id. */
+  dealStages: ReadonlyMap<string, StageModel>;
   stageById: DataLoader<string, StageModel | null>;
   pipelineById: DataLoader<string, PipelineModel | null>;
   /** Stages of a pipeline in board order. */
@@ -115,19 +117,20 @@ function dealPages(deps: LoaderDeps, parent: DealParent) {
 
 export function createLoaders(deps: LoaderDeps): Loaders {
   const { tenantId, db } = deps;
+  /** Stages read together with their deals (`dealWithStageById`): `stageOfDeal` needs no query for them. */
+  const dealStages = new Map<string, StageModel>();
   const loaders: Loaders = {
+    dealStages,
     dealById: byId(tenantId, db && ((ids) => db.deal.findMany({ where: { id: { in: ids }, deletedAt: null } }))),
     dealWithStageById: byId(
       tenantId,
       db &&
         (async (ids) =>
-          (
-            await db.deal.findMany({ where: { id: { in: ids }, deletedAt: null }, include: { pipeline: { select: { stages: { orderBy: { position: 'asc' } } } } } })
-          ).map(({ pipeline, ...deal }) => {
-            // stages are read through their pipeline's (see `stageInPipeline`)
-            const stages = pipeline.stages.filter((stage) => stage.tenantId === tenantId);
-            loaders.stagesByPipelineId.prime(deal.pipelineId, stages);
-            for (const stage of stages) loaders.stageById.prime(stage.id, stage);
+          (await db.deal.findMany({ where: { id: { in: ids }, deletedAt: null }, include: { stage: true } })).map(({ stage, ...deal }) => {
+            if (stage.tenantId === tenantId) {
+              dealStages.set(stage.id, stage);
+              loaders.stageById.prime(stage.id, stage);
+            }
             loaders.dealById.prime(deal.id, deal);
             return deal;
           })),
@@ -194,11 +197,11 @@ export function primePipelines(loaders: Loaders, pipelines: readonly PipelineMod
 }
 
 /**
- * The stage a deal stands in, loaded with all stages of its pipeline (a handful): a board's deals
- * and the board's columns then share one statement.
+ * The stage a deal stands in: read with the deal by `dealWithStageById`, else loaded with all
+ * stages of its pipeline (a handful), so a board's deals and the board's columns share one statement.
  */
 export async function stageOfDeal(loaders: Loaders, deal: Pick<DealModel, 'pipelineId' | 'stageId'>): Promise<StageModel> {
-  return stageInPipeline(loaders, deal.pipelineId, deal.stageId);
+  return loaders.dealStages.get(deal.stageId) ?? stageInPipeline(loaders, deal.pipelineId, deal.stageId);
 }
 
 /**

@@ -119,6 +119,20 @@ describe('changing deals by scope', () => {
     expect(await board(t.who.admin, t.pipeline.id)).toEqual(['audited', 'coached', 'mine', 'unowned']);
   });
 
+  it('refuses a change outside the scope before comparing versions: FORBIDDEN without the current values', async () => {
+    const t = await seed();
+    const extensionsOf = (result: { errors?: ReadonlyArray<{ extensions?: object }> }) => (result.errors?.[0]?.extensions ?? {}) as { code?: string; current?: Record<string, unknown> };
+    const stages = await h.call<{ pipeline: { stages: { id: string }[] } }>('query($id: ID!) { pipeline(id: $id) { stages { id } } }', { id: t.pipeline.id }, t.who.admin);
+    const moved = await h.call('mutation($id: ID!, $s: ID!, $v: Int) { moveDeal(id: $id, stageId: $s, expectedVersion: $v) { id } }', { id: t.deals.mate.id, s: stages.data!.pipeline.stages[1]!.id, v: 99 }, t.who.rep);
+    expect(extensionsOf(moved)).toEqual({ code: 'FORBIDDEN' });
+    const stale = await h.call('mutation($id: ID!, $v: Int) { deleteDeal(id: $id, expectedVersion: $v) }', { id: t.deals.stranger.id, v: 99 }, t.who.manager);
+    expect(extensionsOf(stale)).toEqual({ code: 'FORBIDDEN' });
+    // within the scope the same stale version is a CONFLICT carrying the current values
+    const conflict = await h.call('mutation($id: ID!, $s: ID!, $v: Int) { moveDeal(id: $id, stageId: $s, expectedVersion: $v) { id } }', { id: t.deals.mate.id, s: stages.data!.pipeline.stages[1]!.id, v: 99 }, t.who.manager);
+    expect(extensionsOf(conflict)).toMatchObject({ code: 'CONFLICT', current: { id: t.deals.mate.id } });
+    expect(await board(t.who.admin, t.pipeline.id)).toHaveLength(4);
+  });
+
   it('refuses line items, collaborators and contacts on deals outside the scope, and allows them within it', async () => {
     const t = await seed();
     const code = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.['code'];

@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, authorizeDeal, ownerOfNewDeal, requireTenant } from '../../../context.ts';
+import { actorOf, dealGuard, ownerOfNewDeal, requireTenant } from '../../../context.ts';
 import { checkReferences, type Reference } from '../../../references.ts';
 import type { CreateDealInput, UpdateDealInput } from '../services/deals.ts';
 
@@ -20,29 +20,24 @@ export const Mutation: MutationResolvers = {
     return ctx.services.deals.create(tenantId, actorOf(ctx), deal);
   },
   updateDeal: async (_root, { id, input, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', id, { ownerId: input.ownerId });
+    const guard = dealGuard(ctx, 'update', { ownerId: input.ownerId });
     await checkReferences(ctx, dealReferences(input));
     const changes: UpdateDealInput = { ...input, expectedCloseDate: calendarDate(input.expectedCloseDate) };
-    return ctx.services.deals.update(requireTenant(ctx).tenantId, actorOf(ctx), id, changes, { version: expectedVersion });
+    return ctx.services.deals.update(requireTenant(ctx).tenantId, actorOf(ctx), id, changes, { version: expectedVersion }, guard);
   },
   moveDeal: async (_root, { id, stageId, expectedStageId, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', id);
-    return ctx.services.deals.move(requireTenant(ctx).tenantId, actorOf(ctx), id, stageId, { version: expectedVersion, stageId: expectedStageId });
+    return ctx.services.deals.move(requireTenant(ctx).tenantId, actorOf(ctx), id, stageId, { version: expectedVersion, stageId: expectedStageId }, dealGuard(ctx, 'update'));
   },
   markDealWon: async (_root, { id, reason, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', id);
-    return ctx.services.deals.close(requireTenant(ctx).tenantId, actorOf(ctx), id, 'WON', reason, { version: expectedVersion });
+    return ctx.services.deals.close(requireTenant(ctx).tenantId, actorOf(ctx), id, 'WON', reason, { version: expectedVersion }, dealGuard(ctx, 'update'));
   },
   markDealLost: async (_root, { id, reason, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', id);
-    return ctx.services.deals.close(requireTenant(ctx).tenantId, actorOf(ctx), id, 'LOST', reason, { version: expectedVersion });
+    return ctx.services.deals.close(requireTenant(ctx).tenantId, actorOf(ctx), id, 'LOST', reason, { version: expectedVersion }, dealGuard(ctx, 'update'));
   },
   reopenDeal: async (_root, { id, stageId, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', id);
-    return ctx.services.deals.reopen(requireTenant(ctx).tenantId, actorOf(ctx), id, stageId, { version: expectedVersion });
+    return ctx.services.deals.reopen(requireTenant(ctx).tenantId, actorOf(ctx), id, stageId, { version: expectedVersion }, dealGuard(ctx, 'update'));
   },
   deleteDeal: async (_root, { id, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'delete', id);
-    return (await ctx.services.deals.remove(requireTenant(ctx).tenantId, actorOf(ctx), id, { version: expectedVersion })).id;
+    return (await ctx.services.deals.remove(requireTenant(ctx).tenantId, actorOf(ctx), id, { version: expectedVersion }, dealGuard(ctx, 'delete'))).id;
   },
 };

@@ -14,7 +14,7 @@ import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.
 import type { DealModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor } from '../../../context.ts';
 import { isId } from '../../common/lib/input.ts';
-import { advanceBoardSequence, lockPipeline, recordBoardChanges, type BoardChangeType } from '../../pipelines/services/board-sequence.ts';
+import { advanceBoardSequence, lockPipelineOfDeal, recordBoardChanges, type BoardChangeType } from '../../pipelines/services/board-sequence.ts';
 import { currentOf, staleExpectation, type Expectation } from '../lib/deal-rules.ts';
 
 export type Tx = TxClient<PrismaClient>;
@@ -57,17 +57,25 @@ export function conflictWith(deal: DealModel, reason: string) {
 }
 
 /**
- * Reads the deal, takes its pipeline's lock, reads it again (now current: every deal writer holds
- * that lock) and checks the writer's expectation. Unknown or deleted deal → NOT_FOUND; a stale
- * expectation → CONFLICT with the current values.
+ * Whether the caller may make a change to a deal, decided on the deal as read under its pipeline
+ * lock (so a concurrent reassignment cannot slip past it): throws (FORBIDDEN) when not.
  */
-export async function lockDealForChange(tx: Tx, tenantId: string, dealId: string, expected: Expectation = {}): Promise<DealModel> {
+export type DealGuard = (deal: DealModel) => void;
+
+/**
+ * Takes the deal's pipeline lock, reads the deal (now current: every deal writer holds that lock),
+ * then checks the caller's right to change it and the writer's expectation, in that order. Unknown
+ * or deleted deal → NOT_FOUND; a `guard` refusal → FORBIDDEN (before any current value is shown);
+ * a stale expectation → CONFLICT with the current values.
+ */
+export async function lockDealForChange(tx: Tx, tenantId: string, dealId: string, expected: Expectation = {}, guard?: DealGuard): Promise<DealModel> {
   if (!isId(dealId)) throw notFound('Deal', dealId);
-  const seen = await readDeal(tx, tenantId, dealId);
-  if (!seen) throw notFound('Deal', dealId);
-  await lockPipeline(tx, tenantId, seen.pipelineId);
-  const current = await readDeal(tx, tenantId, dealId);
+  const pipelineId = await lockPipelineOfDeal(tx, tenantId, dealId);
+  const current = pipelineId === null ? null : await readDeal(tx, tenantId, dealId);
   if (!current) throw notFound('Deal', dealId);
+  // A deal never leaves its pipeline, so the lock taken is the current deal's.
+  if (current.pipelineId !== pipelineId) throw new Error(`Deal ${dealId} is in pipeline ${current.pipelineId}, not in the pipeline locked (${pipelineId})`);
+  guard?.(current);
   const stale = staleExpectation(current, expected);
   if (stale) throw conflictWith(current, stale);
   return current;

@@ -21,7 +21,7 @@ import { advanceBoardSequence, recordBoardChanges, type BoardChangeRecord } from
 import { DealEventType, dealCreated, dealLifecycleEvent, dealStageChanged, dealUpdated, diffDeal } from '../lib/deal-events.ts';
 import { parseDate, type Expectation } from '../lib/deal-rules.ts';
 import { formatAmount, MoneyError, parseAmount, parseCurrency } from '../lib/money.ts';
-import { actorId, commitDealChange, conflictWith, lockDealForChange, writeWithEvents, type Tx } from './deal-changes.ts';
+import { actorId, commitDealChange, conflictWith, lockDealForChange, writeWithEvents, type DealGuard, type Tx } from './deal-changes.ts';
 import { hasLineItems } from '../../line-items/services/line-items.ts';
 import { DEAL_ORDER } from './deal-queries.ts';
 
@@ -147,20 +147,21 @@ export interface DealService {
    * All inputs are validated before anything is written (errors name `inputs[i].<field>`).
    */
   createMany(tenantId: string, actor: Actor, inputs: readonly CreateDealInput[]): Promise<DealModel[]>;
+  // `guard` (see `lockDealForChange`): the caller's right to change the deal, decided on the deal as read under its lock.
   /** Changes the given fields; emits `sales.deal.updated` unless nothing changed. Unknown deal → NOT_FOUND; stale expectation → CONFLICT. */
-  update(tenantId: string, actor: Actor, dealId: string, input: UpdateDealInput, expected?: Expectation): Promise<DealModel>;
+  update(tenantId: string, actor: Actor, dealId: string, input: UpdateDealInput, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
   /**
    * Moves an open deal to another open stage of its pipeline; emits `sales.deal.stage_changed`.
    * Unknown deal → NOT_FOUND; unknown, archived, won/lost stage or a stage of another pipeline → BAD_USER_INPUT;
    * a closed deal or a stale expectation → CONFLICT; its current stage → unchanged, no event.
    */
-  move(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation): Promise<DealModel>;
+  move(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
   /** Marks an open deal won or lost: moves it to the pipeline's WON / LOST stage; emits `sales.deal.won` / `sales.deal.lost`. */
-  close(tenantId: string, actor: Actor, dealId: string, outcome: 'WON' | 'LOST', reason: string | null | undefined, expected?: Expectation): Promise<DealModel>;
+  close(tenantId: string, actor: Actor, dealId: string, outcome: 'WON' | 'LOST', reason: string | null | undefined, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
   /** Reopens a won or lost deal into an open stage of its pipeline; emits `sales.deal.reopened`. */
-  reopen(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation): Promise<DealModel>;
+  reopen(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
   /** Soft-deletes a deal (gone from lists and references); emits `sales.deal.deleted`. Returns the deal as deleted. */
-  remove(tenantId: string, actor: Actor, dealId: string, expected?: Expectation): Promise<DealModel>;
+  remove(tenantId: string, actor: Actor, dealId: string, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
   /** The first `first` live deals of a pipeline, oldest first. */
   listByPipeline(db: TenantDb, pipelineId: string, first: number, scope?: Prisma.DealWhereInput): Promise<DealModel[]>;
 }
@@ -305,12 +306,12 @@ export function createDealService(deps: DealServiceDeps): DealService {
       return created;
     },
 
-    async update(tenantId, actor, dealId, input, expected) {
+    async update(tenantId, actor, dealId, input, expected, guard) {
       const valid = parseInput(updateDealSchema, input);
       const expect = expectation(expected);
       const newCurrency = valid.currency === undefined ? undefined : checked(() => parseCurrency(valid.currency!));
       return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
         const currency = newCurrency ?? current.currency;
         // A new currency without a new amount keeps the amount's figure ("10.50" USD → "10.50" EUR).
         const amountMinor =
@@ -340,11 +341,11 @@ export function createDealService(deps: DealServiceDeps): DealService {
       });
     },
 
-    async move(tenantId, actor, dealId, stageId, expected) {
+    async move(tenantId, actor, dealId, stageId, expected, guard) {
       const target = parseInput(id(), stageId, 'stageId');
       const expect = expectation(expected);
       return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
         if (current.stageId === target) return current;
         if (current.status !== 'OPEN') throw conflictWith(current, `it is ${current.status.toLowerCase()}: reopen it to move it`);
         const stage = await openStageFor(tx, tenantId, current.pipelineId, target, 'stageId');
@@ -357,11 +358,11 @@ export function createDealService(deps: DealServiceDeps): DealService {
       });
     },
 
-    async close(tenantId, actor, dealId, outcome, reason, expected) {
+    async close(tenantId, actor, dealId, outcome, reason, expected, guard) {
       const why = parseInput(reasonSchema(outcome === 'LOST'), reason, 'reason') ?? null;
       const expect = expectation(expected);
       return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
         if (current.status !== 'OPEN') throw conflictWith(current, `it is already ${current.status.toLowerCase()}: reopen it first`);
         const stage = await tx.stage.findFirst({
           where: { tenantId, pipelineId: current.pipelineId, kind: outcome, archivedAt: null },
@@ -379,11 +380,11 @@ export function createDealService(deps: DealServiceDeps): DealService {
       });
     },
 
-    async reopen(tenantId, actor, dealId, stageId, expected) {
+    async reopen(tenantId, actor, dealId, stageId, expected, guard) {
       const target = parseInput(id(), stageId, 'stageId');
       const expect = expectation(expected);
       return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
         if (current.status === 'OPEN') throw conflictWith(current, 'it is open: only won or lost deals can be reopened');
         const stage = await openStageFor(tx, tenantId, current.pipelineId, target, 'stageId');
         return commitDealChange(tx, tenantId, actor, current, {
@@ -395,10 +396,10 @@ export function createDealService(deps: DealServiceDeps): DealService {
       });
     },
 
-    async remove(tenantId, actor, dealId, expected) {
+    async remove(tenantId, actor, dealId, expected, guard) {
       const expect = expectation(expected);
       return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect);
+        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
         return commitDealChange(tx, tenantId, actor, current, {
           data: { deletedAt: new Date() },
           board: 'DEAL_DELETED',

@@ -36,6 +36,19 @@ export async function lockPipeline(tx: TxClient<PrismaClient>, tenantId: string,
   return rows.length > 0;
 }
 
+/**
+ * Locks the pipeline of a live deal of the tenant (as {@link lockPipeline}) and returns its id, or
+ * null when the tenant has no such deal: finding the pipeline and taking its lock cost one statement.
+ */
+export async function lockPipelineOfDeal(tx: TxClient<PrismaClient>, tenantId: string, dealId: string): Promise<string | null> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT p."id"::text AS "id" FROM "Pipeline" p
+    WHERE p."tenantId" = ${tenantId}::uuid
+      AND p."id" = (SELECT d."pipelineId" FROM "Deal" d WHERE d."id" = ${dealId}::uuid AND d."tenantId" = ${tenantId}::uuid AND d."deletedAt" IS NULL)
+    FOR UPDATE`;
+  return rows[0]?.id ?? null;
+}
+
 /** What happened to a deal on a board; the `PipelineBoardEventType` values. */
 export type BoardChangeType = 'DEAL_CREATED' | 'DEAL_MOVED' | 'DEAL_UPDATED' | 'DEAL_WON' | 'DEAL_LOST' | 'DEAL_REOPENED' | 'DEAL_DELETED';
 
