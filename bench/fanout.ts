@@ -6,6 +6,9 @@
  * owner (resolved across three subgraphs); half of them as the tenant's Sales Manager, half as its
  * Sales Rep (who owns the moved deals, in the manager's team). BENCH_RATE (default 20) `moveDeal` mutations per second
  * through the gateway for BENCH_SECONDS (default 15), spread over the tenants, each deal moved once.
+ * Before them, BENCH_WARMUP_SECONDS (default 2) of the same moves on other deals warm the product up
+ * (the first moves' query plans, JIT, connections); their events are not measured (0: from cold).
+ * BENCH_TIMELINE=1 adds the latencies of each second of the run.
  *
  * Prints p50/p99 from each write's commit (the moment its `moveDeal` answer arrived) to each
  * subscriber's receipt (and from the moment it was sent), messages lost (expected vs received),
@@ -39,6 +42,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WORKERS = 4;
 const MOVES = RATE * SECONDS;
 const DEALS_PER_TENANT = Math.ceil(MOVES / TENANTS);
+/** Moves at the same rate before the measured ones, on deals of their own: their events are not measured. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const WARMUP_DEALS_PER_TENANT = Math.ceil((RATE * WARMUP_SECONDS) / TENANTS);
 const DEPLOY = process.env.BENCH_DEPLOY ?? 'stack';
 if (DEPLOY !== 'stack' && DEPLOY !== 'processes') throw new Error(`BENCH_DEPLOY must be stack or processes, not ${DEPLOY}`);
 const inProcess = DEPLOY === 'stack';
@@ -75,6 +81,7 @@ interface Board {
   adminToken: string;
   tokens: string[];
   dealIds: string[];
+  warmupDealIds: string[];
 }
 const boards: Board[] = [];
 for (let t = 0; t < TENANTS; t++) {
@@ -91,15 +98,15 @@ for (let t = 0; t < TENANTS; t++) {
   const pipeline = await createPipeline(seedUrl, admin.token, 'Board', STANDARD_STAGES);
   const account = await createAccount(seedUrl, admin.token, { name: `Account ${t}` });
   const dealIds: string[] = [];
-  for (let i = 0; i < DEALS_PER_TENANT; i += 10) {
+  for (let i = 0; i < DEALS_PER_TENANT + WARMUP_DEALS_PER_TENANT; i += 10) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(10, DEALS_PER_TENANT - i) }, (_, j) =>
+      Array.from({ length: Math.min(10, DEALS_PER_TENANT + WARMUP_DEALS_PER_TENANT - i) }, (_, j) =>
         createDeal(seedUrl, admin.token, { pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, name: `Deal ${i + j}`, amount: '1500.00', currency: 'USD', accountId: account.id, ownerId: rep.id }),
       ),
     );
     dealIds.push(...batch.map((deal) => deal.id));
   }
-  boards.push({ tenant: t, pipelineId: pipeline.id, toStageId: pipeline.stages[1]!.id, adminToken: admin.token, tokens: [manager.token, rep.token], dealIds });
+  boards.push({ tenant: t, pipelineId: pipeline.id, toStageId: pipeline.stages[1]!.id, adminToken: admin.token, tokens: [manager.token, rep.token], dealIds: dealIds.slice(WARMUP_DEALS_PER_TENANT), warmupDealIds: dealIds.slice(0, WARMUP_DEALS_PER_TENANT) });
 }
 
 if (!inProcess) {
@@ -167,13 +174,14 @@ const probe = await probeBus.subscribe({
 await probe.ready;
 
 // the writes: each deal moved once, tenants interleaved, at RATE per second
-const lanes = boards.map((board) =>
-  board.dealIds.map((dealId) => ({
-    key: dealId,
-    token: board.adminToken,
-    body: JSON.stringify({ query: 'mutation Move($id: ID!, $s: ID!) { moveDeal(id: $id, stageId: $s) { id } }', variables: { id: dealId, s: board.toStageId } }),
-  })),
-);
+const lanesOf = (dealIdsOf: (board: Board) => string[]) =>
+  boards.map((board) =>
+    dealIdsOf(board).map((dealId) => ({
+      key: dealId,
+      token: board.adminToken,
+      body: JSON.stringify({ query: 'mutation Move($id: ID!, $s: ID!) { moveDeal(id: $id, stageId: $s) { id } }', variables: { id: dealId, s: board.toStageId } }),
+    })),
+  );
 interface WriteRecord {
   key: string;
   sentAt: number;
@@ -181,18 +189,28 @@ interface WriteRecord {
   ok: boolean;
   error?: string;
 }
-const tenantOf = new Map(boards.flatMap((b) => b.dealIds.map((id) => [id, b.tenant] as const)));
+const runWrites = (lanes: ReturnType<typeof lanesOf>, seconds: number) =>
+  new Promise<{ records: WriteRecord[]; elapsedMs: number }>((resolve, reject) => {
+    const writer = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url, lanes, durationMs: seconds * 1000 + 500, rate: RATE } });
+    writer.once('message', (m: { records: WriteRecord[]; elapsedMs: number }) => {
+      resolve(m);
+      void writer.terminate();
+    });
+    writer.once('error', reject);
+  });
+// warm-up: the same moves on deals of their own, then a second for their fan-out to settle
+const warmupDealIds = new Set(boards.flatMap((board) => board.warmupDealIds));
+const warmup = WARMUP_SECONDS > 0 ? await runWrites(lanesOf((board) => board.warmupDealIds), WARMUP_SECONDS) : { records: [] };
+await new Promise((r) => setTimeout(r, 1000));
+const tenantOf = new Map(boards.flatMap((b) => [...b.dealIds, ...b.warmupDealIds].map((id) => [id, b.tenant] as const)));
 const tenantOfKey = (dealId: string) => tenantOf.get(dealId)!;
 const domains = ['customer', 'sales', 'analytics', 'platform', 'integration'] as const;
 if (inProcess) for (const d of domains) stack.subgraphs[d].database.statements.reset();
-const writes = await new Promise<{ records: WriteRecord[]; elapsedMs: number }>((resolve, reject) => {
-  const writer = new Worker(new URL('./request-worker.mjs', import.meta.url), { workerData: { url, lanes, durationMs: SECONDS * 1000 + 500, rate: RATE } });
-  writer.once('message', (m: { records: WriteRecord[]; elapsedMs: number }) => {
-    resolve(m);
-    void writer.terminate();
-  });
-  writer.once('error', reject);
-});
+const loopBefore = performance.eventLoopUtilization();
+const writes = await runWrites(lanesOf((board) => board.dealIds), SECONDS);
+
+// how busy this process's main thread (where the subgraphs run in the one-process layout) was during the writes
+const loopDuringWrites = performance.eventLoopUtilization(loopBefore);
 
 // SQL while the writes ran: everything the product did for them (the writes, their fan-out, the consumers)
 const sqlDuringWrites = inProcess
@@ -210,6 +228,8 @@ if (inProcess) for (const d of domains) for (const sql of stack.subgraphs[d].dat
 // let the last events arrive: until every expected message is in, or 20 s without a new one
 const committedPerTenant = new Map<number, number>();
 for (const r of writes.records) if (r.ok) committedPerTenant.set(tenantOfKey(r.key), (committedPerTenant.get(tenantOfKey(r.key)) ?? 0) + 1);
+for (const r of warmup.records) if (r.ok) committedPerTenant.set(tenantOfKey(r.key), (committedPerTenant.get(tenantOfKey(r.key)) ?? 0) + 1);
+// the workers count every receipt, the warm-up's included
 const expectedTotal = subscribers.reduce((n, s) => n + (committedPerTenant.get(s.tenant) ?? 0), 0);
 const countReceived = async () => {
   const counts = await Promise.all(
@@ -258,6 +278,9 @@ for (const key of committed.keys()) {
   const tenant = tenantOf.get(key)!;
   expectedPerTenant.set(tenant, [...(expectedPerTenant.get(tenant) ?? []), key]);
 }
+const firstSentAt = Math.min(...writes.records.map((r) => r.sentAt));
+/** commit -> receipt by the second of the run the write was sent in */
+const bySecond: number[][] = [];
 const fromCommit: number[] = [];
 const fromSend: number[] = [];
 let expected = 0;
@@ -272,6 +295,7 @@ for (const { share, receipts, unexpectedCloses } of collected) {
     expected += wanted.size;
     const seen = new Set<string>();
     for (const [dealId, at] of receipts[i]!) {
+      if (warmupDealIds.has(dealId)) continue;
       if (!wanted.has(dealId)) {
         foreign++;
         continue;
@@ -285,6 +309,8 @@ for (const { share, receipts, unexpectedCloses } of collected) {
       const write = committed.get(dealId)!;
       fromCommit.push(at - write.answeredAt);
       fromSend.push(at - write.sentAt);
+      const second = Math.floor((write.sentAt - firstSentAt) / 1000);
+      (bySecond[second] ??= []).push(at - write.answeredAt);
     }
   });
 }
@@ -298,12 +324,22 @@ const writeLatency = writes.records.map((r) => r.answeredAt - r.sentAt);
 console.log(`\nfan-out: ${SUBSCRIBERS} graphql-ws subscribers across ${TENANTS} tenants (managers and reps), deal fields from 3 subgraphs, real Kafka`);
 console.log(inProcess ? `subgraphs: one process (the bench's); gateway: ${gatewayProcess ? 'its own process' : 'the same process'}` : 'subgraphs: five processes, as deployed; gateway: its own process');
 console.log(`writes: ${committed.size}/${writes.records.length} moveDeal ok at ${(writes.records.length / (writes.elapsedMs / 1000)).toFixed(1)}/s, answer p50 ${pct(writeLatency, 50).toFixed(1)} ms, p99 ${pct(writeLatency, 99).toFixed(1)} ms`);
+if (WARMUP_SECONDS > 0) console.log(`warm-up before: ${warmup.records.filter((r) => r.ok).length}/${warmup.records.length} moves in ${WARMUP_SECONDS} s on deals of their own (not measured; BENCH_WARMUP_SECONDS=0 measures from a cold start)`);
 const failures = writes.records.filter((r) => !r.ok);
 if (failures.length) console.log(`failed writes: ${failures.length}, e.g. ${failures[0]!.error}`);
 console.log(`commit -> receipt: p50 ${pct(fromCommit, 50).toFixed(1)} ms   p99 ${pct(fromCommit, 99).toFixed(1)} ms   max ${pct(fromCommit, 100).toFixed(1)} ms`);
 console.log(`commit -> event consumed from Kafka ${inProcess ? "in the gateway's process" : 'by a consumer in the bench process'}: p50 ${pct(toKafka, 50).toFixed(1)} ms   p99 ${pct(toKafka, 99).toFixed(1)} ms`);
 console.log(`send   -> receipt: p50 ${pct(fromSend, 50).toFixed(1)} ms   p99 ${pct(fromSend, 99).toFixed(1)} ms`);
 console.log(`messages: expected ${expected}, received ${received}, lost ${expected - received}, duplicates ${duplicates}, other tenants' ${foreign}; connections closed early ${closes}`);
+if (process.env.BENCH_TIMELINE) {
+  const writesBySecond: number[][] = [];
+  for (const r of writes.records) (writesBySecond[Math.floor((r.sentAt - firstSentAt) / 1000)] ??= []).push(r.answeredAt - r.sentAt);
+  bySecond.forEach((values, second) => {
+    const answers = writesBySecond[second] ?? [];
+    console.log(`  second ${String(second).padStart(2)}: commit -> receipt p50 ${pct(values, 50).toFixed(1).padStart(6)} p99 ${pct(values, 99).toFixed(1).padStart(6)} ms; answer p50 ${pct(answers, 50).toFixed(1).padStart(6)} max ${pct(answers, 100).toFixed(1).padStart(6)} ms`);
+  });
+}
+if (inProcess) console.log(`event-loop utilization of the subgraphs' thread during the writes: ${(loopDuringWrites.utilization * 100).toFixed(0)} %`);
 const moves = Math.max(1, writes.records.length);
 if (inProcess) console.log(`SQL statements per move (writes, fan-out and consumers, while the writes ran): ${sqlDuringWrites.map((q) => `${q.domain} ${(q.count / moves).toFixed(1)} (${(q.transactions / moves).toFixed(1)} transactions)`).join(', ')}`);
 else console.log('SQL statements per move: n/a (subgraphs in their own processes)');
