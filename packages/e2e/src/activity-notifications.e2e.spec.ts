@@ -107,4 +107,18 @@ describe('activity notifications', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.remindAt' });
     expect(result.errors?.[0]?.message).toBe('input.remindAt must not be in the past');
   });
+
+  it('refuses a mention of someone who is not a user of the tenant, writing nothing', async () => {
+    const stranger = randomUUID();
+    const subject = `Mention ${stranger}`;
+    const result = await gql(
+      stack.gatewayUrl,
+      CREATE,
+      { input: { type: 'NOTE', subject, body: `Ask @[Ray](user:${rep.id}) and @[Nobody](user:${stranger})`, recordType: 'DEAL', recordId: dealId } },
+      { token: admin.token },
+    );
+    expect(result.errors?.[0]).toMatchObject({ message: `input.body mentions ${stranger}, who is not a user of the tenant`, extensions: { code: 'BAD_USER_INPUT', field: 'input.body' } });
+    const activities = await gqlOk<{ deal: { activities: { subject: string }[] } }>(stack.gatewayUrl, 'query($id: ID!) { deal(id: $id) { activities { subject } } }', { id: dealId }, { token: admin.token });
+    expect(activities.deal.activities.map((activity) => activity.subject)).not.toContain(subject);
+  });
 });

@@ -138,6 +138,9 @@ describe('quotas', () => {
     await refused(manager, { o: rep.id, p: { kind: 'QUARTER', year: 2026, index: 5 } }, 'BAD_USER_INPUT', 'period.index');
     await refused(manager, { o: rep.id, a: '1.001' }, 'BAD_USER_INPUT', 'amount');
     await refused(manager, { o: rep.id, c: 'XYZ' }, 'BAD_USER_INPUT', 'currency');
+    // an owner or team that is not the tenant's
+    await refused(admin, { o: randomUUID() }, 'BAD_USER_INPUT', 'ownerId');
+    await refused(admin, { t: randomUUID() }, 'BAD_USER_INPUT', 'teamId');
 
     const QUOTAS = 'query($p: ForecastPeriodInput!) { quotas(period: $p) { amount owner { id } teamId } }';
     const quotas = async (user: User) => (await gqlOk<{ quotas: { amount: string; owner: { id: string } | null; teamId: string | null }[] }>(stack.gatewayUrl, QUOTAS, { p: period }, { token: user.token })).quotas;

@@ -1,6 +1,7 @@
 /**
  * References a write stores to records of other subgraphs (a deal's account and contacts, its
- * owner and collaborators, an activity's assignee and its contact, account or lead) must be
+ * owner and collaborators, an activity's assignee, the users its body mentions and its contact,
+ * account or lead, a quota's owner) must be
  * records of the caller's tenant: anything else is BAD_USER_INPUT naming the argument, and
  * nothing is written.
  *
@@ -20,6 +21,8 @@ export interface Reference {
   id: string | null | undefined;
   /** The argument that names it, as reported in `extensions.field`. */
   field: string;
+  /** What a refusal says, when not `<field> must be <a record of that type> of the tenant`. */
+  refusal?: string;
 }
 
 const NAMES: Record<ReferencedRecordType, string> = { ACCOUNT: 'an account', CONTACT: 'a contact', LEAD: 'a lead', USER: 'a user' };
@@ -27,8 +30,8 @@ const NAMES: Record<ReferencedRecordType, string> = { ACCOUNT: 'an account', CON
 export const referenceKey = (type: ReferencedRecordType, id: string): string => `${type}:${id}`;
 
 /** BAD_USER_INPUT: `field` names no record of that type in the tenant. */
-export const refusedReference = (reference: Pick<Reference, 'type' | 'field'>): AppError =>
-  badInput(`${reference.field} must be ${NAMES[reference.type]} of the tenant`, reference.field);
+export const refusedReference = (reference: Pick<Reference, 'type' | 'field' | 'refusal'>): AppError =>
+  badInput(reference.refusal ?? `${reference.field} must be ${NAMES[reference.type]} of the tenant`, reference.field);
 
 /** The keys (`referenceKey`) of the references that are not records of the caller's tenant; one request for all of them. */
 export async function missingReferences(ctx: Context, references: readonly Pick<Reference, 'type' | 'id'>[]): Promise<Set<string>> {

@@ -90,12 +90,21 @@ describe('references to other subgraphs’ records', () => {
     expect(contact.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
     const activity = await h.call('mutation($d: ID!, $u: ID!) { createActivity(input: { type: TASK, subject: "x", recordType: DEAL, recordId: $d, assigneeId: $u }) { id } }', { d: t.deal.id, u: t.foreign }, t.admin);
     expect(activity.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.assigneeId' });
+    const NOTE = 'mutation($d: ID!, $body: String!) { createActivity(input: { type: NOTE, subject: "x", body: $body, recordType: DEAL, recordId: $d }) { id } }';
+    const mention = await h.call(NOTE, { d: t.deal.id, body: `Ask @[Pat](user:${t.user}) and @[Sam](user:${t.foreign})` }, t.admin);
+    expect(mention.errors?.[0]).toMatchObject({ message: `input.body mentions ${t.foreign}, who is not a user of the tenant`, extensions: { code: 'BAD_USER_INPUT', field: 'input.body' } });
+    const QUOTA = 'mutation($u: ID!) { setQuota(ownerId: $u, period: { kind: MONTH, year: 2026, index: 12 }, amount: "10.00", currency: "USD") { id } }';
+    expect((await h.call(QUOTA, { u: t.foreign }, t.admin)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
     const counts = await Promise.all([
       h.admin.deal.count({ where: { tenantId: t.tenantId } }),
       h.admin.dealContact.count({ where: { tenantId: t.tenantId } }),
       h.admin.activity.count({ where: { tenantId: t.tenantId } }),
+      h.admin.quota.count({ where: { tenantId: t.tenantId } }),
     ]);
-    expect(counts).toEqual([1, 0, 0]);
+    expect(counts).toEqual([1, 0, 0, 0]);
+    // the tenant's own user may be mentioned and given a quota
+    expect((await h.call(NOTE, { d: t.deal.id, body: `Ask @[Pat](user:${t.user})` }, t.admin)).errors).toBeUndefined();
+    expect((await h.call(QUOTA, { u: t.user }, t.admin)).errors).toBeUndefined();
   });
 
   it('refuses every reference without a gateway, and writes nothing when the check cannot answer', async () => {

@@ -80,6 +80,27 @@ describe('forecast grouped by team', () => {
     expect(asked).toContain(s.tenantId);
   });
 
+  it('sets a quota only for a team of the tenant, asking the directory afresh about a team it does not know', async () => {
+    const s = await seed();
+    const admin = { tenantId: s.tenantId, roles: ['TENANT_ADMIN'] };
+    const refused = await h.call(SET_QUOTA, { teamId: randomUUID(), amount: '10.00' }, admin);
+    expect(refused.errors?.[0]).toMatchObject({ message: 'teamId must be a team of the tenant', extensions: { code: 'BAD_USER_INPUT', field: 'teamId' } });
+    // another tenant's team is no team of this tenant
+    const other = await seed();
+    expect((await h.call(SET_QUOTA, { teamId: other.alpha, amount: '10.00' }, admin)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'teamId' });
+    expect(await h.admin.quota.count({ where: { tenantId: s.tenantId } })).toBe(0);
+    // an unknown team was asked about twice: from what the directory remembers, then afresh
+    asked.length = 0;
+    await h.call(SET_QUOTA, { teamId: randomUUID(), amount: '10.00' }, admin);
+    expect(asked).toEqual([s.tenantId, s.tenantId]);
+    expect((await h.call(SET_QUOTA, { teamId: s.beta, amount: '10.00' }, admin)).errors).toBeUndefined();
+    // a manager's own team is in their signed identity: no lookup
+    asked.length = 0;
+    const manager = { tenantId: s.tenantId, userId: s.a1, roles: ['SALES_MANAGER'], teamId: s.alpha, teamMemberIds: [s.a1, s.a2] };
+    expect((await h.call(SET_QUOTA, { teamId: s.alpha, amount: '20.00' }, manager)).errors).toBeUndefined();
+    expect(asked).toEqual([]);
+  });
+
   it('reaches a role with tenant-wide deal read too, while a manager sees only their own team', async () => {
     const s = await seed();
     const analyst = { tenantId: s.tenantId, userId: randomUUID(), roles: ['SALES_REP'], identity: { customGrants: { 'deal:read': 'tenant' } } };

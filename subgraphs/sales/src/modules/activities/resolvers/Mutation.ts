@@ -1,6 +1,7 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
 import { actorOf, authorizeActivity, authorizeNewActivity, requireTenant } from '../../../context.ts';
 import { checkReferences, type Reference } from '../../../references.ts';
+import { MAX_MENTIONS, mentionedUserIds } from '../lib/reminders.ts';
 
 /** The record an activity is about, when another subgraph owns it (a deal is checked by the service). */
 const RECORD_TYPES: Partial<Record<string, Reference['type']>> = { CONTACT: 'CONTACT', ACCOUNT: 'ACCOUNT', LEAD: 'LEAD' };
@@ -10,9 +11,14 @@ export const Mutation: MutationResolvers = {
     const { tenantId } = requireTenant(ctx);
     authorizeNewActivity(ctx, input.assigneeId);
     const recordType = RECORD_TYPES[input.recordType];
+    // more mentions than allowed are refused by the service, without asking who they are
+    const mentions = mentionedUserIds(input.body);
     await checkReferences(ctx, [
       ...(recordType ? [{ type: recordType, id: input.recordId, field: 'input.recordId' }] : []),
       { type: 'USER', id: input.assigneeId, field: 'input.assigneeId' },
+      ...(mentions.length <= MAX_MENTIONS
+        ? mentions.map((id): Reference => ({ type: 'USER', id, field: 'input.body', refusal: `input.body mentions ${id}, who is not a user of the tenant` }))
+        : []),
     ]);
     return ctx.services.activities.create(tenantId, actorOf(ctx), input);
   },

@@ -43,6 +43,18 @@ describe('platformTeamDirectory', () => {
     expect(asked.map((call) => call.tenantId)).toEqual(['t1', 't2', 't1']);
   });
 
+  it('asks afresh when told to, and remembers the fresh answer', async () => {
+    let teams = TEAMS;
+    const { asked, url } = await platform(() => ({ teams }));
+    const directory = platformTeamDirectory({ platformUrl: () => url, signingSecret: SECRET });
+    expect(await directory('t1')).toEqual(TEAMS);
+    teams = [...TEAMS, { teamId: 'team-b', name: 'Beta', memberIds: [] }];
+    expect(await directory('t1')).toEqual(TEAMS);
+    expect(await directory('t1', { fresh: true })).toEqual(teams);
+    expect(await directory('t1')).toEqual(teams);
+    expect(asked).toHaveLength(2);
+  });
+
   it('throws when the platform answers something unexpected or cannot be reached', async () => {
     const { url } = await platform(() => ({ teams: [{ teamId: 1 }] }));
     await expect(platformTeamDirectory({ platformUrl: url, signingSecret: SECRET })('t1')).rejects.toThrow(/unexpected/);

@@ -20,8 +20,11 @@ export interface TeamMembers {
   memberIds: string[];
 }
 
-/** Every team of a tenant, by name. Throws when the source cannot answer. */
-export type TeamDirectory = (tenantId: string) => Promise<TeamMembers[]>;
+/**
+ * Every team of a tenant, by name. Throws when the source cannot answer. `fresh`: not from what was
+ * remembered (e.g. to tell whether a team just created exists).
+ */
+export type TeamDirectory = (tenantId: string, options?: { fresh?: boolean }) => Promise<TeamMembers[]>;
 
 /** Teams in an answer of the platform, or undefined when malformed. */
 export function parseTeamMembers(body: unknown): TeamMembers[] | undefined {
@@ -76,9 +79,9 @@ export function platformTeamDirectory(options: PlatformTeamDirectoryOptions): Te
     return teams;
   }
 
-  return async (tenantId) => {
+  return async (tenantId, lookup) => {
     const known = remembered.get(tenantId);
-    if (known && known.until > clock()) return known.teams;
+    if (known && known.until > clock() && lookup?.fresh !== true) return known.teams;
     let pending = inFlight.get(tenantId);
     if (!pending) {
       pending = ask(tenantId).finally(() => inFlight.delete(tenantId));

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { scopeOf } from '@crm/authz';
+import { badInput } from '@crm/runtime';
 import type { ForecastCategory } from '../../../__generated__/prisma/enums.ts';
 import type { QuotaModel } from '../../../__generated__/prisma/models.ts';
 import type { DealResolvers, ForecastDealResolvers, QuotaResolvers, Resolvers } from '../../../__generated__/resolvers-types.ts';
@@ -8,7 +9,24 @@ import { stageOfDeal } from '../../../loaders.ts';
 import { loadReferenced } from '../../common/lib/load.ts';
 import { formatAmount } from '../../deals/lib/money.ts';
 import { attainmentPercent, categoryOf, isoDay, periodRange, type Figure, type Figures, type ForecastLine, type Period } from '../lib/forecast-rules.ts';
-import { chosenCategories, forecast, quotasOf, setDealCategory, setQuota } from '../services/forecasting.ts';
+import { checkReferences } from '../../../references.ts';
+import { chosenCategories, forecast, quotasOf, setDealCategory, setQuota, type QuotaTargetCheck } from '../services/forecasting.ts';
+
+/**
+ * A quota's owner must be a user of the tenant (asked through the gateway, see `references.ts`),
+ * its team a team of the tenant: a manager's own team is in their signed identity; another team is
+ * looked up in the team directory, afresh when not among the teams remembered. Without a team
+ * directory (no PLATFORM_URL) teams other than the caller's cannot be checked and are taken as given.
+ */
+const quotaTarget =
+  (ctx: Context, tenantId: string): QuotaTargetCheck =>
+  async ({ ownerId, teamId }) => {
+    if (ownerId !== null) return checkReferences(ctx, [{ type: 'USER', id: ownerId, field: 'ownerId' }]);
+    if (teamId === null || teamId === principal(ctx).teamId || !ctx.teams) return;
+    const known = (teams: { teamId: string }[]) => teams.some((team) => team.teamId === teamId);
+    if (known(await ctx.teams(tenantId)) || known(await ctx.teams(tenantId, { fresh: true }))) return;
+    throw badInput('teamId must be a team of the tenant', 'teamId');
+  };
 
 /** Chosen forecast categories of the deals of one request, batched per tick. */
 const categoryLoaders = new WeakMap<Context, DataLoader<string, ForecastCategory | null>>();
@@ -130,7 +148,10 @@ export const resolvers: Resolvers = {
     quotas: (_root, { period }, ctx) => quotasOf(requireTenant(ctx).db, principal(ctx), period),
   },
   Mutation: {
-    setQuota: (_root, args, ctx) => setQuota(requireTenant(ctx).db, principal(ctx), args),
+    setQuota: (_root, args, ctx) => {
+      const { tenantId, db } = requireTenant(ctx);
+      return setQuota(db, principal(ctx), args, quotaTarget(ctx, tenantId));
+    },
     setDealForecastCategory: async (_root, { dealId, category }, ctx) => {
       const { db } = requireTenant(ctx);
       await authorizeDeal(ctx, 'update', dealId);

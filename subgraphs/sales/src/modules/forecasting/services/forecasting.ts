@@ -71,7 +71,13 @@ export interface SetQuotaInput {
  * Sets (or replaces) an owner's or a team's quota for a period. FORBIDDEN for callers without team
  * or tenant scope on deals, and for owners / teams outside the caller's team.
  */
-export async function setQuota(db: TenantDb, who: Principal, input: SetQuotaInput): Promise<QuotaModel> {
+/**
+ * Whether a quota's owner (a user) or team is one of the tenant's: throws BAD_USER_INPUT naming the
+ * argument when not. Asked once the caller is known to be allowed to set the quota.
+ */
+export type QuotaTargetCheck = (target: { ownerId: string | null; teamId: string | null }) => Promise<void>;
+
+export async function setQuota(db: TenantDb, who: Principal, input: SetQuotaInput, checkTarget?: QuotaTargetCheck): Promise<QuotaModel> {
   const ownerId = input.ownerId ?? null;
   const teamId = input.teamId ?? null;
   if ((ownerId === null) === (teamId === null)) throw badInput('Give exactly one of ownerId and teamId', ownerId === null ? 'ownerId' : 'teamId');
@@ -86,6 +92,7 @@ export async function setQuota(db: TenantDb, who: Principal, input: SetQuotaInpu
     const allowed = ownerId !== null ? matchesScope(scopeFilter(who, 'deal', 'update'), { ownerId }) : teamId === who.teamId;
     if (!allowed) throw forbidden(ownerId !== null ? 'A sales manager sets the quotas of their team members only' : 'A sales manager sets their own team\'s quota only');
   }
+  await checkTarget?.({ ownerId, teamId });
   const key = { ownerId, teamId, periodKind: when.kind, year: when.year, periodIndex: when.index };
   // one quota per owner (team) and period: the partial unique indexes make a concurrent second insert fail, so retry once as an update
   for (let attempt = 0; ; attempt++) {
