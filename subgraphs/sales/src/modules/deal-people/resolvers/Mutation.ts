@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, authorizeDeal, requireTenant } from '../../../context.ts';
+import { actorOf, dealGuard, requireTenant } from '../../../context.ts';
 import { checkReferences } from '../../../references.ts';
 
 /**
@@ -8,21 +8,17 @@ import { checkReferences } from '../../../references.ts';
  */
 export const Mutation: MutationResolvers = {
   addDealCollaborator: async (_root, { dealId, userId, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', dealId);
     await checkReferences(ctx, [{ type: 'USER', id: userId, field: 'userId' }]);
-    return ctx.services.dealPeople.addCollaborator(requireTenant(ctx).tenantId, actorOf(ctx), dealId, userId, expectedVersion);
+    return ctx.services.dealPeople.addCollaborator(requireTenant(ctx).tenantId, actorOf(ctx), dealId, userId, expectedVersion, dealGuard(ctx, 'update'));
   },
   removeDealCollaborator: async (_root, { dealId, userId, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', dealId);
-    return ctx.services.dealPeople.removeCollaborator(requireTenant(ctx).tenantId, actorOf(ctx), dealId, userId, expectedVersion);
+    return ctx.services.dealPeople.removeCollaborator(requireTenant(ctx).tenantId, actorOf(ctx), dealId, userId, expectedVersion, dealGuard(ctx, 'update'));
   },
   addDealContact: async (_root, { dealId, contactId, role, isPrimary, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', dealId);
     await checkReferences(ctx, [{ type: 'CONTACT', id: contactId, field: 'contactId' }]);
-    return ctx.services.dealPeople.addContact(requireTenant(ctx).tenantId, actorOf(ctx), dealId, { contactId, role, isPrimary }, expectedVersion);
+    return ctx.services.dealPeople.addContact(requireTenant(ctx).tenantId, actorOf(ctx), dealId, { contactId, role, isPrimary }, expectedVersion, dealGuard(ctx, 'update'));
   },
   removeDealContact: async (_root, { dealId, contactId, expectedVersion }, ctx) => {
-    await authorizeDeal(ctx, 'update', dealId);
-    return ctx.services.dealPeople.removeContact(requireTenant(ctx).tenantId, actorOf(ctx), dealId, contactId, expectedVersion);
+    return ctx.services.dealPeople.removeContact(requireTenant(ctx).tenantId, actorOf(ctx), dealId, contactId, expectedVersion, dealGuard(ctx, 'update'));
   },
 };

@@ -15,7 +15,7 @@ import type { DealModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor } from '../../../context.ts';
 import { id, parseInput, text } from '../../common/lib/input.ts';
 import { dealUpdated, type DealChanges } from '../../deals/lib/deal-events.ts';
-import { actorId, commitDealChange, lockDealForChange, writeWithEvents, type Tx } from '../../deals/services/deal-changes.ts';
+import { actorId, commitDealChange, lockDealForChange, writeWithEvents, type DealGuard, type Tx } from '../../deals/services/deal-changes.ts';
 
 /** Most collaborators, and most contacts, a deal can have. */
 export const MAX_DEAL_PEOPLE = 100;
@@ -39,11 +39,11 @@ export interface DealPeopleServiceDeps {
 }
 
 export interface DealPeopleService {
-  addCollaborator(tenantId: string, actor: Actor, dealId: string, userId: string, expectedVersion?: number | null): Promise<DealModel>;
-  removeCollaborator(tenantId: string, actor: Actor, dealId: string, userId: string, expectedVersion?: number | null): Promise<DealModel>;
+  addCollaborator(tenantId: string, actor: Actor, dealId: string, userId: string, expectedVersion?: number | null, guard?: DealGuard): Promise<DealModel>;
+  removeCollaborator(tenantId: string, actor: Actor, dealId: string, userId: string, expectedVersion?: number | null, guard?: DealGuard): Promise<DealModel>;
   /** Links a contact, or changes the role and primary flag of a linked one. */
-  addContact(tenantId: string, actor: Actor, dealId: string, input: DealContactInput, expectedVersion?: number | null): Promise<DealModel>;
-  removeContact(tenantId: string, actor: Actor, dealId: string, contactId: string, expectedVersion?: number | null): Promise<DealModel>;
+  addContact(tenantId: string, actor: Actor, dealId: string, input: DealContactInput, expectedVersion?: number | null, guard?: DealGuard): Promise<DealModel>;
+  removeContact(tenantId: string, actor: Actor, dealId: string, contactId: string, expectedVersion?: number | null, guard?: DealGuard): Promise<DealModel>;
 }
 
 export function createDealPeopleService(deps: DealPeopleServiceDeps): DealPeopleService {
@@ -56,11 +56,12 @@ export function createDealPeopleService(deps: DealPeopleServiceDeps): DealPeople
     actor: Actor,
     dealId: string,
     expectedVersion: number | null | undefined,
+    guard: DealGuard | undefined,
     apply: (tx: Tx, deal: DealModel) => Promise<DealChanges | null>,
   ): Promise<DealModel> {
     const version = parseInput(versionSchema, expectedVersion, 'expectedVersion');
     return writeWithEvents(deps.prisma, tenantId, deps.eventsCommitted, async (tx, events) => {
-      const current = await lockDealForChange(tx, tenantId, dealId, { version });
+      const current = await lockDealForChange(tx, tenantId, dealId, { version }, guard);
       const changed = await apply(tx, current);
       if (changed === null) return current;
       return commitDealChange(tx, tenantId, actor, current, { data: {}, board: 'DEAL_UPDATED', event: (deal) => dealUpdated(tenantId, actor, changed, deal) }, events);
@@ -68,9 +69,9 @@ export function createDealPeopleService(deps: DealPeopleServiceDeps): DealPeople
   }
 
   return {
-    addCollaborator(tenantId, actor, dealId, userId, expectedVersion) {
+    addCollaborator(tenantId, actor, dealId, userId, expectedVersion, guard) {
       const user = parseInput(id(), userId, 'userId');
-      return change(tenantId, actor, dealId, expectedVersion, async (tx, deal) => {
+      return change(tenantId, actor, dealId, expectedVersion, guard, async (tx, deal) => {
         const existing = await tx.dealCollaborator.findMany({ where: { tenantId, dealId: deal.id }, select: { userId: true } });
         if (existing.some((row) => row.userId === user)) return null;
         if (existing.length >= MAX_DEAL_PEOPLE) throw badInput(`userId: a deal has at most ${MAX_DEAL_PEOPLE} collaborators`, 'userId');
@@ -79,19 +80,19 @@ export function createDealPeopleService(deps: DealPeopleServiceDeps): DealPeople
       });
     },
 
-    removeCollaborator(tenantId, actor, dealId, userId, expectedVersion) {
+    removeCollaborator(tenantId, actor, dealId, userId, expectedVersion, guard) {
       const user = parseInput(id(), userId, 'userId');
-      return change(tenantId, actor, dealId, expectedVersion, async (tx, deal) => {
+      return change(tenantId, actor, dealId, expectedVersion, guard, async (tx, deal) => {
         const { count } = await tx.dealCollaborator.deleteMany({ where: { tenantId, dealId: deal.id, userId: user } });
         return count === 0 ? null : { collaborator: { from: user, to: null } };
       });
     },
 
-    addContact(tenantId, actor, dealId, input, expectedVersion) {
+    addContact(tenantId, actor, dealId, input, expectedVersion, guard) {
       const valid = parseInput(contactSchema, input);
       const role = valid.role ?? null;
       const isPrimary = valid.isPrimary ?? false;
-      return change(tenantId, actor, dealId, expectedVersion, async (tx, deal) => {
+      return change(tenantId, actor, dealId, expectedVersion, guard, async (tx, deal) => {
         const linked = await tx.dealContact.findMany({ where: { tenantId, dealId: deal.id } });
         const existing = linked.find((row) => row.contactId === valid.contactId);
         if (existing && existing.role === role && existing.isPrimary === isPrimary) return null;
@@ -107,9 +108,9 @@ export function createDealPeopleService(deps: DealPeopleServiceDeps): DealPeople
       });
     },
 
-    removeContact(tenantId, actor, dealId, contactId, expectedVersion) {
+    removeContact(tenantId, actor, dealId, contactId, expectedVersion, guard) {
       const contact = parseInput(id(), contactId, 'contactId');
-      return change(tenantId, actor, dealId, expectedVersion, async (tx, deal) => {
+      return change(tenantId, actor, dealId, expectedVersion, guard, async (tx, deal) => {
         const { count } = await tx.dealContact.deleteMany({ where: { tenantId, dealId: deal.id, contactId: contact } });
         return count === 0 ? null : { contact: { from: contact, to: null } };
       });

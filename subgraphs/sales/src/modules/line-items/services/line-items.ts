@@ -13,7 +13,7 @@ import type { Actor } from '../../../context.ts';
 import { id, parseInput, text } from '../../common/lib/input.ts';
 import { dealUpdated, type DealChanges } from '../../deals/lib/deal-events.ts';
 import { MAX_AMOUNT_MINOR, MoneyError, parseAmount, parseCurrency } from '../../deals/lib/money.ts';
-import { commitDealChange, lockDealForChange, writeWithEvents, type Tx } from '../../deals/services/deal-changes.ts';
+import { commitDealChange, lockDealForChange, writeWithEvents, type DealGuard, type Tx } from '../../deals/services/deal-changes.ts';
 import { checkRate, dealAmountOf, exactLine, LineItemError, parseQuantity, QUANTITY_SCALE, type Discount, type LineFigures } from '../lib/line-math.ts';
 
 /** Most lines a deal can have. */
@@ -124,7 +124,7 @@ export interface LineItemService {
    * other than `expectedVersion` → CONFLICT with the current values; a bad line → BAD_USER_INPUT
    * naming it. Lines equal to the current ones → the deal unchanged, no event.
    */
-  set(tenantId: string, actor: Actor, dealId: string, expectedVersion: number, items: readonly LineItemInput[]): Promise<DealModel>;
+  set(tenantId: string, actor: Actor, dealId: string, expectedVersion: number, items: readonly LineItemInput[], guard?: DealGuard): Promise<DealModel>;
 }
 
 export function createLineItemService(deps: LineItemServiceDeps): LineItemService {
@@ -182,11 +182,11 @@ export function createLineItemService(deps: LineItemServiceDeps): LineItemServic
   }
 
   return {
-    async set(tenantId, actor, dealId, expectedVersion, items) {
+    async set(tenantId, actor, dealId, expectedVersion, items, guard) {
       if (!Number.isInteger(expectedVersion) || expectedVersion < 1) throw badInput('expectedVersion must be a whole number of at least 1', 'expectedVersion');
       const valid = parseInput(itemsSchema, items, 'items');
       return writeWithEvents(deps.prisma, tenantId, deps.eventsCommitted, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, { version: expectedVersion });
+        const current = await lockDealForChange(tx, tenantId, dealId, { version: expectedVersion }, guard);
         const existing = await tx.dealLineItem.findMany({ where: { tenantId, dealId: current.id }, orderBy: { position: 'asc' } });
         const rows = await resolveLines(tx, tenantId, current, valid, existing);
         const before = existing.map(rowOf);
