@@ -227,9 +227,8 @@ if (inProcess) for (const d of domains) for (const sql of stack.subgraphs[d].dat
 
 // let the last events arrive: until every expected message is in, or 20 s without a new one
 const committedPerTenant = new Map<number, number>();
-for (const r of writes.records) if (r.ok) committedPerTenant.set(tenantOfKey(r.key), (committedPerTenant.get(tenantOfKey(r.key)) ?? 0) + 1);
-for (const r of warmup.records) if (r.ok) committedPerTenant.set(tenantOfKey(r.key), (committedPerTenant.get(tenantOfKey(r.key)) ?? 0) + 1);
 // the workers count every receipt, the warm-up's included
+for (const r of [...warmup.records, ...writes.records]) if (r.ok) committedPerTenant.set(tenantOfKey(r.key), (committedPerTenant.get(tenantOfKey(r.key)) ?? 0) + 1);
 const expectedTotal = subscribers.reduce((n, s) => n + (committedPerTenant.get(s.tenant) ?? 0), 0);
 const countReceived = async () => {
   const counts = await Promise.all(

@@ -117,12 +117,10 @@ export async function authorizeDeal(
   change: { ownerId?: string | null } = {},
 ): Promise<void> {
   const { db } = requireTenant(ctx);
-  const who = principal(ctx);
+  const check = dealGuard(ctx, action);
   const deal = isUuid(dealId) ? await db.deal.findFirst({ where: { id: dealId }, select: { ownerId: true } }) : null;
-  guard(() => {
-    if (deal) assertCan(who, 'deal', action, deal);
-    if (change.ownerId !== undefined) assertCan(who, 'deal', action, { ownerId: change.ownerId });
-  });
+  if (deal) check(deal);
+  if (change.ownerId !== undefined) check({ ownerId: change.ownerId });
 }
 
 /**
@@ -132,8 +130,9 @@ export async function authorizeDeal(
  */
 export function dealGuard(ctx: Context, action: 'update' | 'delete', change: { ownerId?: string | null } = {}): (deal: { ownerId: string | null }) => void {
   const who = principal(ctx);
-  if (change.ownerId !== undefined) guard(() => assertCan(who, 'deal', action, { ownerId: change.ownerId }));
-  return (deal) => guard(() => assertCan(who, 'deal', action, deal));
+  const check = (deal: { ownerId: string | null }) => guard(() => assertCan(who, 'deal', action, deal));
+  if (change.ownerId !== undefined) check({ ownerId: change.ownerId });
+  return check;
 }
 
 /**

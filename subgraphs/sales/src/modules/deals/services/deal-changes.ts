@@ -70,11 +70,10 @@ export type DealGuard = (deal: DealModel) => void;
  */
 export async function lockDealForChange(tx: Tx, tenantId: string, dealId: string, expected: Expectation = {}, guard?: DealGuard): Promise<DealModel> {
   if (!isId(dealId)) throw notFound('Deal', dealId);
-  const pipelineId = await lockPipelineOfDeal(tx, tenantId, dealId);
-  const current = pipelineId === null ? null : await readDeal(tx, tenantId, dealId);
+  // a deal never leaves its pipeline: the lock taken is the current deal's
+  const locked = (await lockPipelineOfDeal(tx, tenantId, dealId)) !== null;
+  const current = locked ? await readDeal(tx, tenantId, dealId) : null;
   if (!current) throw notFound('Deal', dealId);
-  // A deal never leaves its pipeline, so the lock taken is the current deal's.
-  if (current.pipelineId !== pipelineId) throw new Error(`Deal ${dealId} is in pipeline ${current.pipelineId}, not in the pipeline locked (${pipelineId})`);
   guard?.(current);
   const stale = staleExpectation(current, expected);
   if (stale) throw conflictWith(current, stale);
