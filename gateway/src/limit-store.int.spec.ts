@@ -7,10 +7,28 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@crm/runtime';
 import { BatchedLimitStore } from './batched-limit-store.ts';
-import { RedisLimitStore } from './limit-store.ts';
+import { RedisLimitStore, type LimitStore, type WindowResult } from './limit-store.ts';
 
 const MINUTE = 60_000;
 const start = Date.now() - (Date.now() % MINUTE) + 20_000;
+
+/** Three requests, each counted in a tenant window (limit 2) and a user window at once. */
+async function tenantAndUserThrice(store: LimitStore, userLimit: number): Promise<WindowResult[][]> {
+  const entries = [
+    { key: 'tenant', limit: 2 },
+    { key: 'user', limit: userLimit },
+  ];
+  const results = [];
+  for (let i = 0; i < 3; i++) results.push(await store.hitAll(entries, MINUTE, start));
+  return results;
+}
+const allowedAndUsed = (results: WindowResult[][]) => results.map((r) => r.map((w) => [w.allowed, w.used]));
+/** `allowedAndUsed` of `tenantAndUserThrice` */
+const ALL_OR_NONE = [
+  [[true, 1], [true, 1]],
+  [[true, 2], [true, 2]],
+  [[false, 2], [false, 2]], // refused by the tenant window; the user window did not count it
+];
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error('integration tests need REDIS_URL (source scripts/lib/real-env.sh)');
 
@@ -32,17 +50,8 @@ describe('RedisLimitStore', () => {
 
   it('counts several windows at once, in all of them or in none', async () => {
     const store = new RedisLimitStore(redis, createLogger('test', 'silent'), { prefix: `test:${randomUUID()}:`, timeoutMs: 5_000 });
-    const entries = [
-      { key: 'tenant', limit: 2 },
-      { key: 'user', limit: 5 },
-    ];
-    const results = [];
-    for (let i = 0; i < 3; i++) results.push(await store.hitAll(entries, MINUTE, start));
-    expect(results.map((r) => r.map((w) => [w.allowed, w.used]))).toEqual([
-      [[true, 1], [true, 1]],
-      [[true, 2], [true, 2]],
-      [[false, 2], [false, 2]], // refused by the tenant window; the user window did not count it
-    ]);
+    const results = await tenantAndUserThrice(store, 5);
+    expect(allowedAndUsed(results)).toEqual(ALL_OR_NONE);
     expect(results[2]![0]!.retryAfterMs).toBeGreaterThan(0);
   });
 
@@ -98,17 +107,7 @@ describe('BatchedLimitStore', () => {
 
   it('counts several windows at once, in all of them or in none', async () => {
     const [{ store, prefix }] = replicas(1) as [ReturnType<typeof replicas>[0]];
-    const entries = [
-      { key: 'tenant', limit: 2 },
-      { key: 'user', limit: 50 },
-    ];
-    const results = [];
-    for (let i = 0; i < 3; i++) results.push(await store.hitAll(entries, MINUTE, start));
-    expect(results.map((r) => r.map((w) => [w.allowed, w.used]))).toEqual([
-      [[true, 1], [true, 1]],
-      [[true, 2], [true, 2]],
-      [[false, 2], [false, 2]],
-    ]);
+    expect(allowedAndUsed(await tenantAndUserThrice(store, 50))).toEqual(ALL_OR_NONE);
     await store.flush();
     expect([await stored(prefix, 'tenant'), await stored(prefix, 'user')]).toEqual([2, 2]);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBus } from './bus.ts';
+import type { EventBus, SubscribeOptions } from './bus.ts';
 import { createEvent, dlqTopicOf, type EventEnvelope } from './envelope.ts';
 import { DLQ_HEADERS, EVENT_HEADERS, createKafkaBus } from './kafka-bus.ts';
 
@@ -54,6 +54,22 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 30_000)
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Publishes an event, subscribes `subscriber` with `options`, and once the subscription is ready
+ * publishes another and waits until one event has arrived: what was received, and the second event.
+ */
+async function aroundReady(subscriber: EventBus, topic: string, options: Omit<SubscribeOptions, 'topics' | 'handler'>) {
+  const tenantId = randomUUID();
+  const [before, after] = [event(tenantId, 'deal-1', 1), event(tenantId, 'deal-1', 2)];
+  await bus.publish(topic, [before]);
+  const received: string[] = [];
+  const subscription = await subscriber.subscribe({ ...options, topics: [topic], handler: async (e) => void received.push(e.id) });
+  await subscription.ready;
+  await subscriber.publish(topic, [after]);
+  await until(() => received.length === 1, 'the event published after ready');
+  return { received, after, subscription };
 }
 
 beforeAll(async () => {
@@ -191,38 +207,16 @@ describe('Kafka event bus', () => {
   });
 
   it('a group starting from the latest offset receives everything published once it is ready', async () => {
-    const topic = freshTopic('latest');
-    const tenantId = randomUUID();
-    const before = event(tenantId, 'deal-1', 1);
-    const after = event(tenantId, 'deal-1', 2);
-    await bus.publish(topic, [before]);
-    const received: string[] = [];
-    const subscription = await bus.subscribe({
-      groupId: `live-${run}`,
-      topics: [topic],
-      fromBeginning: false,
-      handler: async (e) => void received.push(e.id),
-    });
-    await subscription.ready;
-    await bus.publish(topic, [after]);
-    await until(() => received.length === 1, 'the event published after ready');
+    const { received, after, subscription } = await aroundReady(bus, freshTopic('latest'), { groupId: `live-${run}`, fromBeginning: false });
     expect(received).toEqual([after.id]);
     await subscription.stop();
   });
 
   it('suffixes group ids and starts new groups at the end of their topics when the bus is told to (a shared cluster)', async () => {
     const topic = freshTopic('shared-cluster');
-    const tenantId = randomUUID();
-    const before = event(tenantId, 'deal-1', 1);
-    const after = event(tenantId, 'deal-1', 2);
-    await bus.publish(topic, [before]);
     const staging = createKafkaBus({ brokers: [BROKER], clientId: `staging-${run}`, consumerGroups: { suffix: '.staging', newGroupsStart: 'latest' } });
-    const received: string[] = [];
     // the subscription asks for the topic's history (the default); the bus's setting wins for a new group
-    const subscription = await staging.subscribe({ groupId: `audit-${run}`, topics: [topic], handler: async (e) => void received.push(e.id) });
-    await subscription.ready;
-    await staging.publish(topic, [after]);
-    await until(() => received.length === 1, 'the event published after ready');
+    const { received, after } = await aroundReady(staging, topic, { groupId: `audit-${run}` });
     expect(received).toEqual([after.id]);
     await until(() => staging.consumerLag().some((l) => l.topic === topic), 'a lag reading');
     expect(new Set(staging.consumerLag().map((l) => l.groupId))).toEqual(new Set([`audit-${run}.staging`]));
