@@ -123,7 +123,11 @@ describe('pipelineBoard, per subscriber', () => {
       // the outsider's stream is live (its own tenant's move arrives) but carries nothing of acme's
       await move(globex, globex.repDeals[0]!.id, globex.open[1]!.id);
       expect((await eventOf(outsider, 'DEAL_MOVED', globex.repDeals[0]!.id)).deal?.name).toBe('globex deal 0');
-      expect(events(outsider).map((e) => e.dealId)).toEqual([globex.repDeals[0]!.id]);
+      // the seed's own DEAL_CREATED events may still be on their way when the outsider subscribes:
+      // whatever reaches the outsider is a globex deal, and the acme changes above never do
+      const globexDeals = new Set([...globex.repDeals, globex.adminDeal].map((d) => d.id));
+      expect(events(outsider).filter((e) => !globexDeals.has(e.dealId))).toEqual([]);
+      expect(events(outsider).filter((e) => e.type === 'DEAL_MOVED').map((e) => e.dealId)).toEqual([globex.repDeals[0]!.id]);
       expect(events(rep).some((e) => e.dealId === globex.repDeals[0]!.id)).toBe(false);
     } finally {
       await Promise.all([rep.close(), manager.close(), outsider.close()]);
