@@ -107,23 +107,6 @@ export function amountVisible(ctx: Pick<Context, 'identity' | 'tenantId'>, owner
 }
 
 /**
- * FORBIDDEN unless the caller may `action` the deal (and, when `ownerId` is given, hand it to that
- * owner). A deal that is not one of the tenant's is left to the service (NOT_FOUND there).
- */
-export async function authorizeDeal(
-  ctx: Context,
-  action: 'update' | 'delete',
-  dealId: string,
-  change: { ownerId?: string | null } = {},
-): Promise<void> {
-  const { db } = requireTenant(ctx);
-  const check = dealGuard(ctx, action);
-  const deal = isUuid(dealId) ? await db.deal.findFirst({ where: { id: dealId }, select: { ownerId: true } }) : null;
-  if (deal) check(deal);
-  if (change.ownerId !== undefined) check({ ownerId: change.ownerId });
-}
-
-/**
  * FORBIDDEN unless the caller may `action` the deal, decided by the write itself on the deal it
  * read under the pipeline lock (see `lockDealForChange`): no read of its own, and a concurrent
  * reassignment cannot slip between the check and the change. A change of owner is checked at once.

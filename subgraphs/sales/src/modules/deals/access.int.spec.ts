@@ -161,6 +161,49 @@ describe('changing deals by scope', () => {
     expect(await version(t.deals.mate.id)).toBe(before + 5);
   });
 
+  it('upserts an existing deal all or nothing: refused outside the scope, renamed and moved together within it', async () => {
+    const t = await seed();
+    const other = await h.subgraph.services.pipelines.create(t.tenantId, h.actor(), { name: 'Other', stages: STAGES });
+    const stages = (await h.call<{ pipeline: { stages: { id: string }[] } }>('query($id: ID!) { pipeline(id: $id) { stages { id } } }', { id: t.pipeline.id }, t.who.admin)).data!.pipeline.stages;
+    type Row = { outcome: string; deal: { name: string; version: number; stage: { id: string } } | null; error: { code: string; field: string | null } | null };
+    const upsert = async (as: CallOptions, inputs: Record<string, unknown>[]) => {
+      const result = await h.call<{ upsertDeals: Row[] }>('mutation($inputs: [UpsertDealInput!]!) { upsertDeals(inputs: $inputs) { outcome deal { name version stage { id } } error { code field } } }', { inputs }, as);
+      expect(result.errors).toBeUndefined();
+      return result.data!.upsertDeals.map((row) => [row.outcome, row.error?.code ?? null, row.error?.field ?? null]);
+    };
+    const state = async (dealId: string) => (await h.call<{ deal: { name: string; version: number; stage: { id: string } } }>('query($id: ID!) { deal(id: $id) { name version stage { id } } }', { id: dealId }, t.who.admin)).data!.deal;
+    const before = await state(t.deals.mate.id);
+
+    expect(
+      await upsert(t.who.rep, [
+        { id: t.deals.mate.id, name: 'taken', stageId: stages[1]!.id },
+        { id: t.deals.rep.id, ownerId: t.ids.stranger },
+        // within the scope, but the move cannot be made: the rename is not written either
+        { id: t.deals.rep.id, name: 'renamed, then refused', stageId: other.stages[1]!.id },
+        { id: t.deals.rep.id, name: 'renamed, other pipeline', pipelineId: other.id },
+      ]),
+    ).toEqual([
+      ['FAILED', 'FORBIDDEN', 'inputs.0'],
+      ['FAILED', 'FORBIDDEN', 'inputs.1'],
+      ['FAILED', 'BAD_USER_INPUT', 'inputs.2.stageId'],
+      ['FAILED', 'BAD_USER_INPUT', 'inputs.3.pipelineId'],
+    ]);
+    expect(await state(t.deals.mate.id)).toEqual(before);
+    expect(await state(t.deals.rep.id)).toMatchObject({ name: 'of rep', version: 1 });
+
+    // a rename and a move are one change of the deal: two board events, one after the other
+    expect(await upsert(t.who.rep, [{ id: t.deals.rep.id, name: 'moved on', stageId: stages[1]!.id, expectedVersion: 1 }])).toEqual([['UPDATED', null, null]]);
+    expect(await state(t.deals.rep.id)).toEqual({ name: 'moved on', version: 3, stage: { id: stages[1]!.id } });
+    const changes = await h.call<{ pipelineBoardChanges: { events: { type: string; dealId: string; sequence: string }[] } }>(
+      'query($p: ID!) { pipelineBoardChanges(pipelineId: $p, afterSequence: "0", first: 100) { events { type dealId sequence } } }',
+      { p: t.pipeline.id },
+      t.who.rep,
+    );
+    const events = changes.data!.pipelineBoardChanges.events.filter((event) => event.dealId === t.deals.rep.id && event.type !== 'DEAL_CREATED');
+    expect(events.map((event) => event.type)).toEqual(['DEAL_UPDATED', 'DEAL_MOVED']);
+    expect(Number(events[1]!.sequence)).toBe(Number(events[0]!.sequence) + 1);
+  });
+
   it('lets a rep create only their own deals, and a manager deals of the team', async () => {
     const t = await seed();
     const refused = await h.call(

@@ -1,5 +1,5 @@
 import type { DealConnectionResolvers, MutationResolvers, QueryResolvers } from '../../../__generated__/resolvers-types.ts';
-import { actorOf, amountOwners, authorizeDeal, dealScope, ownerOfNewDeal, requireTenant, type Context } from '../../../context.ts';
+import { actorOf, amountOwners, dealGuard, dealScope, ownerOfNewDeal, requireTenant, type Context } from '../../../context.ts';
 import { primeDeals } from '../../../loaders.ts';
 import { missingReferences } from '../../../references.ts';
 import type { BatchResult } from '@crm/runtime';
@@ -11,14 +11,13 @@ import { groupDeals, listDeals } from '../services/deal-list.ts';
 const calendarDate = (value: unknown): string | null | undefined => (value === undefined ? undefined : (value as string | null));
 
 function batchDeps(ctx: Context): DealBatchDeps {
-  const { tenantId, db } = requireTenant(ctx);
+  const { tenantId } = requireTenant(ctx);
   return {
     deals: ctx.services.deals,
     tenantId,
-    db,
     actor: actorOf(ctx),
     access: {
-      authorizeUpdate: (dealId, ownerId) => authorizeDeal(ctx, 'update', dealId, ownerId === undefined ? {} : { ownerId }),
+      updateGuard: (ownerId) => dealGuard(ctx, 'update', ownerId === undefined ? {} : { ownerId }),
       ownerOfNew: (requested) => ownerOfNewDeal(ctx, requested),
       missingReferences: (references) => missingReferences(ctx, references),
     },

@@ -7,15 +7,18 @@
 import { badInput, MAX_BATCH_ITEMS } from '@crm/runtime';
 import { referenceKey, refusedReference, type Reference } from '../../../references.ts';
 import type { DealModel } from '../../../__generated__/prisma/models.ts';
-import type { Actor, TenantDb } from '../../../context.ts';
-import { isId } from '../../common/lib/input.ts';
+import type { Actor } from '../../../context.ts';
 import { runBatch, type BatchResult } from '@crm/runtime';
+import type { DealGuard } from './deal-changes.ts';
 import type { CreateDealInput, DealService, UpdateDealInput } from './deals.ts';
 
 /** The caller's permissions, as the batch needs them (see context.ts). */
 export interface DealBatchAccess {
-  /** FORBIDDEN unless the caller may update the deal (and hand it to `ownerId` when given). */
-  authorizeUpdate(dealId: string, ownerId: string | null | undefined): Promise<void>;
+  /**
+   * The check of the caller's right to update a deal, decided by the write on the deal as read
+   * under its lock (see `lockDealForChange`). Handing it to `ownerId`, when given, is checked at once (FORBIDDEN).
+   */
+  updateGuard(ownerId: string | null | undefined): DealGuard;
   /** The owner a new deal gets (FORBIDDEN for an owner outside the caller's scope). */
   ownerOfNew(requested: string | null | undefined): string | null;
   /** The `referenceKey`s of the referenced records that are not the tenant's: one check for all of them. */
@@ -64,8 +67,6 @@ export interface DealBatchDeps {
   tenantId: string;
   actor: Actor;
   access: DealBatchAccess;
-  /** The caller's tenant-scoped client, to check an upsert's stage and pipeline before writing. */
-  db: TenantDb;
   onInternal?: (error: unknown) => void;
 }
 
@@ -89,9 +90,9 @@ export async function updateDeals(deps: DealBatchDeps, items: readonly UpdateDea
   return runBatch(
     items,
     async (item) => {
-      await deps.access.authorizeUpdate(item.id, item.input.ownerId);
+      const guard = deps.access.updateGuard(item.input.ownerId);
       refuseForeign(missing, item.input);
-      return { outcome: 'UPDATED', record: await deps.deals.update(deps.tenantId, deps.actor, item.id, item.input, { version: item.expectedVersion }) };
+      return { outcome: 'UPDATED', record: await deps.deals.update(deps.tenantId, deps.actor, item.id, item.input, { version: item.expectedVersion }, guard) };
     },
     { fieldOf: (index, name) => (name === 'expectedVersion' || name === 'id' ? `inputs.${index}.${name}` : field('input.')(index, name)), onInternal: deps.onInternal },
   );
@@ -123,36 +124,8 @@ async function upsertOne(deps: DealBatchDeps, item: UpsertDealItem, missing: Set
     };
     return { outcome: 'CREATED', record: await deps.deals.create(deps.tenantId, deps.actor, input) };
   }
-  await deps.access.authorizeUpdate(id, fields.ownerId);
+  const guard = deps.access.updateGuard(fields.ownerId);
   refuseForeign(missing, fields);
-  const move = await checkUpsertMove(deps.db, id, pipelineId, stageId);
   const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as UpdateDealInput;
-  let record: DealModel | null = null;
-  let version = expectedVersion;
-  if (Object.keys(changes).length > 0 || !move) {
-    record = await deps.deals.update(deps.tenantId, deps.actor, id, changes, { version });
-    version = record.version;
-  }
-  if (move) record = await deps.deals.move(deps.tenantId, deps.actor, id, stageId!, { version });
-  return { outcome: 'UPDATED', record: record! };
-}
-
-/**
- * Checks an upsert's `pipelineId` and `stageId` against the deal before anything is written, so
- * an item that would fail to move changes nothing. True when the deal is to move to another stage.
- */
-async function checkUpsertMove(db: TenantDb, id: string, pipelineId: string | null | undefined, stageId: string | null | undefined): Promise<boolean> {
-  if (pipelineId == null && stageId == null) return false;
-  if (pipelineId != null && !isId(pipelineId)) throw badInput('pipelineId must be an id (uuid)', 'pipelineId');
-  if (stageId != null && !isId(stageId)) throw badInput('stageId must be an id (uuid)', 'stageId');
-  if (!isId(id)) return false; // the update reports it
-  const deal = await db.deal.findFirst({ where: { id, deletedAt: null }, select: { pipelineId: true, stageId: true, status: true } });
-  if (!deal) return false; // the update reports NOT_FOUND
-  if (pipelineId != null && pipelineId !== deal.pipelineId) throw badInput('pipelineId cannot change: a deal stays in its pipeline', 'pipelineId');
-  if (stageId == null || stageId === deal.stageId) return false;
-  const stage = await db.stage.findFirst({ where: { id: stageId }, select: { pipelineId: true, kind: true, archivedAt: true } });
-  if (!stage || stage.pipelineId !== deal.pipelineId || stage.archivedAt) throw badInput('stageId is not an active stage of the deal\'s pipeline', 'stageId');
-  if (stage.kind !== 'OPEN') throw badInput('stageId is a won or lost stage: use markDealWon / markDealLost', 'stageId');
-  if (deal.status !== 'OPEN') throw badInput('stageId: a won or lost deal is moved with reopenDeal', 'stageId');
-  return true;
+  return { outcome: 'UPDATED', record: await deps.deals.updateAndMove(deps.tenantId, deps.actor, id, changes, { pipelineId, stageId }, { version: expectedVersion }, guard) };
 }

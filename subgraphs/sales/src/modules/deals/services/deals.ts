@@ -156,6 +156,22 @@ export interface DealService {
    * a closed deal or a stale expectation → CONFLICT; its current stage → unchanged, no event.
    */
   move(tenantId: string, actor: Actor, dealId: string, stageId: string, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
+  /**
+   * An upsert's change of an existing deal, all or nothing in one transaction: `update`, then a
+   * move to `target.stageId` when it names another stage (`sales.deal.updated`, then
+   * `sales.deal.stage_changed`). `target.pipelineId`, when given, must be the deal's (a deal stays
+   * in its pipeline); a target stage that is not an active open stage of it, or a won or lost deal
+   * to move, → BAD_USER_INPUT `stageId`.
+   */
+  updateAndMove(
+    tenantId: string,
+    actor: Actor,
+    dealId: string,
+    input: UpdateDealInput,
+    target: { pipelineId?: string | null; stageId?: string | null },
+    expected?: Expectation,
+    guard?: DealGuard,
+  ): Promise<DealModel>;
   /** Marks an open deal won or lost: moves it to the pipeline's WON / LOST stage; emits `sales.deal.won` / `sales.deal.lost`. */
   close(tenantId: string, actor: Actor, dealId: string, outcome: 'WON' | 'LOST', reason: string | null | undefined, expected?: Expectation, guard?: DealGuard): Promise<DealModel>;
   /** Reopens a won or lost deal into an open stage of its pipeline; emits `sales.deal.reopened`. */
@@ -184,6 +200,52 @@ export function createDealService(deps: DealServiceDeps): DealService {
       throw badInput(`${field} is a ${stage.kind.toLowerCase()} stage: use markDeal${stage.kind === 'WON' ? 'Won' : 'Lost'} to close a deal`, field);
     }
     return stage;
+  }
+
+  /** An update's input, checked before any transaction opens (a new currency parsed). */
+  function parseUpdate(input: UpdateDealInput) {
+    const valid = parseInput(updateDealSchema, input);
+    return { valid, newCurrency: valid.currency === undefined ? undefined : checked(() => parseCurrency(valid.currency!)) };
+  }
+
+  /** Changes the given fields of `current` (read under its pipeline lock); unchanged → `current`, no event. */
+  async function applyUpdate(tx: Tx, tenantId: string, actor: Actor, current: DealModel, { valid, newCurrency }: ReturnType<typeof parseUpdate>, events: EventEnvelope[]): Promise<DealModel> {
+    const currency = newCurrency ?? current.currency;
+    // A new currency without a new amount keeps the amount's figure ("10.50" USD → "10.50" EUR).
+    const amountMinor =
+      valid.amount === undefined && currency === current.currency
+        ? current.amountMinor
+        : checked(() => parseAmount(valid.amount ?? formatAmount(current.amountMinor, current.currency), currency));
+    // While a deal has line items its amount is theirs (and their prices are in its currency).
+    if ((amountMinor !== current.amountMinor || currency !== current.currency) && (await hasLineItems(tx, tenantId, current.id))) {
+      const field = currency !== current.currency ? 'currency' : 'amount';
+      throw badInput(`${field} cannot be set on a deal with line items: its amount is derived from them (use setDealLineItems)`, field);
+    }
+    const next = {
+      name: valid.name ?? current.name,
+      amountMinor,
+      currency,
+      ownerId: valid.ownerId === undefined ? current.ownerId : valid.ownerId,
+      accountId: valid.accountId === undefined ? current.accountId : valid.accountId,
+      expectedCloseDate: valid.expectedCloseDate === undefined ? current.expectedCloseDate : valid.expectedCloseDate,
+    };
+    const changed = diffDeal(current, next);
+    if (Object.keys(changed).length === 0) return current;
+    return commitDealChange(tx, tenantId, actor, current, {
+      data: next,
+      board: 'DEAL_UPDATED',
+      event: (deal) => dealUpdated(tenantId, actor, changed, deal),
+    }, events);
+  }
+
+  /** Moves open `current` (read under its pipeline lock) to `stage`, an open stage of its pipeline. */
+  function applyMove(tx: Tx, tenantId: string, actor: Actor, current: DealModel, stage: StageModel, events: EventEnvelope[]): Promise<DealModel> {
+    return commitDealChange(tx, tenantId, actor, current, {
+      data: {},
+      toStageId: stage.id,
+      board: 'DEAL_MOVED',
+      event: (deal) => dealStageChanged(tenantId, actor, current.stageId, deal),
+    }, events);
   }
 
   /** The history row of a deal created in `stageId`. */
@@ -307,38 +369,9 @@ export function createDealService(deps: DealServiceDeps): DealService {
     },
 
     async update(tenantId, actor, dealId, input, expected, guard) {
-      const valid = parseInput(updateDealSchema, input);
+      const change = parseUpdate(input);
       const expect = expectation(expected);
-      const newCurrency = valid.currency === undefined ? undefined : checked(() => parseCurrency(valid.currency!));
-      return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
-        const currency = newCurrency ?? current.currency;
-        // A new currency without a new amount keeps the amount's figure ("10.50" USD → "10.50" EUR).
-        const amountMinor =
-          valid.amount === undefined && currency === current.currency
-            ? current.amountMinor
-            : checked(() => parseAmount(valid.amount ?? formatAmount(current.amountMinor, current.currency), currency));
-        // While a deal has line items its amount is theirs (and their prices are in its currency).
-        if ((amountMinor !== current.amountMinor || currency !== current.currency) && (await hasLineItems(tx, tenantId, current.id))) {
-          const field = currency !== current.currency ? 'currency' : 'amount';
-          throw badInput(`${field} cannot be set on a deal with line items: its amount is derived from them (use setDealLineItems)`, field);
-        }
-        const next = {
-          name: valid.name ?? current.name,
-          amountMinor,
-          currency,
-          ownerId: valid.ownerId === undefined ? current.ownerId : valid.ownerId,
-          accountId: valid.accountId === undefined ? current.accountId : valid.accountId,
-          expectedCloseDate: valid.expectedCloseDate === undefined ? current.expectedCloseDate : valid.expectedCloseDate,
-        };
-        const changed = diffDeal(current, next);
-        if (Object.keys(changed).length === 0) return current;
-        return commitDealChange(tx, tenantId, actor, current, {
-          data: next,
-          board: 'DEAL_UPDATED',
-          event: (deal) => dealUpdated(tenantId, actor, changed, deal),
-        }, events);
-      });
+      return write(tenantId, async (tx, events) => applyUpdate(tx, tenantId, actor, await lockDealForChange(tx, tenantId, dealId, expect, guard), change, events));
     },
 
     async move(tenantId, actor, dealId, stageId, expected, guard) {
@@ -348,13 +381,23 @@ export function createDealService(deps: DealServiceDeps): DealService {
         const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
         if (current.stageId === target) return current;
         if (current.status !== 'OPEN') throw conflictWith(current, `it is ${current.status.toLowerCase()}: reopen it to move it`);
-        const stage = await openStageFor(tx, tenantId, current.pipelineId, target, 'stageId');
-        return commitDealChange(tx, tenantId, actor, current, {
-          data: {},
-          toStageId: stage.id,
-          board: 'DEAL_MOVED',
-          event: (deal) => dealStageChanged(tenantId, actor, current.stageId, deal),
-        }, events);
+        return applyMove(tx, tenantId, actor, current, await openStageFor(tx, tenantId, current.pipelineId, target, 'stageId'), events);
+      });
+    },
+
+    async updateAndMove(tenantId, actor, dealId, input, target, expected, guard) {
+      const change = parseUpdate(input);
+      const pipelineId = target.pipelineId == null ? null : parseInput(id(), target.pipelineId, 'pipelineId');
+      const stageId = target.stageId == null ? null : parseInput(id(), target.stageId, 'stageId');
+      const expect = expectation(expected);
+      return write(tenantId, async (tx, events) => {
+        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
+        if (pipelineId !== null && pipelineId !== current.pipelineId) throw badInput('pipelineId cannot change: a deal stays in its pipeline', 'pipelineId');
+        const moves = stageId !== null && stageId !== current.stageId;
+        if (moves && current.status !== 'OPEN') throw badInput('stageId: a won or lost deal is moved with reopenDeal', 'stageId');
+        const stage = moves ? await openStageFor(tx, tenantId, current.pipelineId, stageId, 'stageId') : null;
+        const updated = await applyUpdate(tx, tenantId, actor, current, change, events);
+        return stage ? applyMove(tx, tenantId, actor, updated, stage, events) : updated;
       });
     },
 

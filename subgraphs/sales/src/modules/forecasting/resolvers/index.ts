@@ -4,7 +4,7 @@ import { badInput } from '@crm/runtime';
 import type { ForecastCategory } from '../../../__generated__/prisma/enums.ts';
 import type { QuotaModel } from '../../../__generated__/prisma/models.ts';
 import type { DealResolvers, ForecastDealResolvers, QuotaResolvers, Resolvers } from '../../../__generated__/resolvers-types.ts';
-import { amountVisible, authorizeDeal, dealScope, principal, requireTenant, visibleDeal, type Context } from '../../../context.ts';
+import { amountVisible, dealGuard, dealScope, principal, requireTenant, visibleDeal, type Context } from '../../../context.ts';
 import { stageOfDeal } from '../../../loaders.ts';
 import { loadReferenced } from '../../common/lib/load.ts';
 import { formatAmount } from '../../deals/lib/money.ts';
@@ -153,9 +153,8 @@ export const resolvers: Resolvers = {
       return setQuota(db, principal(ctx), args, quotaTarget(ctx, tenantId));
     },
     setDealForecastCategory: async (_root, { dealId, category }, ctx) => {
-      const { db } = requireTenant(ctx);
-      await authorizeDeal(ctx, 'update', dealId);
-      await setDealCategory(db, principal(ctx), dealId, category ?? null);
+      const { tenantId, db } = requireTenant(ctx);
+      await setDealCategory(db, tenantId, principal(ctx), dealId, category ?? null, dealGuard(ctx, 'update'));
       ctx.loaders.dealById.clear(dealId);
       return loadReferenced(ctx.loaders.dealById, dealId, 'Deal');
     },

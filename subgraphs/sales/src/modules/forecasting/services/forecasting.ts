@@ -11,12 +11,13 @@
  */
 import { withTenantTransaction } from '@crm/db';
 import { matchesScope, scopeFilter, scopeOf, type Principal } from '@crm/authz';
-import { badInput, forbidden, notFound } from '@crm/runtime';
+import { badInput, forbidden } from '@crm/runtime';
 import type { Prisma, PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { ForecastCategory } from '../../../__generated__/prisma/enums.ts';
 import type { QuotaModel } from '../../../__generated__/prisma/models.ts';
 import type { TenantDb } from '../../../context.ts';
 import { MoneyError, parseAmount, parseCurrency } from '../../deals/lib/money.ts';
+import { lockDealForChange, type DealGuard } from '../../deals/services/deal-changes.ts';
 import {
   attainmentPercent,
   BEST_CASE_PROBABILITY,
@@ -130,14 +131,16 @@ function quotaScope(who: Principal): Prisma.QuotaWhereInput {
 }
 
 /** Sets (or with `null` clears) the category an open deal's owner chose. The caller is authorized by the resolver. */
-export async function setDealCategory(db: TenantDb, who: Principal, dealId: string, category: ForecastCategory | null): Promise<void> {
+export async function setDealCategory(db: TenantDb, tenantId: string, who: Principal, dealId: string, category: ForecastCategory | null, guard: DealGuard): Promise<void> {
   if (!isUuid(dealId)) throw badInput('dealId must be an id (uuid)', 'dealId');
-  const deal = await db.deal.findFirst({ where: { id: dealId, deletedAt: null }, select: { status: true } });
-  if (!deal) throw notFound('Deal', dealId);
-  if (category === 'CLOSED') throw badInput('category CLOSED cannot be chosen: a deal is CLOSED when it is won', 'category');
-  if (deal.status !== 'OPEN') throw badInput('category: a won or lost deal\'s category follows its outcome (reopen it first)', 'category');
-  if (category === null) await db.dealForecastCategory.deleteMany({ where: { dealId } });
-  else await db.dealForecastCategory.upsert({ where: { dealId }, create: { dealId, category, setById: who.userId } as Prisma.DealForecastCategoryUncheckedCreateInput, update: { category, setById: who.userId, setAt: new Date() } });
+  // under the deal's pipeline lock, like every deal writer: a deal won or reassigned meanwhile is seen as it is now
+  await db.$transaction(async (tx) => {
+    const deal = await lockDealForChange(tx, tenantId, dealId, {}, guard);
+    if (category === 'CLOSED') throw badInput('category CLOSED cannot be chosen: a deal is CLOSED when it is won', 'category');
+    if (deal.status !== 'OPEN') throw badInput('category: a won or lost deal\'s category follows its outcome (reopen it first)', 'category');
+    if (category === null) await tx.dealForecastCategory.deleteMany({ where: { dealId } });
+    else await tx.dealForecastCategory.upsert({ where: { dealId }, create: { dealId, category, setById: who.userId } as Prisma.DealForecastCategoryUncheckedCreateInput, update: { category, setById: who.userId, setAt: new Date() } });
+  });
 }
 
 /** The chosen categories of deals, by deal id (deals without a choice are absent). */
