@@ -7,7 +7,7 @@
  * `GET /bi/queries/<name-or-id>` runs a tenant's named persisted query for BI tools (JSON or CSV, ETags).
  * `PUT /files/uploads/<token>` and `GET /files/<id>?sig=` carry attachment bytes to and from the platform
  * (`files/useAttachmentRoutes.ts`); `POST /internal/records/readable` tells the platform whether a caller may read a record,
- * `POST /internal/records/exist` tells sales whether the records a write references are the tenant's.
+ * `POST /internal/records/exist` tells sales and customer whether the records a write references are the tenant's.
  *
  * Policies of the public edge, in the order a request meets them: tracing (a SERVER span when
  * OpenTelemetry is on), CORS allowlists (global, and per tenant: preflights for any tenant's
@@ -369,7 +369,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   // POST /internal/records/readable: the platform asks, as a caller, whether they may read a record (attachments)
   const recordAccess = createRecordAccessRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo, { alreadyCharged: true }) });
-  // POST /internal/records/exist: sales asks whether the records a write references are the tenant's
+  // POST /internal/records/exist: sales and customer ask whether the records a write references are the tenant's
   const recordsExist = createRecordsExistRoute({ signingSecret: options.signingSecret, run: () => federatedRunner(apollo, { alreadyCharged: true }) });
   const csvFiles = async (req: IncomingMessage, res: ServerResponse) =>
     (await files.route(req, res)) || (await attachments.route(req, res)) || (await recordAccess(req, res)) || (await recordsExist(req, res)) || bi.route(req, res);

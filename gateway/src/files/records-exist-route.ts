@@ -3,7 +3,8 @@
  * (in the order asked): whether each record is one of the tenant's, whoever may read it. The sales
  * subgraph asks it, once per write, before it stores a reference to another subgraph's record (a
  * deal's account or contacts, a collaborator, an owner or assignee, an activity's contact, account
- * or lead), so it never keeps another tenant's id.
+ * or lead), and the customer subgraph before it gives a contact, account or lead an owner, so
+ * neither keeps another tenant's id.
  *
  * The question is about the tenant, not the caller: a Sales Rep may put their deal on an account
  * owned by another team (they then see the deal without the account). So the lookups run through

@@ -413,6 +413,17 @@ describe('CSV import of accounts', () => {
     expect(created!.owner?.id).toBe(users[1]!.id);
   });
 
+  it('fails a row whose owner is not a user of the tenant, naming its column, and imports the others', async () => {
+    const mark = randomUUID().slice(0, 8);
+    const outsider = await createTenantWithUsers(stack, { name: 'Other Inc', slug: `other-${mark}` }, [{ email: `admin@other-${mark}.test`, name: 'Other Admin', role: 'TENANT_ADMIN', password: `pw-${randomUUID()}` }]);
+    const csv = ['name,domain,ownerId', `Owned ${mark},owned-${mark}.example,${users[1]!.id}`, `Stolen ${mark},stolen-${mark}.example,${outsider.users[0]!.id}`].join('\n');
+    const done = await runImport('ACCOUNT', csv);
+    expect(done).toMatchObject({ status: 'COMPLETED', createdCount: 1, failedCount: 1 });
+    expect(done.errors.map((error) => [error.rowNumber, error.column, error.reason])).toEqual([[3, 'ownerId', 'ownerId must be a user of the tenant']]);
+    expect((await byDomain(`owned-${mark}.example`))[0]!.owner?.id).toBe(users[1]!.id);
+    expect(await byDomain(`stolen-${mark}.example`)).toEqual([]);
+  });
+
   it('keeps saved account mappings apart from contact mappings and needs name mapped', async () => {
     const SAVE = `mutation ($input: SaveImportMappingInput!) { saveImportMapping(input: $input) { id } }`;
     const name = `CRM export ${randomUUID().slice(0, 6)}`;

@@ -143,6 +143,28 @@ describe('batch writes and the trash through the gateway', () => {
     expect(data.upsertContacts[2]).toMatchObject({ outcome: 'FAILED', contact: null, error: { code: 'BAD_USER_INPUT', field: 'inputs.2.email' } });
   });
 
+  it('gives records only owners of the tenant: another tenant’s user is BAD_USER_INPUT, per item in a batch', async () => {
+    const name = `Owned ${randomUUID().slice(0, 8)}`;
+    const create = (ownerId: string) =>
+      gql<{ createAccount: { owner: { name: string } | null } }>(stack.gatewayUrl, 'mutation($input: CreateAccountInput!) { createAccount(input: $input) { owner { name } } }', { input: { name, ownerId } }, { token: acme.admin.token });
+    const refused = await create(globex.rep.id);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
+    expect((await create(acme.rep.id)).data?.createAccount.owner).toEqual({ name: 'acme Rep' });
+
+    const batch = await gqlOk<{ upsertContacts: { outcome: string; contact: { owner: { name: string } | null } | null; error: { code: string; field: string } | null }[] }>(
+      stack.gatewayUrl,
+      'mutation($inputs: [UpsertContactInput!]!) { upsertContacts(inputs: $inputs) { outcome contact { owner { name } } error { code field } } }',
+      { inputs: [{ firstName: 'Foreign', lastName: 'Owner', ownerId: globex.admin.id }, { firstName: 'Own', lastName: 'Owner', ownerId: acme.rep.id }] },
+      { token: acme.admin.token },
+    );
+    expect(batch.upsertContacts).toEqual([
+      { outcome: 'FAILED', contact: null, error: { code: 'BAD_USER_INPUT', field: 'inputs.0.ownerId' } },
+      { outcome: 'CREATED', contact: { owner: { name: 'acme Rep' } }, error: null },
+    ]);
+    const accounts = await gqlOk<{ accountsConnection: { totalCount: number } }>(stack.gatewayUrl, 'query($f: AccountFilter) { accountsConnection(first: 1, filter: $f) { totalCount } }', { f: { name: { eq: name } } }, { token: acme.admin.token });
+    expect(accounts.accountsConnection.totalCount).toBe(1);
+  });
+
   it('upserts leads by id or e-mail with per-item results, a rep owning what they create', async () => {
     const email = `lead-${randomUUID().slice(0, 8)}@example.com`;
     const { createLead } = await gqlOk<{ createLead: { id: string } }>(

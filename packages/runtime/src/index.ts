@@ -6,6 +6,7 @@ export * from './http.ts';
 export * from './subgraph.ts';
 export * from './metrics.ts';
 export * from './internal-route.ts';
+export * from './record-directory.ts';
 export * from './json-scalar.ts';
 export * from './tracing.ts';
 export * from './kafka-environment.ts';

@@ -10,12 +10,12 @@ import { createServer } from 'node:net';
 import { openDatabase, type Database } from '@crm/db';
 import { createInProcessBus, createKafkaBus, type EventBus } from '@crm/events';
 import { createGateway, loadTrustedDocuments, type Gateway, type GatewayOptions } from '@crm/gateway';
-import { createCache, createLogger, type Cache, type Listening, type Logger } from '@crm/runtime';
+import { createCache, createLogger, gatewayRecordDirectory, type Cache, type Listening, type Logger } from '@crm/runtime';
 import { createAnalyticsSubgraph, analyticsPaths, type AnalyticsSubgraph } from '@crm/subgraph-analytics';
 import { createCustomerSubgraph, customerPaths, type CustomerSubgraph } from '@crm/subgraph-customer';
 import { createIntegrationSubgraph, integrationPaths, type IntegrationSubgraph } from '@crm/subgraph-integration';
 import { createPlatformSubgraph, platformPaths, type PlatformSubgraph } from '@crm/subgraph-platform';
-import { createSalesSubgraph, gatewayRecordDirectory, platformTeamDirectory, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
+import { createSalesSubgraph, platformTeamDirectory, salesPaths, type SalesSubgraph } from '@crm/subgraph-sales';
 import { DOMAINS, type Domain, type StackConfig } from './config.ts';
 
 export interface Subgraphs {
@@ -112,6 +112,8 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         ...common,
         database: databases.customer,
         logger: logger.child({ service: 'customer' }),
+        // the owners a write names are checked through this stack's gateway
+        records: gatewayRecordDirectory({ gatewayUrl: `http://127.0.0.1:${gatewayPort}`, signingSecret: config.signingSecret, requester: 'customer-owner-references' }),
         ...(config.consumers ? { consumer: { groupId: `customer.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { leadRulesConsumer: { groupId: `customer.lead-rules${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { personalDataConsumer: { groupId: `customer.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
@@ -123,7 +125,7 @@ export async function startStack(config: StackConfig, logger: Logger = createLog
         // tenant-wide team forecasts ask the platform for the tenant's teams (its url is known once it listens)
         teams: platformTeamDirectory({ platformUrl: () => running.platform.url, signingSecret: config.signingSecret }),
         // the accounts, contacts, leads and users a write references are checked through this stack's gateway
-        records: gatewayRecordDirectory({ gatewayUrl: `http://127.0.0.1:${gatewayPort}`, signingSecret: config.signingSecret }),
+        records: gatewayRecordDirectory({ gatewayUrl: `http://127.0.0.1:${gatewayPort}`, signingSecret: config.signingSecret, requester: 'sales-record-references' }),
         ...(config.consumers ? { consumer: { groupId: `sales.lead-conversion${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { mergeConsumer: { groupId: `sales.record-merges${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),
         ...(config.consumers ? { personalDataConsumer: { groupId: `sales.personal-data${config.consumers.groupSuffix}`, fromBeginning: config.consumers.fromBeginning } } : {}),

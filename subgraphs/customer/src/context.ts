@@ -3,13 +3,14 @@
  * request-scoped loaders and the domain services.
  */
 import { AccessDeniedError, assertCan, hasAdminRole, ownerForCreate, principalOf, readable, readWhere, type Principal } from '@crm/authz';
-import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/runtime';
+import { forbidden, MAX_BATCH_ITEMS, unauthenticated, type Identity, type Logger, type RecordDirectory } from '@crm/runtime';
 import type { EventEnvelope } from '@crm/events';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
 import type { CustomerServices } from './services.ts';
 import { isUuid } from './lib/validation.ts';
 import type { OwnershipGuard } from './lib/records.ts';
+import { isMissingOwner, missingOwners, unknownOwner } from './lib/owners.ts';
 
 /** A Prisma client whose every operation runs with `app.tenant_id` set (from `forTenant`). */
 export type TenantDb = PrismaClient;
@@ -26,6 +27,8 @@ export interface Context {
   prisma: PrismaClient;
   loaders: Loaders;
   services: CustomerServices;
+  /** Whether the users a write names as owners are the tenant's (see `lib/owners.ts`). */
+  records: RecordDirectory;
   log: Logger;
 }
 
@@ -121,8 +124,14 @@ export function ownerOfNew(context: Pick<Context, 'identity' | 'tenantId'>, reso
  * The caller's ownership rules for batch upserts, applied per item once the service knows whether
  * the item creates a record or changes one (matched by id or by e-mail/domain).
  */
-export function ownershipGuard(context: Pick<Context, 'identity' | 'tenantId'>, resource: ScopedResource): OwnershipGuard {
+export async function ownershipGuard(
+  context: Pick<Context, 'identity' | 'tenantId' | 'records' | 'log'>,
+  resource: ScopedResource,
+  inputs: readonly { ownerId?: string | null }[],
+): Promise<OwnershipGuard> {
   const who = principal(context);
+  // every owner the batch names is asked at once; each item is then refused on its own
+  const missing = inputs.length > MAX_BATCH_ITEMS ? new Set<string>() : await missingOwners(context, inputs.map((input) => input.ownerId));
   return {
     change(existing, ownerId) {
       guard(() => {
@@ -131,6 +140,9 @@ export function ownershipGuard(context: Pick<Context, 'identity' | 'tenantId'>, 
       });
     },
     create: (ownerId) => guard(() => ownerForCreate(who, resource, ownerId)),
+    ownerExists(ownerId, field) {
+      if (isMissingOwner(missing, ownerId)) throw unknownOwner(field);
+    },
   };
 }
 

@@ -26,6 +26,12 @@ const schema = z
     /** Consumer group suffix and where new groups start (KAFKA_GROUP_SUFFIX, KAFKA_NEW_GROUPS_START). */
     ...kafkaConsumerGroupEnvironment,
     GATEWAY_SIGNING_SECRET: z.string().min(32, 'GATEWAY_SIGNING_SECRET must be at least 32 characters'),
+    /**
+     * The gateway as the subgraphs reach it (its origin, e.g. `http://gateway`): a write naming an
+     * owner asks its `/internal/records/exist` route whether that user is the tenant's. When absent,
+     * every such write is refused (the owner cannot be checked).
+     */
+    GATEWAY_INTERNAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 

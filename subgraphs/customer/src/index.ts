@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { forTenant, openDatabase, type Database } from '@crm/db';
 import { createOutboxRelay, topicOf, type BusSubscription, type EventBus, type OutboxRelay, type ConsumerTuning } from '@crm/events';
-import { createSubgraphServer, type Listening, type Logger, type SubgraphServer } from '@crm/runtime';
+import { createSubgraphServer, noRecordDirectory, type Listening, type Logger, type RecordDirectory, type SubgraphServer } from '@crm/runtime';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
@@ -67,6 +67,11 @@ export interface CustomerSubgraphDeps {
   leadRulesConsumer?: ConsumerTuning;
   /** Consumer of the other subgraphs' answers to personal-data erasures. Default: group `customer.personal-data`. */
   personalDataConsumer?: ConsumerTuning;
+  /**
+   * Whether the users a write names as owners are the tenant's (`gatewayRecordDirectory` asks the
+   * gateway's `/internal/records/exist`). Without it every write naming an owner other than the caller is refused.
+   */
+  records?: RecordDirectory;
 }
 
 export interface CustomerSubgraph {
@@ -91,6 +96,7 @@ export interface CustomerSubgraph {
 
 export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promise<CustomerSubgraph> {
   const logger = deps.logger;
+  const records = deps.records ?? noRecordDirectory;
   const prisma = new PrismaClient({ adapter: deps.database.adapter });
   const relay = createOutboxRelay({ db: prisma, bus: deps.bus, topic: topicOf('customer'), logger });
   const services = createCustomerServices({ prisma, onCommit: () => relay.nudge() });
@@ -102,7 +108,7 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
   // connections of its own (PostgreSQL), never taking one from requests. PGlite has a single session and shares it.
   const jobsDatabase = deps.database.config.kind === 'postgres' ? await openDatabase({ ...deps.database.config, poolSize: 2 }) : deps.database;
   const jobsPrisma = jobsDatabase === deps.database ? prisma : new PrismaClient({ adapter: jobsDatabase.adapter });
-  const importRunner = createImportRunner({ prisma: jobsPrisma, logger, onCommit: () => relay.nudge() });
+  const importRunner = createImportRunner({ prisma: jobsPrisma, logger, onCommit: () => relay.nudge(), records });
   services.imports.whenQueued(() => importRunner.nudge());
   const scoreDecay = createScoreDecayJob({ prisma: jobsPrisma, scoring: services.leadScoring, logger });
 
@@ -127,6 +133,7 @@ export async function createCustomerSubgraph(deps: CustomerSubgraphDeps): Promis
         prisma,
         loaders: createLoaders(db),
         services,
+        records,
         log: logger.child({ requestId: identity.requestId, tenantId }),
       };
     },

@@ -1,7 +1,7 @@
 /** Standalone customer subgraph: `tsx src/main.ts` (configured by environment variables). */
 import { openDatabase } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
-import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
+import { createLogger, gatewayRecordDirectory, startTracingFromEnvironment } from '@crm/runtime';
 import { databaseConfigOf, loadEnvironment, loadTracingEnvironment } from './environment.ts';
 import { createCustomerSubgraph, customerPaths } from './index.ts';
 
@@ -14,7 +14,10 @@ const applied = await database.migrate(customerPaths.migrationsDir, customerPath
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
 const bus = env.KAFKA_BROKERS.length ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'customer', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } }) : createInProcessBus();
-const subgraph = await createCustomerSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger });
+// the owners a write names are checked through the gateway (users live in the platform subgraph)
+const records = env.GATEWAY_INTERNAL_URL ? gatewayRecordDirectory({ gatewayUrl: env.GATEWAY_INTERNAL_URL, signingSecret: env.GATEWAY_SIGNING_SECRET, requester: 'customer-owner-references' }) : undefined;
+if (!records) logger.warn('GATEWAY_INTERNAL_URL is not set: writes naming an owner are refused (owners cannot be checked)');
+const subgraph = await createCustomerSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger, ...(records ? { records } : {}) });
 await subgraph.start(env.PORT, env.HOST);
 
 /** Longest a graceful shutdown may take before the process exits anyway. */

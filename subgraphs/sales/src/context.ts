@@ -11,7 +11,7 @@ import { forbidden, unauthenticated, type Identity, type Logger } from '@crm/run
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import type { Loaders } from './loaders.ts';
 import type { TeamDirectory } from './modules/forecasting/lib/team-directory.ts';
-import type { RecordDirectory } from './modules/common/lib/record-directory.ts';
+import type { RecordDirectory } from '@crm/runtime';
 import type { SalesServices } from './services.ts';
 import { isUuid } from '@crm/runtime';
 

@@ -26,7 +26,7 @@ import { createReminderJob, type ReminderJob } from './modules/activities/servic
 import { salesSchemaModules } from './schema.ts';
 import { createSalesServices, type SalesServices } from './services.ts';
 import type { TeamDirectory } from './modules/forecasting/lib/team-directory.ts';
-import { noRecordDirectory, type RecordDirectory } from './modules/common/lib/record-directory.ts';
+import { noRecordDirectory, type RecordDirectory } from '@crm/runtime';
 
 export type { Actor, Context, TenantDb } from './context.ts';
 export type { SalesServices } from './services.ts';
@@ -63,7 +63,6 @@ export { LEAD_CONVERSION_DEALS_CONSUMER, type ConversionDealHandler, type Conver
 export { RECORD_MERGES_CONSUMER, type RecordMergeHandler, type RecordMergeOutcome, type ReferencesMovedPayload } from './modules/record-merges/services/record-merges.ts';
 export type { ConsumerTuning } from '@crm/events';
 export { platformTeamDirectory, type TeamDirectory, type TeamMembers } from './modules/forecasting/lib/team-directory.ts';
-export { gatewayRecordDirectory, noRecordDirectory, RecordDirectoryUnavailable, type RecordDirectory, type RecordRef, type ReferencedRecordType } from './modules/common/lib/record-directory.ts';
 export type { ActivityModel, BoardChangeModel, DealModel, DealStageChangeModel, PipelineModel, StageModel } from './__generated__/prisma/models.ts';
 export { PrismaClient };
 

@@ -4,9 +4,9 @@
  */
 import { openDatabase } from '@crm/db';
 import { createInProcessBus, createKafkaBus } from '@crm/events';
-import { createLogger, startTracingFromEnvironment } from '@crm/runtime';
+import { createLogger, gatewayRecordDirectory, startTracingFromEnvironment } from '@crm/runtime';
 import { loadEnvironment, loadTracingEnvironment } from './environment.ts';
-import { createSalesSubgraph, gatewayRecordDirectory, platformTeamDirectory, salesPaths } from './index.ts';
+import { createSalesSubgraph, platformTeamDirectory, salesPaths } from './index.ts';
 
 const env = loadEnvironment();
 const logger = createLogger('sales', env.LOG_LEVEL);
@@ -23,7 +23,7 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 const bus = env.KAFKA_BROKERS.length > 0 ? createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: 'sales', logger, consumerGroups: { suffix: env.KAFKA_GROUP_SUFFIX, newGroupsStart: env.KAFKA_NEW_GROUPS_START } }) : createInProcessBus();
 const teams = env.PLATFORM_URL ? platformTeamDirectory({ platformUrl: env.PLATFORM_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
 // references to other subgraphs' records (a deal's account, contacts, collaborators…) are checked through the gateway
-const records = env.GATEWAY_INTERNAL_URL ? gatewayRecordDirectory({ gatewayUrl: env.GATEWAY_INTERNAL_URL, signingSecret: env.GATEWAY_SIGNING_SECRET }) : undefined;
+const records = env.GATEWAY_INTERNAL_URL ? gatewayRecordDirectory({ gatewayUrl: env.GATEWAY_INTERNAL_URL, signingSecret: env.GATEWAY_SIGNING_SECRET, requester: 'sales-record-references' }) : undefined;
 if (!records) logger.warn('GATEWAY_INTERNAL_URL is not set: writes naming an account, contact, lead or user are refused (records cannot be checked)');
 const subgraph = await createSalesSubgraph({ database, bus, signingSecret: env.GATEWAY_SIGNING_SECRET, logger, ...(teams ? { teams } : {}), ...(records ? { records } : {}) });
 await subgraph.start(env.PORT, env.HOST);

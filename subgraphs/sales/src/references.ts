@@ -13,7 +13,7 @@
  */
 import { AppError, badInput, ErrorCode, isUuid } from '@crm/runtime';
 import type { Context } from './context.ts';
-import { RecordDirectoryUnavailable, type RecordRef, type ReferencedRecordType } from './modules/common/lib/record-directory.ts';
+import { RecordDirectoryUnavailable, type RecordRef, type ReferencedRecordType } from '@crm/runtime';
 
 export interface Reference {
   type: ReferencedRecordType;

@@ -131,12 +131,14 @@ export async function listPage<T extends object>(db: TenantDb, kind: RecordKind,
 
 /**
  * Who may own what, for batch writes that create or change records (`ownershipGuard` in
- * context.ts builds it from the caller's scope). Both throw FORBIDDEN.
+ * context.ts builds it from the caller's scope and the owners the batch names).
  */
 export interface OwnershipGuard {
-  /** Refuses unless the caller may change `existing` (and hand it to `ownerId`, when given). */
+  /** BAD_USER_INPUT naming `field` unless `ownerId`, when set, is a user of the tenant (see lib/owners.ts). */
+  ownerExists(ownerId: string | null | undefined, field: string): void;
+  /** FORBIDDEN unless the caller may change `existing` (and hand it to `ownerId`, when given). */
   change(existing: { ownerId: string | null }, ownerId: string | null | undefined): void;
-  /** The owner of a record the caller creates (the caller, without tenant scope and no owner named). */
+  /** The owner of a record the caller creates (the caller, without tenant scope and no owner named); FORBIDDEN outside the scope. */
   create(ownerId: string | null | undefined): string | null;
 }
 

@@ -10,7 +10,8 @@ import { createInProcessBus, type InProcessBus } from '@crm/events';
 import { createLogger, IDENTITY_HEADER, signIdentity, type Identity } from '@crm/runtime';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import type { Actor } from '../context.ts';
-import { createSalesSubgraph, salesPaths, type RecordDirectory, type SalesSubgraph, type TeamDirectory } from '../index.ts';
+import type { RecordDirectory } from '@crm/runtime';
+import { createSalesSubgraph, salesPaths, type SalesSubgraph, type TeamDirectory } from '../index.ts';
 
 const SERVER = 'postgresql://%s@127.0.0.1:5432/%s';
 const urlOf = (user: string, database: string) => SERVER.replace('%s', user).replace('%s', database);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { noRecordDirectory, RecordDirectoryUnavailable, type RecordDirectory, type RecordRef } from '../common/lib/record-directory.ts';
+import { noRecordDirectory, RecordDirectoryUnavailable, type RecordDirectory, type RecordRef } from '@crm/runtime';
 import { startSalesHarness, type CallOptions, type SalesHarness } from '../../testing/sales-harness.ts';
 
 /** The tenant's records as the stand-in gateway knows them; `mode` switches to a missing or failing gateway. */

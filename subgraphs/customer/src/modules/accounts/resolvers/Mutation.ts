@@ -1,16 +1,18 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
 import { isUuid } from '../../../lib/validation.ts';
+import { checkOwner } from '../../../lib/owners.ts';
 import { actorOf, authorize, ownerOfNew, ownershipGuard, requireTenant, requireTenantAdmin } from '../../../context.ts';
 
 export const Mutation: MutationResolvers = {
-  createAccount: (_parent, { input }, context) => {
+  createAccount: async (_parent, { input }, context) => {
     const { tenantId } = requireTenant(context);
     const ownerId = ownerOfNew(context, 'account', input.ownerId);
+    await checkOwner(context, input.ownerId, 'ownerId');
     return context.services.accounts.create(tenantId, actorOf(context.identity), { ...input, ownerId });
   },
   upsertAccounts: async (_parent, { inputs }, context) => {
     const { tenantId } = requireTenant(context);
-    const results = await context.services.accounts.upsertMany(tenantId, actorOf(context.identity), inputs, ownershipGuard(context, 'account'));
+    const results = await context.services.accounts.upsertMany(tenantId, actorOf(context.identity), inputs, await ownershipGuard(context, 'account', inputs));
     return results.map(({ record, ...result }) => ({ ...result, account: record }));
   },
   deleteAccounts: async (_parent, { ids }, context) => {

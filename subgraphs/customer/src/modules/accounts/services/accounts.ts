@@ -225,6 +225,7 @@ export function createAccountsService({ prisma, onCommit }: AccountsServiceDeps)
             current: existing?.customFields,
             prefix: `${path.join('.')}.`,
           });
+          guard?.ownerExists(patch.ownerId, at('ownerId'));
           if (existing) {
             guard?.change(existing, patch.ownerId);
             if (existing.deletedAt) throw conflict(`Account ${existing.id} is in the trash; restore it first`, { field: at('id') });

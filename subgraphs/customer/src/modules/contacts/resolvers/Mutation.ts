@@ -1,16 +1,18 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
 import { isUuid } from '../../../lib/validation.ts';
+import { checkOwner } from '../../../lib/owners.ts';
 import { actorOf, authorize, ownerOfNew, ownershipGuard, requireTenant, requireTenantAdmin } from '../../../context.ts';
 
 export const Mutation: MutationResolvers = {
-  createContact: (_parent, { input, onDuplicate }, context) => {
+  createContact: async (_parent, { input, onDuplicate }, context) => {
     const { tenantId } = requireTenant(context);
     const ownerId = ownerOfNew(context, 'contact', input.ownerId);
+    await checkOwner(context, input.ownerId, 'ownerId');
     return context.services.contacts.create(tenantId, actorOf(context.identity), { ...input, ownerId }, { onDuplicate });
   },
   upsertContacts: async (_parent, { inputs }, context) => {
     const { tenantId } = requireTenant(context);
-    const results = await context.services.contacts.upsertMany(tenantId, actorOf(context.identity), inputs, ownershipGuard(context, 'contact'));
+    const results = await context.services.contacts.upsertMany(tenantId, actorOf(context.identity), inputs, await ownershipGuard(context, 'contact', inputs));
     return results.map(({ record, ...result }) => ({ ...result, contact: record }));
   },
   deleteContacts: async (_parent, { ids }, context) => {

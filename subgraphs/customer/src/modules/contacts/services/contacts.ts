@@ -276,6 +276,7 @@ export function createContactsService({ prisma, onCommit }: ContactsServiceDeps)
             prefix: `${path.join('.')}.`,
           });
           const patch = { ...fields, ...contactChannels({ email, phone, emails, phones }, current, path), ...(customFields ? { customFields } : {}) };
+          guard?.ownerExists(patch.ownerId, `${path.join('.')}.ownerId`);
           if (existing) {
             guard?.change(existing, patch.ownerId);
             if (existing.deletedAt) throw conflict(`Contact ${existing.id} is in the trash; restore it first`, { field: `${path.join('.')}.id` });

@@ -11,7 +11,7 @@
  */
 import { forTenant } from '@crm/db';
 import { appendOutbox } from '@crm/events';
-import type { Logger } from '@crm/runtime';
+import { RecordDirectoryUnavailable, type Logger, type RecordDirectory } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { ImportJobModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor } from '../../../context.ts';
@@ -30,6 +30,8 @@ export interface ImportRunnerOptions {
   logger: Logger;
   /** Called after commits that appended outbox events. */
   onCommit: () => void;
+  /** Whether the owners rows name are users of the tenant (see lib/owners.ts); asked once per batch. */
+  records: RecordDirectory;
   /** Rows per transaction. Default 1 000. */
   batchSize?: number;
   /** How often to look for queued jobs when not nudged, ms. Default 1 000. */
@@ -134,9 +136,25 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
       return writeContactBatch(tx, { ...common, rows: rows.flatMap((row) => (row.kind === 'CONTACT' ? [row] : [])) });
     };
 
-    const commit = async (rows: Read[], processed: number) => {
+    /** The rows, those naming an owner who is not a user of the tenant failed (one question for the batch). */
+    const withKnownOwners = async (rows: Read[]): Promise<Read[]> => {
+      const creator = current.createdById?.toLowerCase();
+      const named = new Set(rows.flatMap(({ reading }) => (reading.ok && reading.patch.ownerId ? [reading.patch.ownerId.toLowerCase()] : [])).filter((id) => id !== creator));
+      if (named.size === 0) return rows;
+      const missing = new Set((await options.records.missing(tenantId, [...named].map((id) => ({ type: 'USER' as const, id })))).map((record) => record.id.toLowerCase()));
+      if (missing.size === 0) return rows;
+      const column = columnOf('ownerId');
+      return rows.map((row) =>
+        row.reading.ok && row.reading.patch.ownerId && missing.has(row.reading.patch.ownerId.toLowerCase())
+          ? ({ ...row, reading: { ok: false, rowNumber: row.reading.rowNumber, column, reason: 'ownerId must be a user of the tenant' } } as Read)
+          : row,
+      );
+    };
+
+    const commit = async (read: Read[], processed: number) => {
       const due = Date.now() - lastProgress >= progressEveryMs;
       const began = performance.now();
+      const rows = await withKnownOwners(read);
       current = await db.$transaction(
         async (tx) => {
           const outcome = await write(tx, rows);
@@ -182,7 +200,9 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
       const failure =
         error instanceof CsvFormatError
           ? `${error.message}; rows before it were imported (undo the import to revert them)`
-          : `The import stopped after ${current.processedRows} rows because of an internal error; rows before it were imported (undo the import to revert them)`;
+          : error instanceof RecordDirectoryUnavailable
+            ? `The import stopped after ${current.processedRows} rows because the owners it names could not be checked; rows before it were imported (run the rest again later, or undo the import)`
+            : `The import stopped after ${current.processedRows} rows because of an internal error; rows before it were imported (undo the import to revert them)`;
       if (!(error instanceof CsvFormatError)) logger.error({ err: error, importId: jobId }, 'import failed');
       await finish(tenantId, current, { status: 'FAILED', failure });
     }

@@ -1,11 +1,13 @@
 import type { MutationResolvers } from '../../../__generated__/resolvers-types.ts';
+import { checkOwner } from '../../../lib/owners.ts';
 import { actorOf, authorize, ownerOfNew, ownershipGuard, requireTenant, requireTenantAdmin } from '../../../context.ts';
 import { upsertLeads } from '../services/lead-upserts.ts';
 
 export const Mutation: MutationResolvers = {
-  createLead: (_parent, { input }, context) => {
+  createLead: async (_parent, { input }, context) => {
     const { tenantId } = requireTenant(context);
     const ownerId = ownerOfNew(context, 'lead', input.ownerId);
+    await checkOwner(context, input.ownerId, 'ownerId');
     return context.services.leads.create(tenantId, actorOf(context.identity), { ...input, ownerId });
   },
   updateLead: async (_parent, { id, input }, context) => {
@@ -15,7 +17,7 @@ export const Mutation: MutationResolvers = {
   },
   upsertLeads: async (_parent, { inputs }, context) => {
     const { tenantId } = requireTenant(context);
-    const results = await upsertLeads({ prisma: context.prisma, leads: context.services.leads }, tenantId, actorOf(context.identity), inputs, ownershipGuard(context, 'lead'));
+    const results = await upsertLeads({ prisma: context.prisma, leads: context.services.leads }, tenantId, actorOf(context.identity), inputs, await ownershipGuard(context, 'lead', inputs));
     return results.map(({ record, ...result }) => ({ ...result, lead: record }));
   },
   deleteLeads: async (_parent, { ids }, context) => {

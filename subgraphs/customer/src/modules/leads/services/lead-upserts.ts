@@ -61,7 +61,9 @@ export function upsertLeads(
         return { outcome: 'UPDATED' as const, record: await deps.leads.update(tenantId, actor, existing.id, patch) };
       }
       if (!fields.name?.trim()) throw badInput(`inputs.${index}.name: required to create a lead`, `inputs.${index}.name`);
-      const created = await deps.leads.create(tenantId, actor, { ...fields, name: fields.name, ownerId: guard.create(ownerId) });
+      const owner = guard.create(ownerId);
+      guard.ownerExists(ownerId, `inputs.${index}.ownerId`);
+      const created = await deps.leads.create(tenantId, actor, { ...fields, name: fields.name, ownerId: owner });
       // A new lead starts NEW; another status asked for is a move, with the same rules as updateLead.
       const record = status && status !== 'NEW' ? await deps.leads.update(tenantId, actor, created.id, { status }) : created;
       return { outcome: 'CREATED' as const, record };

@@ -1,15 +1,16 @@
 /**
  * Whether records of other subgraphs (accounts, contacts and leads of the customer subgraph, users
- * of the platform) are the tenant's, before sales stores a reference to them.
+ * of the platform) are the tenant's, before a subgraph stores a reference to them (sales: a deal's
+ * account, contacts and people; customer: a record's owner).
  *
- * Sales asks the gateway's `POST /internal/records/exist` (signed with the shared secret, like
+ * The subgraph asks the gateway's `POST /internal/records/exist` (signed with the shared secret, like
  * every internal route): one request per write, however many records it names; the gateway looks
  * them up through the federated query path within the tenant. The rule is "a record of the
  * tenant", not "a record the caller may read": a Sales Rep may put their deal on an account of
  * another team. Without a gateway to ask (misconfiguration) every reference is refused, never let
  * through.
  */
-import { callInternalRoute, InternalRouteError } from '@crm/runtime';
+import { callInternalRoute, InternalRouteError } from './internal-route.ts';
 
 export const RECORDS_EXIST_PATH = '/internal/records/exist';
 
@@ -39,6 +40,8 @@ export interface GatewayRecordDirectoryOptions {
   signingSecret: string;
   /** Timeout of one check, ms. Default 5 000. */
   timeoutMs?: number;
+  /** Who asks, as named in the signed request (e.g. `sales-record-references`). */
+  requester: string;
 }
 
 /** Asks the gateway at `gatewayUrl`. */
@@ -50,7 +53,7 @@ export function gatewayRecordDirectory(options: GatewayRecordDirectoryOptions): 
       let answer: unknown;
       try {
         answer = await callInternalRoute(new URL(RECORDS_EXIST_PATH, origin).toString(), options.signingSecret, { tenantId, records }, {
-          requester: 'sales-record-references',
+          requester: options.requester,
           timeoutMs: options.timeoutMs ?? 5_000,
         });
       } catch (error) {
