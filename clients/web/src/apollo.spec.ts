@@ -35,6 +35,39 @@ class UnusedWebSocket {
   static readonly CLOSED = 3;
 }
 
+/** A gateway that accepts the socket, then closes it with 4403 once the client says hello. */
+class RefusingWebSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  static opened = 0;
+  readonly protocol = 'graphql-transport-ws';
+  readyState = RefusingWebSocket.CONNECTING;
+  onopen: (() => void) | null = null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+
+  constructor() {
+    RefusingWebSocket.opened += 1;
+    setTimeout(() => {
+      this.readyState = RefusingWebSocket.OPEN;
+      this.onopen?.();
+    });
+  }
+
+  send(data: string): void {
+    if ((JSON.parse(data) as { type: string }).type === 'connection_init') setTimeout(() => this.close(4403, 'User deactivated'));
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.readyState === RefusingWebSocket.CLOSED) return;
+    this.readyState = RefusingWebSocket.CLOSED;
+    this.onclose?.({ code, reason, wasClean: true });
+  }
+}
+
 function clientFor(api: ReturnType<typeof fakeApi>, onUnauthenticated = vi.fn()) {
   return createApiClient({
     httpUrl: 'http://crm.test/graphql',
@@ -81,6 +114,27 @@ describe('createApiClient', () => {
       ['Pipelines', true, undefined],
       ['BoardDeals', true, undefined],
     ]);
+    dispose();
+  });
+
+  it('does not reconnect a socket the gateway closed with 4403: the live operation fails with it', async () => {
+    const { client, dispose } = createApiClient({
+      httpUrl: 'http://crm.test/graphql',
+      wsUrl: 'ws://crm.test/graphql',
+      authorization: 'Bearer token-1',
+      onUnauthenticated: vi.fn(),
+      fetch: fakeApi([]).fetch,
+      webSocketImpl: RefusingWebSocket,
+    });
+    RefusingWebSocket.opened = 0;
+    const board = persisted('subscription Board($pipelineId: ID!) { pipelineBoard(pipelineId: $pipelineId) { dealId } }', 'sha256:board');
+    const failure = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: board, variables: { pipelineId: 'p1' } }).subscribe({ next: (result) => resolve(result.error), error: resolve });
+    });
+    expect(String(failure)).toMatch(/4403.*User deactivated/);
+    // well past the first retry's wait (at least 500 ms): no second socket was opened
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(RefusingWebSocket.opened).toBe(1);
     dispose();
   });
 

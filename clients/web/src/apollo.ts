@@ -31,6 +31,12 @@ export const WEB_CLIENT_NAME = 'crm-web';
 /** WebSocket close code the gateway uses for a missing, invalid or expired token. */
 export const CLOSE_UNAUTHORIZED = 4401;
 
+/**
+ * WebSocket close code the gateway uses when it will not serve the connection at all: the user was
+ * deactivated, the browser's origin is not allowed. Reconnecting cannot help, so it is not retried.
+ */
+export const CLOSE_FORBIDDEN = 4403;
+
 export interface ApiClientOptions {
   /** GraphQL over HTTP endpoint (absolute URL). */
   httpUrl: string;
@@ -104,7 +110,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // Keep reconnecting while a board is open (the gateway may be redeploying), backing off up
     // to 15 s. Close codes the protocol calls fatal (4401 and friends) are never retried; after a
     // 4401 the operations fail, and the error link below refreshes the token and subscribes again.
+    // Nor is 4403: the live operations fail with it, and the board says its updates are paused.
     retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: (event) => isCloseEvent(event) && event.code !== CLOSE_FORBIDDEN,
     retryWait: (retries) =>
       new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 15_000) + Math.random() * 500)),
     on: {
