@@ -107,6 +107,22 @@ describe('references to other subgraphs’ records', () => {
     expect((await h.call(QUOTA, { u: t.user }, t.admin)).errors).toBeUndefined();
   });
 
+  it('answers FORBIDDEN, not about the person, to a caller who may not change the deal', async () => {
+    const t = await seed();
+    const rep: CallOptions = { tenantId: t.tenantId, userId: randomUUID(), roles: ['SALES_REP'] };
+    const people = [
+      ['addDealContact', 'mutation($d: ID!, $x: ID!) { addDealContact(dealId: $d, contactId: $x) { id } }'],
+      ['addDealCollaborator', 'mutation($d: ID!, $x: ID!) { addDealCollaborator(dealId: $d, userId: $x) { id } }'],
+    ] as const;
+    for (const [name, mutation] of people) {
+      // the seeded deal is unowned: outside a rep's scope, whoever the person named
+      expect((await h.call(mutation, { d: t.deal.id, x: t.foreign }, rep)).errors?.[0]?.extensions, name).toEqual({ code: 'FORBIDDEN' });
+      // the tenant admin may change it: the foreign person is the problem
+      expect((await h.call(mutation, { d: t.deal.id, x: t.foreign }, t.admin)).errors?.[0]?.extensions, name).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    expect(await h.admin.dealContact.count({ where: { tenantId: t.tenantId } })).toBe(0);
+  });
+
   it('refuses every reference without a gateway, and writes nothing when the check cannot answer', async () => {
     const t = await seed();
     mode = 'none';
