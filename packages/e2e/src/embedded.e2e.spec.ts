@@ -37,6 +37,7 @@ it('serves the demo tenant end to end without any external service', async () =>
     { token },
   );
   expect(deals).toHaveLength(8);
+  expect(new Set(deals.map((d) => d.name)).size).toBe(8);
   expect(deals.every((d) => d.account.name && d.owner.name)).toBe(true);
 
   // the manager leads a team with the rep: the manager sees the team's deals, the rep only their own

@@ -42,11 +42,13 @@ export async function seedDemoTenant(stack: Stack): Promise<boolean> {
   // account i goes with deals i, i + 4: owned by the manager (even) or the rep (odd), like those deals
   for (const [i, account] of ACCOUNTS.entries()) accounts.push(await createAccount(url, admin.token, { ...account, ownerId: (i % 2 === 0 ? manager : rep).id }));
   const amounts = ['12000', '48000', '7500', '150000', '23000', '61000', '9900', '32000'];
+  // one name per deal: an account's two deals are told apart on the board
+  const DEAL_KINDS = ['Platform licence', 'Expansion', 'Pilot', 'Renewal', 'Support plan', 'Add-on seats', 'Onboarding services', 'Upgrade'];
   for (const [i, amount] of amounts.entries()) {
     await createDeal(url, admin.token, {
       pipelineId: pipeline.id,
       stageId: pipeline.stages[i % 4]!.id,
-      name: `${accounts[i % accounts.length]!.name} — ${['Platform licence', 'Expansion', 'Pilot', 'Renewal'][i % 4]}`,
+      name: `${accounts[i % accounts.length]!.name} — ${DEAL_KINDS[i]}`,
       amount,
       currency: 'USD',
       accountId: accounts[i % accounts.length]!.id,
