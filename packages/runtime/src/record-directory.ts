@@ -10,7 +10,10 @@
  * another team. Without a gateway to ask (misconfiguration) every reference is refused, never let
  * through.
  */
+import { AppError, ErrorCode } from './errors.ts';
+import { isUuid } from './ids.ts';
 import { callInternalRoute, InternalRouteError } from './internal-route.ts';
+import type { Logger } from './logger.ts';
 
 export const RECORDS_EXIST_PATH = '/internal/records/exist';
 
@@ -71,3 +74,47 @@ export function gatewayRecordDirectory(options: GatewayRecordDirectoryOptions): 
 
 /** Without a gateway to ask (misconfiguration): no record is known, so every reference is refused. */
 export const noRecordDirectory: RecordDirectory = { missing: async (_tenantId, records) => [...records] };
+
+/** A record's key in the sets {@link missingRecords} answers with: `USER:<id in lower case>`. */
+export const recordKey = (type: ReferencedRecordType, id: string): string => `${type}:${id.toLowerCase()}`;
+
+/**
+ * The keys ({@link recordKey}) of the records among `records` that are not the tenant's, in one
+ * question to `directory`, each record asked once (its id in lower case). Not asked: empty ids, ids that are not uuids
+ * (input validation reports them) and the user `self` (the caller). Throws
+ * `RecordDirectoryUnavailable` when the directory cannot tell.
+ */
+export async function missingRecords(
+  directory: RecordDirectory,
+  tenantId: string,
+  records: readonly { type: ReferencedRecordType; id: string | null | undefined }[],
+  self?: string | null,
+): Promise<Set<string>> {
+  const wanted = new Map<string, RecordRef>();
+  for (const { type, id } of records) {
+    if (!id || !isUuid(id) || (type === 'USER' && self && id.toLowerCase() === self.toLowerCase())) continue;
+    wanted.set(recordKey(type, id), { type, id: id.toLowerCase() });
+  }
+  if (wanted.size === 0) return new Set();
+  const missing = await directory.missing(tenantId, [...wanted.values()]);
+  return new Set(missing.map((record) => recordKey(record.type, record.id)));
+}
+
+/**
+ * {@link missingRecords} for a request's write: when the directory cannot answer, the write fails
+ * with INTERNAL_SERVER_ERROR (masked for the client, the cause logged) rather than guessing.
+ */
+export async function missingRecordsOfWrite(
+  directory: RecordDirectory,
+  tenantId: string,
+  records: readonly { type: ReferencedRecordType; id: string | null | undefined }[],
+  caller: { self: string | null | undefined; log: Logger },
+): Promise<Set<string>> {
+  try {
+    return await missingRecords(directory, tenantId, records, caller.self);
+  } catch (error) {
+    if (!(error instanceof RecordDirectoryUnavailable)) throw error;
+    caller.log.warn({ err: error }, 'referenced records could not be checked');
+    throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'The referenced records could not be checked; retry shortly');
+  }
+}

@@ -11,9 +11,8 @@
  * Background work (lead conversion, record merges) does not pass through here: it is the
  * tenant's own work on records its events named.
  */
-import { AppError, badInput, ErrorCode, isUuid } from '@crm/runtime';
+import { badInput, missingRecordsOfWrite, recordKey, type AppError, type ReferencedRecordType } from '@crm/runtime';
 import type { Context } from './context.ts';
-import { RecordDirectoryUnavailable, type RecordRef, type ReferencedRecordType } from '@crm/runtime';
 
 export interface Reference {
   type: ReferencedRecordType;
@@ -27,34 +26,19 @@ export interface Reference {
 
 const NAMES: Record<ReferencedRecordType, string> = { ACCOUNT: 'an account', CONTACT: 'a contact', LEAD: 'a lead', USER: 'a user' };
 
-export const referenceKey = (type: ReferencedRecordType, id: string): string => `${type}:${id}`;
-
 /** BAD_USER_INPUT: `field` names no record of that type in the tenant. */
 export const refusedReference = (reference: Pick<Reference, 'type' | 'field' | 'refusal'>): AppError =>
   badInput(reference.refusal ?? `${reference.field} must be ${NAMES[reference.type]} of the tenant`, reference.field);
 
-/** The keys (`referenceKey`) of the references that are not records of the caller's tenant; one request for all of them. */
-export async function missingReferences(ctx: Context, references: readonly Pick<Reference, 'type' | 'id'>[]): Promise<Set<string>> {
-  if (ctx.tenantId === null) return new Set();
-  const wanted = new Map<string, RecordRef>();
-  for (const { type, id } of references) {
-    if (!id || !isUuid(id) || (type === 'USER' && id === ctx.identity.userId)) continue;
-    wanted.set(referenceKey(type, id), { type, id });
-  }
-  if (wanted.size === 0) return new Set();
-  try {
-    const missing = await ctx.records.missing(ctx.tenantId, [...wanted.values()]);
-    return new Set(missing.map((record) => referenceKey(record.type, record.id)));
-  } catch (error) {
-    if (!(error instanceof RecordDirectoryUnavailable)) throw error;
-    ctx.log.warn({ err: error }, 'record references could not be checked');
-    throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'The referenced records could not be checked; retry shortly');
-  }
+/** The keys (`recordKey`) of the references that are not records of the caller's tenant; one request for all of them. */
+export function missingReferences(ctx: Context, references: readonly Pick<Reference, 'type' | 'id'>[]): Promise<Set<string>> {
+  if (ctx.tenantId === null) return Promise.resolve(new Set());
+  return missingRecordsOfWrite(ctx.records, ctx.tenantId, references, { self: ctx.identity.userId, log: ctx.log });
 }
 
 /** Refuses the write (BAD_USER_INPUT naming the first bad argument) unless every reference it sets is a record of the tenant. */
 export async function checkReferences(ctx: Context, references: readonly Reference[]): Promise<void> {
   const missing = await missingReferences(ctx, references);
-  const refused = references.find((reference) => reference.id && missing.has(referenceKey(reference.type, reference.id)));
+  const refused = references.find((reference) => reference.id && missing.has(recordKey(reference.type, reference.id)));
   if (refused) throw refusedReference(refused);
 }

@@ -11,10 +11,11 @@
  */
 import { forTenant } from '@crm/db';
 import { appendOutbox } from '@crm/events';
-import { RecordDirectoryUnavailable, type Logger, type RecordDirectory } from '@crm/runtime';
+import { missingRecords, RecordDirectoryUnavailable, type Logger, type RecordDirectory } from '@crm/runtime';
 import type { PrismaClient } from '../../../__generated__/prisma/client.ts';
 import type { ImportJobModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor } from '../../../context.ts';
+import { isMissingOwner } from '../../../lib/owners.ts';
 import { liveDefinitions } from '../../../lib/records.ts';
 import { CsvFormatError, decodeCsv, type Delimiter } from '../lib/csv.ts';
 import { mappedColumns, readContactRow } from '../lib/contact-rows.ts';
@@ -138,14 +139,12 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
 
     /** The rows, those naming an owner who is not a user of the tenant failed (one question for the batch). */
     const withKnownOwners = async (rows: Read[]): Promise<Read[]> => {
-      const creator = current.createdById?.toLowerCase();
-      const named = new Set(rows.flatMap(({ reading }) => (reading.ok && reading.patch.ownerId ? [reading.patch.ownerId.toLowerCase()] : [])).filter((id) => id !== creator));
-      if (named.size === 0) return rows;
-      const missing = new Set((await options.records.missing(tenantId, [...named].map((id) => ({ type: 'USER' as const, id })))).map((record) => record.id.toLowerCase()));
+      const named = rows.flatMap(({ reading }) => (reading.ok ? [{ type: 'USER' as const, id: reading.patch.ownerId }] : []));
+      const missing = await missingRecords(options.records, tenantId, named, current.createdById);
       if (missing.size === 0) return rows;
       const column = columnOf('ownerId');
       return rows.map((row) =>
-        row.reading.ok && row.reading.patch.ownerId && missing.has(row.reading.patch.ownerId.toLowerCase())
+        row.reading.ok && isMissingOwner(missing, row.reading.patch.ownerId)
           ? ({ ...row, reading: { ok: false, rowNumber: row.reading.rowNumber, column, reason: 'ownerId must be a user of the tenant' } } as Read)
           : row,
       );

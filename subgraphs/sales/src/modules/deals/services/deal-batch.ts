@@ -4,8 +4,8 @@
  * The accounts and owners the items name are checked in one request for the whole batch; an item
  * naming one that is not the tenant's is BAD_USER_INPUT (`inputs.<i>.accountId`), the others proceed.
  */
-import { badInput, MAX_BATCH_ITEMS } from '@crm/runtime';
-import { referenceKey, refusedReference, type Reference } from '../../../references.ts';
+import { badInput, MAX_BATCH_ITEMS, recordKey } from '@crm/runtime';
+import { refusedReference, type Reference } from '../../../references.ts';
 import type { DealModel } from '../../../__generated__/prisma/models.ts';
 import type { Actor } from '../../../context.ts';
 import { runBatch, type BatchResult } from '@crm/runtime';
@@ -21,7 +21,7 @@ export interface DealBatchAccess {
   updateGuard(ownerId: string | null | undefined): DealGuard;
   /** The owner a new deal gets (FORBIDDEN for an owner outside the caller's scope). */
   ownerOfNew(requested: string | null | undefined): string | null;
-  /** The `referenceKey`s of the referenced records that are not the tenant's: one check for all of them. */
+  /** The `recordKey`s of the referenced records that are not the tenant's: one check for all of them. */
   missingReferences(references: readonly Pick<Reference, 'type' | 'id'>[]): Promise<Set<string>>;
 }
 
@@ -39,7 +39,7 @@ async function missingOf(deps: DealBatchDeps, items: readonly { accountId?: stri
 
 /** BAD_USER_INPUT (reported per item) when the item names a record that is not the tenant's. */
 function refuseForeign(missing: Set<string>, fields: { accountId?: string | null; ownerId?: string | null }): void {
-  const refused = referencesOf(fields).find((reference) => reference.id && missing.has(referenceKey(reference.type, reference.id)));
+  const refused = referencesOf(fields).find((reference) => reference.id && missing.has(recordKey(reference.type, reference.id)));
   if (refused) throw refusedReference(refused);
 }
 

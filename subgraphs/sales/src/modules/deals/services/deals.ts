@@ -248,6 +248,23 @@ export function createDealService(deps: DealServiceDeps): DealService {
     }, events);
   }
 
+  /** `update`, and `updateAndMove` when a target stage is given (see {@link DealService}). */
+  const updateAndMove: DealService['updateAndMove'] = async (tenantId, actor, dealId, input, target, expected, guard) => {
+    const change = parseUpdate(input);
+    const pipelineId = target.pipelineId == null ? null : parseInput(id(), target.pipelineId, 'pipelineId');
+    const stageId = target.stageId == null ? null : parseInput(id(), target.stageId, 'stageId');
+    const expect = expectation(expected);
+    return write(tenantId, async (tx, events) => {
+      const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
+      if (pipelineId !== null && pipelineId !== current.pipelineId) throw badInput('pipelineId cannot change: a deal stays in its pipeline', 'pipelineId');
+      const moves = stageId !== null && stageId !== current.stageId;
+      if (moves && current.status !== 'OPEN') throw badInput('stageId: a won or lost deal is moved with reopenDeal', 'stageId');
+      const stage = moves ? await openStageFor(tx, tenantId, current.pipelineId, stageId, 'stageId') : null;
+      const updated = await applyUpdate(tx, tenantId, actor, current, change, events);
+      return stage ? applyMove(tx, tenantId, actor, updated, stage, events) : updated;
+    });
+  };
+
   /** The history row of a deal created in `stageId`. */
   const createdHistory = (tenantId: string, actor: Actor, deal: DealModel) => ({
     tenantId,
@@ -369,9 +386,7 @@ export function createDealService(deps: DealServiceDeps): DealService {
     },
 
     async update(tenantId, actor, dealId, input, expected, guard) {
-      const change = parseUpdate(input);
-      const expect = expectation(expected);
-      return write(tenantId, async (tx, events) => applyUpdate(tx, tenantId, actor, await lockDealForChange(tx, tenantId, dealId, expect, guard), change, events));
+      return updateAndMove(tenantId, actor, dealId, input, {}, expected, guard);
     },
 
     async move(tenantId, actor, dealId, stageId, expected, guard) {
@@ -385,21 +400,7 @@ export function createDealService(deps: DealServiceDeps): DealService {
       });
     },
 
-    async updateAndMove(tenantId, actor, dealId, input, target, expected, guard) {
-      const change = parseUpdate(input);
-      const pipelineId = target.pipelineId == null ? null : parseInput(id(), target.pipelineId, 'pipelineId');
-      const stageId = target.stageId == null ? null : parseInput(id(), target.stageId, 'stageId');
-      const expect = expectation(expected);
-      return write(tenantId, async (tx, events) => {
-        const current = await lockDealForChange(tx, tenantId, dealId, expect, guard);
-        if (pipelineId !== null && pipelineId !== current.pipelineId) throw badInput('pipelineId cannot change: a deal stays in its pipeline', 'pipelineId');
-        const moves = stageId !== null && stageId !== current.stageId;
-        if (moves && current.status !== 'OPEN') throw badInput('stageId: a won or lost deal is moved with reopenDeal', 'stageId');
-        const stage = moves ? await openStageFor(tx, tenantId, current.pipelineId, stageId, 'stageId') : null;
-        const updated = await applyUpdate(tx, tenantId, actor, current, change, events);
-        return stage ? applyMove(tx, tenantId, actor, updated, stage, events) : updated;
-      });
-    },
+    updateAndMove,
 
     async close(tenantId, actor, dealId, outcome, reason, expected, guard) {
       const why = parseInput(reasonSchema(outcome === 'LOST'), reason, 'reason') ?? null;

@@ -69,15 +69,15 @@ export interface SetQuotaInput {
 }
 
 /**
- * Sets (or replaces) an owner's or a team's quota for a period. FORBIDDEN for callers without team
- * or tenant scope on deals, and for owners / teams outside the caller's team.
- */
-/**
  * Whether a quota's owner (a user) or team is one of the tenant's: throws BAD_USER_INPUT naming the
  * argument when not. Asked once the caller is known to be allowed to set the quota.
  */
 export type QuotaTargetCheck = (target: { ownerId: string | null; teamId: string | null }) => Promise<void>;
 
+/**
+ * Sets (or replaces) an owner's or a team's quota for a period. FORBIDDEN for callers without team
+ * or tenant scope on deals, and for owners / teams outside the caller's team.
+ */
 export async function setQuota(db: TenantDb, who: Principal, input: SetQuotaInput, checkTarget?: QuotaTargetCheck): Promise<QuotaModel> {
   const ownerId = input.ownerId ?? null;
   const teamId = input.teamId ?? null;
