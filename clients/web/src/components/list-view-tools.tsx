@@ -4,7 +4,7 @@
  * default per list that the list opens with; see lib/saved-views.ts), the column picker, and
  * "Export CSV" of the list as filtered and sorted on screen.
  */
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useId, useMemo, useReducer, useRef, useState, type FormEvent } from 'react';
 import { graphqlHttpUrl } from '../environment.ts';
 import { errorMessage, graphQLErrorsOf } from '../lib/api-error.ts';
@@ -84,7 +84,8 @@ export function useListView<T, F extends string>(list: SavedViewList, initial: L
   const [selected, setSelected] = useState('');
   const [importNotice, setImportNotice] = useState<Message | null>(null);
   const variables = { list: API_LIST[list] };
-  const { data, error, refetch } = useQuery(SavedViewsQuery, { variables });
+  const { data, error } = useQuery(SavedViewsQuery, { variables });
+  const client = useApolloClient();
   const [createView] = useMutation(CreateSavedViewMutation);
   const views = useMemo(() => sortViews((data?.savedViews ?? []).map(viewFromApi)), [data]);
 
@@ -128,11 +129,13 @@ export function useListView<T, F extends string>(list: SavedViewList, initial: L
         if (outcomes === null) return;
         const created = outcomes.filter((o) => o === 'created').length;
         if (created > 0) setImportNotice({ text: `Moved ${created} ${created === 1 ? 'view' : 'views'} saved in this browser to your account.`, error: false });
-        await refetch();
+        // A fresh request: the list's first read may still be in flight, from before the views were
+        // moved, and a deduplicated refetch would only get its (older) answer.
+        await client.query({ query: SavedViewsQuery, variables: { list: API_LIST[list] }, fetchPolicy: 'network-only', context: { queryDeduplication: false } });
       })
       .catch(() => undefined)
       .finally(() => importsRunning.delete(key));
-  }, [userId, list, createView, refetch]);
+  }, [userId, list, createView, client]);
 
   const shown = new Set(visible);
   return {
